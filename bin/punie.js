@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Entry point: runs the compiled CLI, building it first if this checkout has never been built.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+
+const entry = new URL('../dist/cli/main.js', import.meta.url)
+
+if (!existsSync(entry)) {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  let tsc
+  try {
+    tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+  } catch {
+    process.stderr.write('punie: dist/ is missing and TypeScript is not installed; run `npm ci` then `npm run build`\n')
+    process.exit(1)
+  }
+  process.stderr.write('punie: first run, compiling…\n')
+  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: ['ignore', 2, 2] })
+  if (built.status !== 0) process.exit(built.status ?? 1)
+}
+
+const { main } = await import(entry.href)
+await main(process.argv)

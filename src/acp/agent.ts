@@ -1,0 +1,157 @@
+// The ACP agent side: wires ACP requests to the shared session core. One AgentApp per connection.
+import { type AgentContext, agent, methods, RequestError } from '@agentclientprotocol/sdk'
+import type { Logger } from '../log/logger.js'
+import type { AgentEvent } from '../session/events.js'
+import type { SessionManager } from '../session/manager.js'
+import type { Session } from '../session/session.js'
+import { toRequestError } from './errors.js'
+import {
+  availableCommands,
+  coalesceDeltas,
+  eventToUpdates,
+  initializeResponse,
+  MODEL_CONFIG_ID,
+  modelConfigOptions,
+  toPromptBlocks,
+  toSessionInfo,
+  type UpdateContext,
+} from './mapping.js'
+
+export interface AgentCore {
+  manager: SessionManager
+  /** Model specs offered in the model picker besides the current one. */
+  knownModels: readonly string[]
+  logger: Logger
+}
+
+export interface AcpAgentOptions {
+  version: string
+  /** The core loads on the first session request, so `initialize` stays fast. */
+  core: () => Promise<AgentCore>
+  logger: Logger
+}
+
+export function createAcpAgent(options: AcpAgentOptions) {
+  const { logger } = options
+  const attached = new Map<string, () => void>()
+  let client: AgentContext | undefined
+
+  const withCore = async <T>(run: (core: AgentCore) => T | Promise<T>): Promise<T> => {
+    try {
+      return await run(await options.core())
+    } catch (error) {
+      if (!(error instanceof RequestError)) logger.debug('request failed: %s', error)
+      throw toRequestError(error)
+    }
+  }
+
+  const context = (core: AgentCore, mode: UpdateContext['mode']): UpdateContext => ({
+    mode,
+    modelOptions: (current) => modelConfigOptions(current, core.knownModels),
+  })
+
+  const send = (sessionId: string, update: ReturnType<typeof eventToUpdates>[number]) => {
+    client?.notify(methods.client.session.update, { sessionId, update }).catch((error: unknown) => {
+      logger.warn('could not send session/update: %s', error)
+    })
+  }
+
+  const attach = (core: AgentCore, session: Session) => {
+    if (attached.has(session.id)) return
+    const live = context(core, 'live')
+    const unsubscribe = session.subscribe((event: AgentEvent) => {
+      for (const update of eventToUpdates(event, live)) send(session.id, update)
+    })
+    attached.set(session.id, unsubscribe)
+  }
+
+  /** Sent after the response so the client already knows the session. */
+  const announce = (session: Session) =>
+    setImmediate(() => send(session.id, { sessionUpdate: 'available_commands_update', availableCommands: availableCommands() }))
+
+  const attachedSession = (core: AgentCore, sessionId: string): Session => {
+    const session = core.manager.find(sessionId)
+    if (!session || !attached.has(sessionId)) throw RequestError.sessionNotFound(sessionId)
+    return session
+  }
+
+  const app = agent({ name: 'punie' })
+    .onConnect((connection) => {
+      client = connection.client
+      connection.closed.then(() => {
+        for (const unsubscribe of attached.values()) unsubscribe()
+        attached.clear()
+      })
+    })
+    .onRequest(methods.agent.initialize, () => initializeResponse(options.version))
+    .onRequest(methods.agent.session.new, ({ params }) =>
+      withCore((core) => {
+        const session = core.manager.create({
+          cwd: params.cwd,
+          ...(params.additionalDirectories ? { additionalDirectories: params.additionalDirectories } : {}),
+        })
+        attach(core, session)
+        announce(session)
+        logger.info('session %s created in %s', session.id, session.cwd)
+        return { sessionId: session.id, configOptions: modelConfigOptions(session.model, core.knownModels) }
+      }),
+    )
+    .onRequest(methods.agent.session.load, ({ params }) =>
+      withCore((core) => {
+        const session = core.manager.open(params.sessionId)
+        const replay = context(core, 'replay')
+        for (const event of coalesceDeltas(core.manager.transcript(session.id))) {
+          for (const update of eventToUpdates(event, replay)) send(session.id, update)
+        }
+        attach(core, session)
+        announce(session)
+        return { configOptions: modelConfigOptions(session.model, core.knownModels) }
+      }),
+    )
+    .onRequest(methods.agent.session.resume, ({ params }) =>
+      withCore((core) => {
+        const session = core.manager.open(params.sessionId)
+        attach(core, session)
+        announce(session)
+        return { configOptions: modelConfigOptions(session.model, core.knownModels) }
+      }),
+    )
+    .onRequest(methods.agent.session.list, ({ params }) =>
+      withCore((core) => {
+        const page = core.manager.list({
+          ...(params.cwd ? { cwd: params.cwd } : {}),
+          ...(params.cursor ? { cursor: params.cursor } : {}),
+        })
+        return { sessions: page.sessions.map(toSessionInfo), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }
+      }),
+    )
+    .onRequest(methods.agent.session.close, ({ params }) =>
+      withCore(async (core) => {
+        attached.get(params.sessionId)?.()
+        attached.delete(params.sessionId)
+        await core.manager.close(params.sessionId)
+        return {}
+      }),
+    )
+    .onRequest(methods.agent.session.prompt, ({ params }) =>
+      withCore(async (core) => {
+        const session = attachedSession(core, params.sessionId)
+        const stopReason = await session.prompt(toPromptBlocks(params.prompt))
+        return { stopReason }
+      }),
+    )
+    .onNotification(methods.agent.session.cancel, ({ params }) => {
+      void options.core().then((core) => core.manager.find(params.sessionId)?.cancel())
+    })
+    .onRequest(methods.agent.session.setConfigOption, ({ params }) =>
+      withCore((core) => {
+        const session = attachedSession(core, params.sessionId)
+        if (params.configId !== MODEL_CONFIG_ID || typeof params.value !== 'string') {
+          throw RequestError.invalidParams(undefined, `unknown config option "${params.configId}"; this agent has "model"`)
+        }
+        session.setModel(params.value)
+        return { configOptions: modelConfigOptions(session.model, core.knownModels) }
+      }),
+    )
+  return app
+}

@@ -1,0 +1,22 @@
+// Maps the session core's expected failures to JSON-RPC errors a client can show.
+import { RequestError } from '@agentclientprotocol/sdk'
+
+export function toRequestError(error: unknown): unknown {
+  if (error instanceof RequestError) return error
+  const name = (error as { name?: string })?.name
+  const message = error instanceof Error ? error.message : String(error)
+  switch (name) {
+    case 'SessionNotFoundError':
+      return RequestError.sessionNotFound((error as { sessionId: string }).sessionId)
+    case 'InvalidSessionRequestError':
+    case 'ModelSpecError':
+    case 'InvalidCursorError':
+      return RequestError.invalidParams(undefined, message)
+    case 'ConfigError':
+      return RequestError.internalError(undefined, message)
+    case 'SessionBusyError':
+      return RequestError.invalidRequest(undefined, message)
+    default:
+      return RequestError.internalError(undefined, message)
+  }
+}

@@ -1,0 +1,51 @@
+// `punie acp`: the ACP agent over stdio. stdout carries protocol frames only; everything else goes to the log.
+import { Readable, Writable } from 'node:stream'
+import { createFileLogger, type LogLevel, redirectConsole } from '../log/logger.js'
+import type { ClosableCore } from './core.js'
+
+export interface AcpStdioOptions {
+  version: string
+  home: string
+  logDir: string
+  logLevel: LogLevel
+  modelFlag?: string
+}
+
+export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
+  const logger = createFileLogger({ dir: options.logDir, level: options.logLevel })
+  redirectConsole(logger)
+  process.on('uncaughtException', (error) => logger.error('uncaught exception: %s', error.stack ?? error))
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection: %s', reason))
+  logger.info('punie %s starting ACP over stdio (node %s)', options.version, process.version)
+
+  const [{ ndJsonStream }, { createAcpAgent }] = await Promise.all([
+    import('@agentclientprotocol/sdk'),
+    import('../acp/agent.js'),
+  ])
+
+  let core: Promise<ClosableCore> | undefined
+  const loadCore = () => {
+    core ??= import('./core.js').then((m) =>
+      m.createAgentCore({
+        home: options.home,
+        env: process.env,
+        logger,
+        ...(options.modelFlag ? { modelFlag: options.modelFlag } : {}),
+      }),
+    )
+    core.catch((error: unknown) => {
+      logger.error('could not start the session core: %s', error)
+      core = undefined
+    })
+    return core
+  }
+
+  const stream = ndJsonStream(
+    Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
+    Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>,
+  )
+  const connection = createAcpAgent({ version: options.version, core: loadCore, logger }).connect(stream)
+  await connection.closed
+  logger.info('client disconnected; shutting down')
+  if (core) await (await core.catch(() => undefined))?.close()
+}

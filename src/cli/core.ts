@@ -1,0 +1,67 @@
+// Composition root: builds the session core (store, models, tools, manager) from settings on disk.
+import type { AgentCore } from '../acp/agent.js'
+import type { Env } from '../config/home.js'
+import { homePaths } from '../config/home.js'
+import { loadConfig, readConfigFile } from '../config/config-file.js'
+import type { Logger } from '../log/logger.js'
+import { chooseModelSpec } from '../model/choose.js'
+import { createModelSource } from '../model/source.js'
+import { agentConfigFrom } from '../session/config.js'
+import { SessionManager } from '../session/manager.js'
+import { builtinTools } from '../tools/builtin/index.js'
+import { createRegistry } from '../tools/registry.js'
+import { LocalWorkspace } from '../workspace/local.js'
+import { SqliteStore } from '../store/sqlite-store.js'
+
+export interface CoreOptions {
+  home: string
+  env: Env
+  logger: Logger
+  modelFlag?: string
+}
+
+export interface ClosableCore extends AgentCore {
+  close(): Promise<void>
+}
+
+export function createAgentCore(options: CoreOptions): ClosableCore {
+  const paths = homePaths(options.home)
+  const userConfig = readConfigFile(paths.config)
+  const store = SqliteStore.open(paths.database)
+  const models = createModelSource({
+    env: options.env,
+    logger: options.logger,
+    stream: userConfig.stream ?? true,
+    requestTimeoutMs: userConfig.requestTimeoutMs ?? 600_000,
+    ...(userConfig.contextWindow ? { contextWindow: userConfig.contextWindow } : {}),
+  })
+  const manager = new SessionManager({
+    store,
+    models,
+    registry: createRegistry(builtinTools),
+    config: agentConfigFrom(userConfig),
+    logger: options.logger,
+    env: options.env,
+    defaultModelFor: (cwd) => {
+      const project = loadConfig(paths.config, cwd)
+      const choice = chooseModelSpec({
+        flag: options.modelFlag,
+        env: options.env.PUNIE_MODEL,
+        userConfig: userConfig.model,
+        projectConfig: project.model,
+      })
+      options.logger.info('session model %s (from %s)', choice.spec, choice.origin)
+      return choice.spec
+    },
+    workspaceFor: (record) => new LocalWorkspace(record.cwd),
+  })
+  return {
+    manager,
+    knownModels: ['local', ...(userConfig.models ?? [])],
+    logger: options.logger,
+    close: async () => {
+      await manager.closeAll()
+      store.close()
+    },
+  }
+}

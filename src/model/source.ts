@@ -1,0 +1,45 @@
+// Resolves model specs to ready ChatModels, caching successes so auto-detection runs once per spec.
+import type { Env } from '../config/home.js'
+import type { Logger } from '../log/logger.js'
+import type { ModelSource } from '../session/ports.js'
+import { createOpenAICompatibleModel } from './openai-compatible.js'
+import { resolveModel } from './resolve.js'
+import { parseModelSpec } from './spec.js'
+import type { ChatModel } from './types.js'
+
+export interface ModelSourceOptions {
+  env: Env
+  logger: Logger
+  stream: boolean
+  requestTimeoutMs: number
+  probeTimeoutMs?: number
+  /** From the config file; wins over what a server reports. */
+  contextWindow?: number
+}
+
+export function createModelSource(options: ModelSourceOptions): ModelSource {
+  const cache = new Map<string, Promise<ChatModel>>()
+  const load = async (spec: string): Promise<ChatModel> => {
+    const resolved = await resolveModel(parseModelSpec(spec, options.env), {
+      env: options.env,
+      ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
+      ...(options.contextWindow ? { contextWindow: options.contextWindow } : {}),
+    })
+    options.logger.info('model %s resolved to %s at %s', spec, resolved.model, resolved.baseURL)
+    return createOpenAICompatibleModel(resolved, options)
+  }
+  return {
+    get(spec) {
+      let model = cache.get(spec)
+      if (!model) {
+        model = load(spec)
+        cache.set(spec, model)
+        model.catch(() => cache.delete(spec))
+      }
+      return model
+    },
+    invalidate(spec) {
+      cache.delete(spec)
+    },
+  }
+}

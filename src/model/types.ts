@@ -1,0 +1,55 @@
+// The model-facing conversation and the chunks a model stream yields, independent of any provider SDK.
+export interface ToolCallRequest {
+  id: string
+  name: string
+  /** Raw JSON text as the model produced it; it may be invalid. */
+  arguments: string
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCallRequest[] }
+  | { role: 'tool'; toolCallId: string; content: string }
+
+export interface ToolSchema {
+  name: string
+  description: string
+  parameters: Record<string, unknown>
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[]
+  tools: ToolSchema[]
+  temperature: number
+  maxTokens?: number
+  signal: AbortSignal
+}
+
+export interface Usage {
+  promptTokens: number
+  completionTokens: number
+  totalTokens: number
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'other'
+
+export type ModelChunk =
+  | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'tool_call'; call: ToolCallRequest }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; reason: FinishReason }
+
+/** Where a model lives once a spec has been resolved against the running servers. */
+export interface ResolvedModel {
+  baseURL: string
+  model: string
+  apiKey: string
+  contextWindow?: number
+}
+
+export interface ChatModel {
+  readonly info: ResolvedModel
+  stream(request: ChatRequest): AsyncIterable<ModelChunk>
+}

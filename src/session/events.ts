@@ -1,0 +1,52 @@
+// AgentEvent: everything a turn does, as one ordered stream. Every surface and recorder reads it; none mutate it.
+import type { Usage } from '../model/types.js'
+import type { ToolKind, ToolLocation } from '../tools/define.js'
+import type { PromptBlock } from './prompt.js'
+
+export type StopReason = 'end_turn' | 'max_tokens' | 'max_turn_requests' | 'refusal' | 'cancelled'
+
+export type AgentEventBody =
+  | { type: 'turn.start'; turnId: string; prompt: PromptBlock[] }
+  | { type: 'message.delta'; turnId: string; messageId: string; text: string }
+  | { type: 'thought.delta'; turnId: string; messageId: string; text: string }
+  | { type: 'model.start'; turnId: string; request: number; model: string; baseURL: string }
+  | {
+      type: 'model.end'
+      turnId: string
+      request: number
+      ok: boolean
+      firstTokenMs?: number
+      durationMs: number
+      usage?: Usage
+      error?: string
+    }
+  | {
+      type: 'tool.start'
+      turnId: string
+      toolCallId: string
+      name: string
+      kind: ToolKind
+      title: string
+      locations: ToolLocation[]
+      input: unknown
+    }
+  | { type: 'tool.update'; turnId: string; toolCallId: string; status: 'in_progress' }
+  | {
+      type: 'tool.end'
+      turnId: string
+      toolCallId: string
+      name: string
+      status: 'completed' | 'failed'
+      output?: unknown
+      error?: string
+      durationMs: number
+    }
+  | { type: 'usage'; turnId: string; usage: Usage; contextWindow: number }
+  | { type: 'session.title'; title: string }
+  | { type: 'session.model'; model: string }
+  | { type: 'session.cleared' }
+  | { type: 'turn.end'; turnId: string; stopReason: StopReason; durationMs: number }
+
+export type AgentEvent = AgentEventBody & { sessionId: string; seq: number; at: number }
+
+export type AgentEventListener = (event: AgentEvent) => void

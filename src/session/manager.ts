@@ -1,0 +1,118 @@
+// Creates, opens, lists and closes sessions; the one session core every surface shares.
+import { randomUUID } from 'node:crypto'
+import { statSync } from 'node:fs'
+import { isAbsolute } from 'node:path'
+import type { Logger } from '../log/logger.js'
+import type { ChatMessage } from '../model/types.js'
+import type { ToolRegistry } from '../tools/registry.js'
+import type { Workspace } from '../workspace/workspace.js'
+import type { AgentConfig } from './config.js'
+import type { AgentEvent } from './events.js'
+import type { ModelSource, SessionPage, SessionRecord, SessionStore } from './ports.js'
+import { Session } from './session.js'
+
+export interface SessionManagerDeps {
+  store: SessionStore
+  models: ModelSource
+  registry: ToolRegistry
+  config: AgentConfig
+  logger: Logger
+  /** The model a new session in `cwd` starts with. */
+  defaultModelFor(cwd: string): string
+  env: Readonly<Record<string, string | undefined>>
+  workspaceFor(record: SessionRecord): Workspace
+}
+
+export class SessionNotFoundError extends Error {
+  override name = 'SessionNotFoundError'
+  constructor(readonly sessionId: string) {
+    super(`no session ${sessionId}`)
+  }
+}
+
+export class InvalidSessionRequestError extends Error {
+  override name = 'InvalidSessionRequestError'
+}
+
+export class SessionManager {
+  private readonly sessions = new Map<string, Session>()
+
+  constructor(private readonly deps: SessionManagerDeps) {}
+
+  create(options: { cwd: string; additionalDirectories?: string[] }): Session {
+    assertDirectory(options.cwd)
+    for (const dir of options.additionalDirectories ?? []) assertDirectory(dir)
+    const now = Date.now()
+    const record: SessionRecord = {
+      id: randomUUID(),
+      cwd: options.cwd,
+      additionalDirectories: options.additionalDirectories ?? [],
+      model: this.deps.defaultModelFor(options.cwd),
+      createdAt: now,
+      updatedAt: now,
+    }
+    this.deps.store.createSession(record)
+    return this.activate(record, [], 0)
+  }
+
+  /** The live session, loading it from the store after a restart. */
+  open(id: string): Session {
+    const live = this.sessions.get(id)
+    if (live) return live
+    const record = this.deps.store.getSession(id)
+    if (!record) throw new SessionNotFoundError(id)
+    return this.activate(record, this.deps.store.messages(id), this.deps.store.lastSeq(id))
+  }
+
+  find(id: string): Session | undefined {
+    return this.sessions.get(id)
+  }
+
+  list(query: { cwd?: string; cursor?: string }): SessionPage {
+    return this.deps.store.listSessions(query)
+  }
+
+  transcript(id: string): AgentEvent[] {
+    if (!this.deps.store.getSession(id)) throw new SessionNotFoundError(id)
+    return this.deps.store.events(id)
+  }
+
+  async close(id: string): Promise<void> {
+    const session = this.sessions.get(id)
+    if (!session) {
+      if (!this.deps.store.getSession(id)) throw new SessionNotFoundError(id)
+      return
+    }
+    this.sessions.delete(id)
+    await session.close()
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((id) => this.close(id)))
+  }
+
+  private activate(record: SessionRecord, history: ChatMessage[], seq: number) {
+    const session = new Session(record, history, seq, {
+      store: this.deps.store,
+      models: this.deps.models,
+      registry: this.deps.registry,
+      config: this.deps.config,
+      workspace: this.deps.workspaceFor(record),
+      logger: this.deps.logger,
+      env: this.deps.env,
+    })
+    this.sessions.set(record.id, session)
+    return session
+  }
+}
+
+function assertDirectory(path: string) {
+  if (!isAbsolute(path)) throw new InvalidSessionRequestError(`cwd must be an absolute path, got ${JSON.stringify(path)}`)
+  let isDir = false
+  try {
+    isDir = statSync(path).isDirectory()
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new InvalidSessionRequestError(`${path} is not an existing directory`)
+}

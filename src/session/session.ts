@@ -1,0 +1,227 @@
+// A Session: one conversation, its running turn, and the event stream every surface reads.
+import type { Logger } from '../log/logger.js'
+import { ModelError } from '../model/errors.js'
+import { ModelSpecError, parseModelSpec } from '../model/spec.js'
+import type { ChatMessage } from '../model/types.js'
+import type { ToolRegistry } from '../tools/registry.js'
+import type { Workspace } from '../workspace/workspace.js'
+import { helpText, type ParsedCommand, parseSlashCommand } from './commands.js'
+import type { AgentConfig } from './config.js'
+import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from './events.js'
+import type { ModelSource, SessionRecord, SessionStore } from './ports.js'
+import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
+import { buildSystemPrompt } from './system-prompt.js'
+import { titleFromPrompt } from './title.js'
+import { runTurn } from './turn.js'
+
+export interface SessionDeps {
+  store: SessionStore
+  models: ModelSource
+  registry: ToolRegistry
+  config: AgentConfig
+  workspace: Workspace
+  logger: Logger
+  env: Readonly<Record<string, string | undefined>>
+}
+
+export class SessionBusyError extends Error {
+  override name = 'SessionBusyError'
+  constructor(id: string) {
+    super(`session ${id} is already running a prompt; cancel it or wait for it to finish`)
+  }
+}
+
+export class Session {
+  private readonly listeners = new Set<AgentEventListener>()
+  private active: { controller: AbortController; done: Promise<StopReason> } | undefined
+  private idCounter = 0
+  private closed = false
+
+  constructor(
+    private record: SessionRecord,
+    private history: ChatMessage[],
+    private seq: number,
+    private readonly deps: SessionDeps,
+  ) {}
+
+  get id() {
+    return this.record.id
+  }
+  get cwd() {
+    return this.record.cwd
+  }
+  get model() {
+    return this.record.model
+  }
+  get title() {
+    return this.record.title
+  }
+  get isRunning() {
+    return this.active !== undefined
+  }
+  get info(): Readonly<SessionRecord> {
+    return this.record
+  }
+
+  subscribe(listener: AgentEventListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  async prompt(blocks: PromptBlock[]): Promise<StopReason> {
+    if (this.closed) throw new Error(`session ${this.id} is closed`)
+    if (this.active) throw new SessionBusyError(this.id)
+    const controller = new AbortController()
+    const done = this.runPrompt(blocks, controller.signal)
+    this.active = { controller, done }
+    try {
+      return await done
+    } finally {
+      this.active = undefined
+    }
+  }
+
+  cancel(): void {
+    this.active?.controller.abort(new Error('cancelled by the user'))
+  }
+
+  /** Switches the model for the next turns. Throws ModelSpecError for a spec that cannot be parsed. */
+  setModel(spec: string): void {
+    parseModelSpec(spec, this.deps.env)
+    if (spec === this.record.model) return
+    this.record = { ...this.record, model: spec }
+    this.persist(() => this.deps.store.updateSession(this.id, { model: spec }))
+    this.emit({ type: 'session.model', model: spec })
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const running = this.active?.done
+    this.cancel()
+    await running?.catch(() => undefined)
+    this.listeners.clear()
+  }
+
+  private async runPrompt(blocks: PromptBlock[], signal: AbortSignal): Promise<StopReason> {
+    const turnId = this.newId('turn')
+    const started = performance.now()
+    this.emit({ type: 'turn.start', turnId, prompt: blocks })
+    this.nameFromFirstPrompt(blocks)
+
+    let stopReason: StopReason
+    try {
+      const command = blocks.every((b) => b.type === 'text') ? parseSlashCommand(promptPlainText(blocks)) : undefined
+      stopReason = command ? this.runCommand(command, turnId) : await this.runModelTurn(blocks, turnId, signal)
+    } catch (error) {
+      stopReason = signal.aborted ? 'cancelled' : this.reportFailure(error, turnId)
+    }
+    this.emit({ type: 'turn.end', turnId, stopReason, durationMs: performance.now() - started })
+    this.persist(() => this.deps.store.updateSession(this.id, { updatedAt: Date.now() }))
+    return stopReason
+  }
+
+  private async runModelTurn(blocks: PromptBlock[], turnId: string, signal: AbortSignal): Promise<StopReason> {
+    this.commit({ role: 'user', content: promptToModelText(blocks) })
+    const model = await this.deps.models.get(this.record.model)
+    if (signal.aborted) return 'cancelled'
+    return runTurn({
+      sessionId: this.id,
+      turnId,
+      model,
+      registry: this.deps.registry,
+      workspace: this.deps.workspace,
+      config: this.deps.config,
+      systemPrompt: buildSystemPrompt({ cwd: this.cwd, registry: this.deps.registry }),
+      signal,
+      history: () => this.history,
+      commit: (message) => this.commit(message),
+      emit: (body) => this.emit(body),
+      newId: (prefix) => this.newId(prefix),
+      logger: this.deps.logger,
+    })
+  }
+
+  private runCommand(command: ParsedCommand, turnId: string): StopReason {
+    const say = (text: string) => this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text })
+    switch (command.name) {
+      case 'help':
+        say(helpText(this.record.model))
+        break
+      case 'clear':
+        this.history = []
+        this.persist(() => this.deps.store.clearMessages(this.id))
+        this.emit({ type: 'session.cleared' })
+        say('Conversation cleared: the next prompt starts fresh.')
+        break
+      case 'model':
+        if (!command.args) {
+          say(`Current model: \`${this.record.model}\`. Switch with /model <spec>, e.g. /model ollama:qwen2.5-coder:7b`)
+          break
+        }
+        try {
+          this.setModel(command.args)
+          say(`Model switched to \`${command.args}\`.`)
+        } catch (error) {
+          say(error instanceof ModelSpecError ? error.message : String(error))
+        }
+        break
+    }
+    return 'end_turn'
+  }
+
+  /** Expected failures become a message in the conversation; the session stays usable. */
+  private reportFailure(error: unknown, turnId: string): StopReason {
+    let text: string
+    if (error instanceof ModelError) {
+      if (error.kind === 'unreachable') this.deps.models.invalidate(this.record.model)
+      text = error.message
+    } else if (error instanceof ModelSpecError) {
+      text = `${error.message}. Switch with /model <spec> or start Punie with --model.`
+    } else {
+      this.deps.logger.error('turn failed: %s', error instanceof Error ? (error.stack ?? error.message) : error)
+      text = `Internal error: ${error instanceof Error ? error.message : String(error)}. The session is still usable.`
+    }
+    this.deps.logger.warn('turn %s failed: %s', turnId, text)
+    this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `⚠ ${text}` })
+    return 'end_turn'
+  }
+
+  private nameFromFirstPrompt(blocks: PromptBlock[]) {
+    if (this.record.title) return
+    const title = titleFromPrompt(promptPlainText(blocks))
+    if (!title) return
+    this.record = { ...this.record, title }
+    this.persist(() => this.deps.store.updateSession(this.id, { title }))
+    this.emit({ type: 'session.title', title })
+  }
+
+  private commit(message: ChatMessage) {
+    this.history.push(message)
+    this.persist(() => this.deps.store.appendMessage(this.id, message))
+  }
+
+  private emit(body: AgentEventBody) {
+    const event = { ...body, sessionId: this.id, seq: ++this.seq, at: Date.now() } as AgentEvent
+    this.persist(() => this.deps.store.appendEvent(event))
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch (error) {
+        this.deps.logger.error('event listener failed: %s', error)
+      }
+    }
+  }
+
+  /** A store failure (disk full, locked database) is logged; it must not break the turn. */
+  private persist(write: () => void) {
+    try {
+      write()
+    } catch (error) {
+      this.deps.logger.error('session %s: could not persist: %s', this.id, error)
+    }
+  }
+
+  private newId(prefix: string) {
+    return `${prefix}_${Date.now().toString(36)}${(this.idCounter++).toString(36)}`
+  }
+}

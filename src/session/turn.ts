@@ -1,0 +1,160 @@
+// The turn loop: model → tool calls → results → model, until an answer or a limit.
+import type { Logger } from '../log/logger.js'
+import type { ChatMessage, ChatModel, FinishReason, ToolCallRequest, Usage } from '../model/types.js'
+import type { ToolRegistry } from '../tools/registry.js'
+import type { Workspace } from '../workspace/workspace.js'
+import type { AgentConfig } from './config.js'
+import type { AgentEventBody, StopReason } from './events.js'
+import { buildModelMessages } from './model-messages.js'
+import { executeToolCall } from './tool-call.js'
+
+export interface TurnDeps {
+  sessionId: string
+  turnId: string
+  model: ChatModel
+  registry: ToolRegistry
+  workspace: Workspace
+  config: AgentConfig
+  systemPrompt: string
+  signal: AbortSignal
+  history(): readonly ChatMessage[]
+  commit(message: ChatMessage): void
+  emit(body: AgentEventBody): void
+  newId(prefix: string): string
+  logger: Logger
+}
+
+interface RequestOutcome {
+  text: string
+  toolCalls: ToolCallRequest[]
+  finish: FinishReason
+  aborted: boolean
+}
+
+export const EMPTY_ANSWER_NOTICE = '(The model returned an empty answer.)'
+
+export async function runTurn(d: TurnDeps): Promise<StopReason> {
+  let invalidRounds = 0
+  let retriedEmpty = false
+  for (let request = 1; request <= d.config.maxTurnRequests; request++) {
+    const outcome = await requestOnce(d, request)
+    if (outcome.aborted) {
+      if (outcome.text) d.commit({ role: 'assistant', content: outcome.text })
+      return 'cancelled'
+    }
+    if (outcome.finish === 'length') {
+      d.commit({ role: 'assistant', content: outcome.text })
+      return 'max_tokens'
+    }
+    if (outcome.finish === 'content_filter') {
+      d.commit({ role: 'assistant', content: outcome.text })
+      return 'refusal'
+    }
+    if (outcome.toolCalls.length === 0) {
+      if (!outcome.text.trim()) {
+        if (!retriedEmpty) {
+          retriedEmpty = true
+          d.logger.info('empty answer from the model; asking once more')
+          continue
+        }
+        say(d, EMPTY_ANSWER_NOTICE)
+      }
+      d.commit({ role: 'assistant', content: outcome.text })
+      return 'end_turn'
+    }
+
+    d.commit({ role: 'assistant', content: outcome.text, toolCalls: outcome.toolCalls })
+    let anyValid = false
+    for (const call of outcome.toolCalls) {
+      if (d.signal.aborted) break
+      const result = await executeToolCall(call, d)
+      d.commit(result.message)
+      anyValid ||= result.valid
+    }
+    if (d.signal.aborted) return 'cancelled'
+    invalidRounds = anyValid ? 0 : invalidRounds + 1
+    if (invalidRounds > d.config.maxInvalidToolRetries) {
+      say(d, `Stopped: the model sent invalid tool calls ${invalidRounds} times in a row.`)
+      return 'end_turn'
+    }
+  }
+  return 'max_turn_requests'
+}
+
+async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome> {
+  const messageId = d.newId('msg')
+  const outcome: RequestOutcome = { text: '', toolCalls: [], finish: 'stop', aborted: false }
+  let usage: Usage | undefined
+  let firstTokenMs: number | undefined
+  const started = performance.now()
+  const markFirstToken = () => {
+    firstTokenMs ??= performance.now() - started
+  }
+  d.emit({ type: 'model.start', turnId: d.turnId, request, model: d.model.info.model, baseURL: d.model.info.baseURL })
+  const end = (ok: boolean, error?: string) =>
+    d.emit({
+      type: 'model.end',
+      turnId: d.turnId,
+      request,
+      ok,
+      durationMs: performance.now() - started,
+      ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
+      ...(usage ? { usage } : {}),
+      ...(error ? { error } : {}),
+    })
+
+  try {
+    const stream = d.model.stream({
+      messages: buildModelMessages(d.systemPrompt, d.history()),
+      tools: d.registry.modelSchemas(),
+      temperature: d.config.temperature,
+      maxTokens: d.config.maxTokens,
+      signal: d.signal,
+    })
+    for await (const chunk of stream) {
+      switch (chunk.type) {
+        case 'text':
+          markFirstToken()
+          outcome.text += chunk.text
+          d.emit({ type: 'message.delta', turnId: d.turnId, messageId, text: chunk.text })
+          break
+        case 'reasoning':
+          markFirstToken()
+          d.emit({ type: 'thought.delta', turnId: d.turnId, messageId, text: chunk.text })
+          break
+        case 'tool_call':
+          markFirstToken()
+          outcome.toolCalls.push(chunk.call)
+          break
+        case 'usage':
+          usage = chunk.usage
+          break
+        case 'finish':
+          outcome.finish = chunk.reason
+          break
+      }
+    }
+  } catch (error) {
+    if (d.signal.aborted) {
+      end(false, 'cancelled')
+      return { ...outcome, aborted: true }
+    }
+    end(false, error instanceof Error ? error.message : String(error))
+    throw error
+  }
+  if (d.signal.aborted) {
+    end(false, 'cancelled')
+    return { ...outcome, aborted: true }
+  }
+  end(true)
+  if (usage) {
+    const contextWindow = d.model.info.contextWindow ?? d.config.contextWindow
+    d.emit({ type: 'usage', turnId: d.turnId, usage, contextWindow })
+  }
+  if (outcome.finish === 'length') outcome.toolCalls = []
+  return outcome
+}
+
+function say(d: TurnDeps, text: string) {
+  d.emit({ type: 'message.delta', turnId: d.turnId, messageId: d.newId('msg'), text })
+}

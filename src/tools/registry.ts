@@ -1,0 +1,32 @@
+// The set of tools a session offers, and the JSON schemas the model sees, derived from each definition.
+import { z } from 'zod'
+import type { ToolSchema } from '../model/types.js'
+import type { Tool } from './define.js'
+
+export interface ToolRegistry {
+  get(name: string): Tool | undefined
+  list(): readonly Tool[]
+  modelSchemas(): ToolSchema[]
+}
+
+export function createRegistry(tools: readonly Tool[]): ToolRegistry {
+  const byName = new Map<string, Tool>()
+  for (const tool of tools) {
+    if (byName.has(tool.name)) throw new Error(`tool "${tool.name}" is defined twice`)
+    byName.set(tool.name, tool)
+  }
+  let schemas: ToolSchema[] | undefined
+  return {
+    get: (name) => byName.get(name),
+    list: () => tools,
+    modelSchemas: () => {
+      schemas ??= tools.map(toModelSchema)
+      return schemas
+    },
+  }
+}
+
+export function toModelSchema(tool: Tool): ToolSchema {
+  const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>
+  return { name: tool.name, description: tool.description, parameters }
+}
