@@ -134,7 +134,11 @@ function toModelError(error: unknown, lib: OpenAIModule, info: ResolvedModel, si
     const cause = (error as { cause?: { code?: string; cause?: { code?: string } } }).cause
     const code = cause?.code ?? cause?.cause?.code
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return unreachable(info.baseURL, code)
-    return new ModelError('unreachable', `The connection to ${info.baseURL} failed: ${error.message}${code ? ` (${code})` : ''}`, info.baseURL)
+    return new ModelError(
+      'unreachable',
+      `The connection to the model server at ${info.baseURL} broke off (${code ?? error.message}); try again`,
+      info.baseURL,
+    )
   }
   if (error instanceof lib.AuthenticationError) {
     return new ModelError('auth', `${info.baseURL} refused the API key (HTTP 401): check the key for this provider`, info.baseURL)

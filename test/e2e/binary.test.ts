@@ -1,0 +1,153 @@
+// `punie` as a child process over stdio, exactly as an IDE runs it.
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { methods } from '@agentclientprotocol/sdk'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { BIN, type SpawnedAgent, spawnAgent } from '../helpers/acp-harness.js'
+import { ScriptedModelServer } from '../helpers/scripted-model.js'
+import { makeTempDir } from '../helpers/temp.js'
+
+const run = promisify(execFile)
+
+async function punie(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+describe('the punie command line', () => {
+  it('prints help and version', async () => {
+    const help = await punie(['--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('Usage: punie')
+    expect(help.stdout).toContain('--model <spec>')
+    const version = await punie(['--version'])
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+    expect(version.stdout.trim()).toBe(pkg.version)
+  })
+
+  it('refuses a model spec it cannot parse with one clear line and exit code 2', async () => {
+    const home = makeTempDir()
+    const result = await punie(['--model', 'warpdrive:x'], { PUNIE_HOME: home.path })
+    home.remove()
+    expect(result.code).toBe(2)
+    expect(result.stderr.trim()).toMatch(/^punie: invalid --model: unknown provider "warpdrive"/)
+    expect(result.stdout).toBe('')
+  })
+
+  it('refuses an unknown log level', async () => {
+    const result = await punie(['--log-level', 'chatty'])
+    expect(result.code).not.toBe(0)
+    expect(result.stderr).toContain('use one of debug, info, warn, error, silent')
+  })
+})
+
+describe('punie over stdio', () => {
+  let model: ScriptedModelServer
+  let home: ReturnType<typeof makeTempDir>
+  let workspace: ReturnType<typeof makeTempDir>
+  const running: SpawnedAgent[] = []
+  const start = (args: string[] = []) => {
+    const agent = spawnAgent({ home: home.path, args: ['--model', model.spec, ...args] })
+    running.push(agent)
+    return agent
+  }
+
+  beforeEach(async () => {
+    model = await ScriptedModelServer.start()
+    home = makeTempDir('punie-home-')
+    workspace = makeTempDir('punie-ws-')
+  })
+  afterEach(async () => {
+    for (const agent of running.splice(0)) {
+      agent.child.kill('SIGKILL')
+      await agent.exited
+    }
+    await model.close()
+    home.remove()
+    workspace.remove()
+  })
+
+  it('answers a prompt with a tool call, writing only protocol frames to stdout and logs to the log file', async () => {
+    writeFileSync(join(workspace.path, 'main.py'), 'print("hi")\n')
+    const agent = start(['--log-level', 'debug'])
+    const acp = agent.harness
+    await acp.initialize()
+    const { sessionId } = await acp.newSession(workspace.path)
+    model.enqueue({ toolCalls: [{ name: 'read_file', arguments: { path: 'main.py' } }] }, { text: 'It prints hi.' })
+    const result = await acp.prompt(sessionId, 'What does main.py do?')
+    expect(result.stopReason).toBe('end_turn')
+    expect(acp.agentText(sessionId)).toBe('It prints hi.')
+    expect(model.chatRequests()[1]?.body.messages.at(-1)?.content).toBe('print("hi")\n')
+    await acp.close()
+    expect(await agent.exited).toBe(0)
+
+    expect(agent.strayStdout).toEqual([])
+    expect(agent.stderr()).toBe('')
+    const log = readFileSync(join(home.path, 'logs', 'punie.log'), 'utf8')
+    expect(log).toContain('starting ACP over stdio')
+    expect(log).toContain(`session ${sessionId} created`)
+    expect(existsSync(join(home.path, 'punie.db'))).toBe(true)
+  })
+
+  it('answers a malformed JSON line with a parse error and keeps the connection up', async () => {
+    const agent = start()
+    await agent.harness.initialize()
+    agent.child.stdin?.write('{"jsonrpc": "2.0", "id": 7, "method": \n')
+    const { sessionId } = await agent.harness.newSession(workspace.path)
+    expect(sessionId).toBeTruthy()
+    const parseError = agent.stdoutLines.map((l) => JSON.parse(l)).find((m) => m.error?.code === -32700)
+    expect(parseError).toMatchObject({ id: null, error: { code: -32700 } })
+  })
+
+  it('replays a session with session/load after the agent process was killed', async () => {
+    const first = start()
+    await first.harness.initialize()
+    const { sessionId } = await first.harness.newSession(workspace.path)
+    model.enqueue({ text: 'Paris is the capital of France.' })
+    await first.harness.prompt(sessionId, 'What is the capital of France?')
+    first.child.kill('SIGKILL')
+    await first.exited
+
+    const second = start()
+    await second.harness.initialize()
+    const listed = await second.harness.agent.request(methods.agent.session.list, { cwd: workspace.path })
+    expect(listed.sessions.map((s) => s.sessionId)).toEqual([sessionId])
+    expect(listed.sessions[0]?.title).toBe('What is the capital of France?')
+    await second.harness.agent.request(methods.agent.session.load, { sessionId, cwd: workspace.path, mcpServers: [] })
+    const replayed = second.harness.updates(sessionId)
+    expect(replayed[0]).toMatchObject({
+      sessionUpdate: 'user_message_chunk',
+      content: { type: 'text', text: 'What is the capital of France?' },
+    })
+    expect(second.harness.agentText(sessionId)).toBe('Paris is the capital of France.')
+
+    model.enqueue({ text: 'About 2.1 million people.' })
+    const mark = second.harness.updates(sessionId).length
+    await second.harness.prompt(sessionId, 'How many people live there?')
+    expect(second.harness.agentText(sessionId, mark)).toBe('About 2.1 million people.')
+    expect(model.chatRequests()[1]?.body.messages.map((m) => m.content)).toContain('Paris is the capital of France.')
+  })
+
+  it('tells the user when no model server answers, and keeps the session usable', async () => {
+    const port = model.port
+    await model.close()
+    const agent = start()
+    await agent.harness.initialize()
+    const { sessionId } = await agent.harness.newSession(workspace.path)
+    const result = await agent.harness.prompt(sessionId, 'hello')
+    expect(result.stopReason).toBe('end_turn')
+    expect(agent.harness.agentText(sessionId)).toMatch(new RegExp(`No model server answered at http://127.0.0.1:${port}/v1`))
+    model = await ScriptedModelServer.start(port)
+    model.enqueue({ text: 'hello back' })
+    const mark = agent.harness.updates(sessionId).length
+    await agent.harness.prompt(sessionId, 'hello again')
+    expect(agent.harness.agentText(sessionId, mark)).toBe('hello back')
+  })
+})

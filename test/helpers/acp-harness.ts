@@ -1,0 +1,175 @@
+// Drives Punie with the official ACP SDK client: in-process over ndJSON byte streams, or as a spawned binary.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { Readable, Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
+import {
+  type ClientConnection,
+  type ContentBlock,
+  client,
+  methods,
+  ndJsonStream,
+  type RequestPermissionResponse,
+  type SessionNotification,
+  type SessionUpdate,
+  type Stream,
+} from '@agentclientprotocol/sdk'
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export const BIN = fileURLToPath(new URL('../../bin/punie.js', import.meta.url))
+
+export class AcpHarness {
+  readonly notifications: SessionNotification[] = []
+  private waiters: (() => void)[] = []
+
+  constructor(
+    readonly connection: ClientConnection,
+    private readonly onClose: () => Promise<void>,
+  ) {}
+
+  get agent() {
+    return this.connection.agent
+  }
+
+  record(notification: SessionNotification) {
+    this.notifications.push(notification)
+    for (const wake of this.waiters.splice(0)) wake()
+  }
+
+  initialize() {
+    return this.agent.request(methods.agent.initialize, {
+      protocolVersion: 1,
+      clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
+      clientInfo: { name: 'punie-tests', version: '0' },
+    })
+  }
+
+  async newSession(cwd: string) {
+    return this.agent.request(methods.agent.session.new, { cwd, mcpServers: [] })
+  }
+
+  prompt(sessionId: string, prompt: string | ContentBlock[]) {
+    const blocks: ContentBlock[] = typeof prompt === 'string' ? [{ type: 'text', text: prompt }] : prompt
+    return this.agent.request(methods.agent.session.prompt, { sessionId, prompt: blocks })
+  }
+
+  cancel(sessionId: string) {
+    return this.agent.notify(methods.agent.session.cancel, { sessionId })
+  }
+
+  updates(sessionId: string): SessionUpdate[] {
+    return this.notifications.filter((n) => n.sessionId === sessionId).map((n) => n.update)
+  }
+
+  /** Agent text since the given index into this session's updates. */
+  agentText(sessionId: string, from = 0): string {
+    return this.updates(sessionId)
+      .slice(from)
+      .map((u) => (u.sessionUpdate === 'agent_message_chunk' && u.content.type === 'text' ? u.content.text : ''))
+      .join('')
+  }
+
+  async waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!predicate()) {
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error('timed out waiting for a session update')
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left)
+        this.waiters.push(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+  }
+
+  async close() {
+    this.connection.close()
+    await this.onClose()
+  }
+}
+
+function clientApp(harness: () => AcpHarness) {
+  return client({ name: 'punie-tests' })
+    .onNotification(methods.client.session.update, ({ params }) => harness().record(params))
+    .onRequest(
+      methods.client.session.requestPermission,
+      (): RequestPermissionResponse => ({ outcome: { outcome: 'cancelled' } }),
+    )
+}
+
+/** A pair of connected ndJSON streams, as a pipe between two processes would carry them. */
+export function memoryPipe(): { agentSide: Stream; clientSide: Stream } {
+  const toAgent = new TransformStream<Uint8Array, Uint8Array>()
+  const toClient = new TransformStream<Uint8Array, Uint8Array>()
+  return {
+    agentSide: ndJsonStream(toClient.writable, toAgent.readable),
+    clientSide: ndJsonStream(toAgent.writable, toClient.readable),
+  }
+}
+
+export function connectClient(stream: Stream, onClose: () => Promise<void>): AcpHarness {
+  let harness: AcpHarness | undefined
+  const connection = clientApp(() => harness as AcpHarness).connect(stream)
+  harness = new AcpHarness(connection, onClose)
+  return harness
+}
+
+export interface SpawnedAgent {
+  harness: AcpHarness
+  child: ChildProcess
+  stderr: () => string
+  /** Every stdout line, as written. */
+  stdoutLines: string[]
+  /** Raw stdout lines that were not JSON, which must never happen. */
+  strayStdout: string[]
+  exited: Promise<number | null>
+}
+
+export function spawnAgent(options: { home: string; args?: string[]; env?: Record<string, string> }): SpawnedAgent {
+  const child = spawn(process.execPath, [BIN, ...(options.args ?? [])], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PUNIE_HOME: options.home, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr?.on('data', (data: Buffer) => {
+    stderr += data.toString()
+  })
+  const strayStdout: string[] = []
+  const stdoutLines: string[] = []
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const stdout = Readable.toWeb(child.stdout as Readable) as ReadableStream<Uint8Array>
+  const [forClient, forCheck] = stdout.tee()
+  void collectLines(forCheck, stdoutLines, strayStdout)
+  const stream = ndJsonStream(Writable.toWeb(child.stdin as Writable) as WritableStream<Uint8Array>, forClient)
+  const harness = connectClient(stream, async () => {
+    child.stdin?.end()
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
+    await exited
+    clearTimeout(timer)
+  })
+  return { harness, child, stderr: () => stderr, stdoutLines, strayStdout, exited }
+}
+
+async function collectLines(stream: ReadableStream<Uint8Array>, lines: string[], stray: string[]) {
+  const decoder = new TextDecoder()
+  let buffer = ''
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true })
+    let newline = buffer.indexOf('\n')
+    while (newline >= 0) {
+      const line = buffer.slice(0, newline).trim()
+      buffer = buffer.slice(newline + 1)
+      if (line) {
+        lines.push(line)
+        try {
+          JSON.parse(line)
+        } catch {
+          stray.push(line)
+        }
+      }
+      newline = buffer.indexOf('\n')
+    }
+  }
+}

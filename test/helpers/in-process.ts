@@ -1,0 +1,35 @@
+// The agent and the session core in this process, connected to an SDK client through ndJSON byte streams.
+import { createAcpAgent } from '../../src/acp/agent.js'
+import { type ClosableCore, createAgentCore } from '../../src/cli/core.js'
+import { createFileLogger } from '../../src/log/logger.js'
+import { type AcpHarness, connectClient, memoryPipe } from './acp-harness.js'
+
+export interface InProcessAgent {
+  harness: AcpHarness
+  core: () => Promise<ClosableCore>
+  close(): Promise<void>
+}
+
+export function startInProcessAgent(options: { home: string; model?: string; env?: Record<string, string> }): InProcessAgent {
+  const logger = createFileLogger({ dir: `${options.home}/logs`, level: 'debug' })
+  let core: Promise<ClosableCore> | undefined
+  const loadCore = () => {
+    core ??= Promise.resolve().then(() =>
+      createAgentCore({
+        home: options.home,
+        env: { ...options.env },
+        logger,
+        ...(options.model ? { modelFlag: options.model } : {}),
+      }),
+    )
+    return core
+  }
+  const { agentSide, clientSide } = memoryPipe()
+  const agentConnection = createAcpAgent({ version: 'test', core: loadCore, logger }).connect(agentSide)
+  const close = async () => {
+    agentConnection.close()
+    if (core) await (await core).close()
+  }
+  const harness = connectClient(clientSide, close)
+  return { harness, core: loadCore, close: () => harness.close() }
+}
