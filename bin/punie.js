@@ -13,11 +13,16 @@ if (!existsSync(entry)) {
   try {
     tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
   } catch {
-    process.stderr.write('punie: dist/ is missing and TypeScript is not installed; run `npm ci` then `npm run build`\n')
+    process.stderr.write(
+      'punie: dist/ is missing and TypeScript is not installed; run `npm ci` then `npm run build`\n',
+    )
     process.exit(1)
   }
   process.stderr.write('punie: first run, compiling…\n')
-  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: ['ignore', 2, 2] })
+  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+  })
   if (built.status !== 0) process.exit(built.status ?? 1)
 }
 

@@ -67,7 +67,12 @@ export function createAcpAgent(options: AcpAgentOptions) {
 
   /** Sent after the response so the client already knows the session. */
   const announce = (session: Session) =>
-    setImmediate(() => send(session.id, { sessionUpdate: 'available_commands_update', availableCommands: availableCommands() }))
+    setImmediate(() =>
+      send(session.id, {
+        sessionUpdate: 'available_commands_update',
+        availableCommands: availableCommands(),
+      }),
+    )
 
   const attachedSession = (core: AgentCore, sessionId: string): Session => {
     const session = core.manager.find(sessionId)
@@ -122,7 +127,10 @@ export function createAcpAgent(options: AcpAgentOptions) {
           ...(params.cwd ? { cwd: params.cwd } : {}),
           ...(params.cursor ? { cursor: params.cursor } : {}),
         })
-        return { sessions: page.sessions.map(toSessionInfo), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }
+        return {
+          sessions: page.sessions.map(toSessionInfo),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        }
       }),
     )
     .onRequest(methods.agent.session.close, ({ params }) =>
@@ -147,7 +155,10 @@ export function createAcpAgent(options: AcpAgentOptions) {
       withCore((core) => {
         const session = attachedSession(core, params.sessionId)
         if (params.configId !== MODEL_CONFIG_ID || typeof params.value !== 'string') {
-          throw RequestError.invalidParams(undefined, `unknown config option "${params.configId}"; this agent has "model"`)
+          throw RequestError.invalidParams(
+            undefined,
+            `unknown config option "${params.configId}"; this agent has "model"`,
+          )
         }
         session.setModel(params.value)
         return { configOptions: modelConfigOptions(session.model, core.knownModels) }

@@ -67,7 +67,11 @@ export function fromPromptBlock(block: PromptBlock): ContentBlock {
     case 'resource':
       return {
         type: 'resource',
-        resource: { uri: block.uri, text: block.text, ...(block.mimeType ? { mimeType: block.mimeType } : {}) },
+        resource: {
+          uri: block.uri,
+          text: block.text,
+          ...(block.mimeType ? { mimeType: block.mimeType } : {}),
+        },
       }
     case 'resource_link':
       return {
@@ -93,15 +97,26 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
   switch (event.type) {
     case 'turn.start':
       return ctx.mode === 'replay'
-        ? event.prompt.map((block) => ({ sessionUpdate: 'user_message_chunk', content: fromPromptBlock(block) }))
+        ? event.prompt.map((block) => ({
+            sessionUpdate: 'user_message_chunk',
+            content: fromPromptBlock(block),
+          }))
         : []
     case 'message.delta':
       return [
-        { sessionUpdate: 'agent_message_chunk', messageId: event.messageId, content: { type: 'text', text: event.text } },
+        {
+          sessionUpdate: 'agent_message_chunk',
+          messageId: event.messageId,
+          content: { type: 'text', text: event.text },
+        },
       ]
     case 'thought.delta':
       return [
-        { sessionUpdate: 'agent_thought_chunk', messageId: event.messageId, content: { type: 'text', text: event.text } },
+        {
+          sessionUpdate: 'agent_thought_chunk',
+          messageId: event.messageId,
+          content: { type: 'text', text: event.text },
+        },
       ]
     case 'tool.start':
       return [
@@ -130,7 +145,13 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
     case 'usage':
       return [{ sessionUpdate: 'usage_update', used: event.usage.totalTokens, size: event.contextWindow }]
     case 'session.title':
-      return [{ sessionUpdate: 'session_info_update', title: event.title, updatedAt: new Date(event.at).toISOString() }]
+      return [
+        {
+          sessionUpdate: 'session_info_update',
+          title: event.title,
+          updatedAt: new Date(event.at).toISOString(),
+        },
+      ]
     case 'session.model':
       return [{ sessionUpdate: 'config_option_update', configOptions: ctx.modelOptions(event.model) }]
     case 'model.start':
@@ -166,7 +187,8 @@ export function modelConfigOptions(current: string, known: readonly string[]): S
     {
       id: MODEL_CONFIG_ID,
       name: 'Model',
-      description: 'Model spec: local, local:NAME, ollama:NAME, lmstudio:NAME, openai:NAME or http://host:port/v1/NAME',
+      description:
+        'Model spec: local, local:NAME, ollama:NAME, lmstudio:NAME, openai:NAME or http://host:port/v1/NAME',
       category: 'model',
       type: 'select',
       currentValue: current,

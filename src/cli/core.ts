@@ -1,17 +1,17 @@
 // Composition root: builds the session core (store, models, tools, manager) from settings on disk.
 import type { AgentCore } from '../acp/agent.js'
+import { loadConfig, readConfigFile } from '../config/config-file.js'
 import type { Env } from '../config/home.js'
 import { homePaths } from '../config/home.js'
-import { loadConfig, readConfigFile } from '../config/config-file.js'
 import type { Logger } from '../log/logger.js'
 import { chooseModelSpec } from '../model/choose.js'
 import { createModelSource } from '../model/source.js'
 import { agentConfigFrom } from '../session/config.js'
 import { SessionManager } from '../session/manager.js'
+import { SqliteStore } from '../store/sqlite-store.js'
 import { builtinTools } from '../tools/builtin/index.js'
 import { createRegistry } from '../tools/registry.js'
 import { LocalWorkspace } from '../workspace/local.js'
-import { SqliteStore } from '../store/sqlite-store.js'
 
 export interface CoreOptions {
   home: string

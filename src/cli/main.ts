@@ -40,7 +40,10 @@ export async function main(argv: string[]): Promise<void> {
     .description('Punie: a local-first coding agent for IDEs, speaking the Agent Client Protocol (ACP).')
     .version(version, '-v, --version')
     .addOption(
-      new Option('--model <spec>', 'model: local, local:NAME, ollama:NAME, lmstudio:NAME, openai:NAME, http://host:port/v1/NAME'),
+      new Option(
+        '--model <spec>',
+        'model: local, local:NAME, ollama:NAME, lmstudio:NAME, openai:NAME, http://host:port/v1/NAME',
+      ),
     )
     .addOption(
       new Option('--log-level <level>', `log level (${LOG_LEVELS.join(', ')})`)

@@ -17,5 +17,9 @@ export const START_A_SERVER_HINT =
 
 export function unreachable(url: string, detail?: string): ModelError {
   const why = detail ? ` (${detail})` : ''
-  return new ModelError('unreachable', `No model server answered at ${url}${why}. Fix: ${START_A_SERVER_HINT}.`, url)
+  return new ModelError(
+    'unreachable',
+    `No model server answered at ${url}${why}. Fix: ${START_A_SERVER_HINT}.`,
+    url,
+  )
 }

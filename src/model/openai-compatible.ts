@@ -27,7 +27,10 @@ const loadOpenAI = () => {
   return openaiModule
 }
 
-export function createOpenAICompatibleModel(info: ResolvedModel, options: OpenAICompatibleOptions): ChatModel {
+export function createOpenAICompatibleModel(
+  info: ResolvedModel,
+  options: OpenAICompatibleOptions,
+): ChatModel {
   let client: InstanceType<OpenAIModule['OpenAI']> | undefined
   let callCounter = 0
   const newCallId = () => `call_${Date.now().toString(36)}_${callCounter++}`
@@ -47,7 +50,12 @@ export function createOpenAICompatibleModel(info: ResolvedModel, options: OpenAI
       ...(request.tools.length ? { tools: toWireTools(request.tools) } : {}),
       ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
     }
-    options.logger.debug('model request to %s (%s), %d messages', info.baseURL, info.model, request.messages.length)
+    options.logger.debug(
+      'model request to %s (%s), %d messages',
+      info.baseURL,
+      info.model,
+      request.messages.length,
+    )
     try {
       if (options.stream) {
         // biome-ignore lint/suspicious/noExplicitAny: the body carries fields (reasoning, loose message shapes) the typed params reject
@@ -104,8 +112,11 @@ async function* readCompletion(completion: unknown, newId: () => string): AsyncI
     throw new ModelError('protocol', 'the response is not a chat completion (expected a JSON object)')
   }
   const body = completion as Record<string, unknown>
-  const choice = Array.isArray(body.choices) ? (body.choices[0] as Record<string, unknown> | undefined) : undefined
-  if (!choice) throw new ModelError('protocol', 'the response has no "choices": is this an OpenAI-compatible server?')
+  const choice = Array.isArray(body.choices)
+    ? (body.choices[0] as Record<string, unknown> | undefined)
+    : undefined
+  if (!choice)
+    throw new ModelError('protocol', 'the response has no "choices": is this an OpenAI-compatible server?')
   const message = (choice.message ?? {}) as Record<string, unknown>
   const reasoning = readReasoning(message)
   if (reasoning) yield { type: 'reasoning', text: reasoning }
@@ -114,7 +125,9 @@ async function* readCompletion(completion: unknown, newId: () => string): AsyncI
     for (const part of [...splitter.push(message.content), ...splitter.end()]) yield partChunk(part)
   }
   const assembler = new ToolCallAssembler()
-  if (Array.isArray(message.tool_calls)) message.tool_calls.forEach((c, i) => assembler.add(c, i))
+  if (Array.isArray(message.tool_calls)) {
+    for (const [i, call] of message.tool_calls.entries()) assembler.add(call, i)
+  }
   for (const call of assembler.finish(newId)) yield { type: 'tool_call', call }
   const usage = readUsage(body.usage)
   if (usage) yield { type: 'usage', usage }
@@ -133,7 +146,8 @@ function toModelError(error: unknown, lib: OpenAIModule, info: ResolvedModel, si
   if (error instanceof lib.APIConnectionError) {
     const cause = (error as { cause?: { code?: string; cause?: { code?: string } } }).cause
     const code = cause?.code ?? cause?.cause?.code
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return unreachable(info.baseURL, code)
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return unreachable(info.baseURL, code)
     return new ModelError(
       'unreachable',
       `The connection to the model server at ${info.baseURL} broke off (${code ?? error.message}); try again`,
@@ -141,16 +155,32 @@ function toModelError(error: unknown, lib: OpenAIModule, info: ResolvedModel, si
     )
   }
   if (error instanceof lib.AuthenticationError) {
-    return new ModelError('auth', `${info.baseURL} refused the API key (HTTP 401): check the key for this provider`, info.baseURL)
+    return new ModelError(
+      'auth',
+      `${info.baseURL} refused the API key (HTTP 401): check the key for this provider`,
+      info.baseURL,
+    )
   }
   if (error instanceof lib.NotFoundError) {
-    return new ModelError('no_model', `${info.baseURL} does not serve model "${info.model}" (HTTP 404): ${error.message}`, info.baseURL)
+    return new ModelError(
+      'no_model',
+      `${info.baseURL} does not serve model "${info.model}" (HTTP 404): ${error.message}`,
+      info.baseURL,
+    )
   }
   if (error instanceof lib.APIError) {
-    return new ModelError('http', `The model server at ${info.baseURL} failed: ${error.message}`, info.baseURL)
+    return new ModelError(
+      'http',
+      `The model server at ${info.baseURL} failed: ${error.message}`,
+      info.baseURL,
+    )
   }
   if (error instanceof SyntaxError) {
-    return new ModelError('protocol', `The model server at ${info.baseURL} sent a malformed response (${error.message})`, info.baseURL)
+    return new ModelError(
+      'protocol',
+      `The model server at ${info.baseURL} sent a malformed response (${error.message})`,
+      info.baseURL,
+    )
   }
   return error
 }

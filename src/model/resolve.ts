@@ -9,13 +9,27 @@ export interface ResolveOptions {
   env: Env
   probeTimeoutMs?: number
   contextWindow?: number
+  /** Servers `local` probes, in order of preference. */
+  localCandidates?: readonly LocalCandidate[]
+}
+
+export interface LocalCandidate {
+  name: string
+  baseURL: string
 }
 
 const LOCAL_API_KEY = 'punie-local'
 
 export async function resolveModel(spec: ModelSpec, options: ResolveOptions): Promise<ResolvedModel> {
   const timeout = options.probeTimeoutMs ?? 1500
-  if (spec.kind === 'auto') return detectLocal(spec.model, timeout, options.contextWindow)
+  if (spec.kind === 'auto') {
+    return detectLocal(
+      options.localCandidates ?? LOCAL_CANDIDATES,
+      spec.model,
+      timeout,
+      options.contextWindow,
+    )
+  }
 
   let apiKey = LOCAL_API_KEY
   if (spec.apiKeyEnv) {
@@ -29,11 +43,19 @@ export async function resolveModel(spec: ModelSpec, options: ResolveOptions): Pr
   const served = await listServedModels(spec.baseURL, timeout, apiKey)
   const first = served[0]
   if (!first) throw noModelLoaded(spec.baseURL)
-  return withWindow({ baseURL: spec.baseURL, model: first.id, apiKey }, options.contextWindow ?? first.contextWindow)
+  return withWindow(
+    { baseURL: spec.baseURL, model: first.id, apiKey },
+    options.contextWindow ?? first.contextWindow,
+  )
 }
 
-async function detectLocal(model: string | undefined, timeoutMs: number, contextWindow?: number) {
-  const probes = LOCAL_CANDIDATES.map((c) =>
+async function detectLocal(
+  candidates: readonly LocalCandidate[],
+  model: string | undefined,
+  timeoutMs: number,
+  contextWindow?: number,
+) {
+  const probes = candidates.map((c) =>
     listServedModels(c.baseURL, timeoutMs).then(
       (models) => ({ ok: true as const, candidate: c, models }),
       (error: unknown) => ({ ok: false as const, candidate: c, error }),
@@ -57,7 +79,7 @@ async function detectLocal(model: string | undefined, timeoutMs: number, context
     throw new ModelError(
       'unreachable',
       `No local model server found. Tried ${tried}${detail}. Fix: ${START_A_SERVER_HINT}.`,
-      LOCAL_CANDIDATES[0].baseURL,
+      candidates[0]?.baseURL,
     )
   }
   const where = answering.map((r) => r.candidate.baseURL).join(', ')
@@ -71,7 +93,9 @@ async function detectLocal(model: string | undefined, timeoutMs: number, context
 
 function pick(models: ServedModel[], wanted: string | undefined): ServedModel | undefined {
   if (!wanted) return models[0]
-  return models.find((m) => m.id === wanted) ?? models.find((m) => m.id.toLowerCase() === wanted.toLowerCase())
+  return (
+    models.find((m) => m.id === wanted) ?? models.find((m) => m.id.toLowerCase() === wanted.toLowerCase())
+  )
 }
 
 function withWindow(model: ResolvedModel, contextWindow: number | undefined): ResolvedModel {
@@ -79,5 +103,9 @@ function withWindow(model: ResolvedModel, contextWindow: number | undefined): Re
 }
 
 function noModelLoaded(baseURL: string) {
-  return new ModelError('no_model', `The server at ${baseURL} lists no models. Load one, or name it in --model.`, baseURL)
+  return new ModelError(
+    'no_model',
+    `The server at ${baseURL} lists no models. Load one, or name it in --model.`,
+    baseURL,
+  )
 }

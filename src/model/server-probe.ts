@@ -6,7 +6,11 @@ export interface ServedModel {
   contextWindow?: number
 }
 
-export async function listServedModels(baseURL: string, timeoutMs: number, apiKey?: string): Promise<ServedModel[]> {
+export async function listServedModels(
+  baseURL: string,
+  timeoutMs: number,
+  apiKey?: string,
+): Promise<ServedModel[]> {
   const url = `${baseURL}/models`
   let response: Response
   try {
@@ -24,7 +28,11 @@ export async function listServedModels(baseURL: string, timeoutMs: number, apiKe
   try {
     body = await response.json()
   } catch {
-    throw new ModelError('protocol', `${url} did not answer with JSON: is this an OpenAI-compatible server?`, baseURL)
+    throw new ModelError(
+      'protocol',
+      `${url} did not answer with JSON: is this an OpenAI-compatible server?`,
+      baseURL,
+    )
   }
   const data = (body as { data?: unknown })?.data
   if (!Array.isArray(data)) {
@@ -32,7 +40,12 @@ export async function listServedModels(baseURL: string, timeoutMs: number, apiKe
   }
   return data.flatMap((entry): ServedModel[] => {
     if (typeof entry?.id !== 'string') return []
-    const contextWindow = firstNumber(entry, ['context_length', 'max_model_len', 'max_context_length', 'context_window'])
+    const contextWindow = firstNumber(entry, [
+      'context_length',
+      'max_model_len',
+      'max_context_length',
+      'context_window',
+    ])
     return [{ id: entry.id, ...(contextWindow ? { contextWindow } : {}) }]
   })
 }

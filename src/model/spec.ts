@@ -15,7 +15,11 @@ const PRESETS: Record<string, Preset> = {
   mlx: { baseURL: () => 'http://localhost:8080/v1', local: true },
   vllm: { baseURL: () => 'http://localhost:8000/v1', local: true },
   openai: { baseURL: () => 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', local: false },
-  openrouter: { baseURL: () => 'https://openrouter.ai/api/v1', apiKeyEnv: 'OPENROUTER_API_KEY', local: false },
+  openrouter: {
+    baseURL: () => 'https://openrouter.ai/api/v1',
+    apiKeyEnv: 'OPENROUTER_API_KEY',
+    local: false,
+  },
   groq: { baseURL: () => 'https://api.groq.com/openai/v1', apiKeyEnv: 'GROQ_API_KEY', local: false },
 }
 
@@ -60,7 +64,9 @@ export function parseModelSpec(input: string, env: Env = {}): ModelSpec {
   }
   const preset = PRESETS[prefix]
   if (!preset) {
-    throw new ModelSpecError(`unknown provider "${prefix}" in "${source}": known are local, ${PROVIDER_PREFIXES.join(', ')}`)
+    throw new ModelSpecError(
+      `unknown provider "${prefix}" in "${source}": known are local, ${PROVIDER_PREFIXES.join(', ')}`,
+    )
   }
   if (!rest && !preset.local) throw new ModelSpecError(`"${prefix}:" needs a model name, e.g. ${prefix}:NAME`)
   return {
@@ -88,7 +94,13 @@ function fromUrl(url: string, source: string): ModelSpec {
   }
   const baseURL = `${parsed.origin}${path.slice(0, v1 + 3)}`
   const model = decodeURIComponent(path.slice(v1 + 4)).replace(/\/+$/, '')
-  return { kind: 'endpoint', source, baseURL, ...(model ? { model } : {}), local: isLoopbackHost(parsed.hostname) }
+  return {
+    kind: 'endpoint',
+    source,
+    baseURL,
+    ...(model ? { model } : {}),
+    local: isLoopbackHost(parsed.hostname),
+  }
 }
 
 function ollamaOrigin(env: Env): string {

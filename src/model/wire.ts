@@ -36,7 +36,8 @@ export function toWireTools(tools: ToolSchema[]) {
 
 export function readFinishReason(value: unknown): FinishReason | undefined {
   if (value === null || value === undefined) return undefined
-  if (value === 'stop' || value === 'length' || value === 'tool_calls' || value === 'content_filter') return value
+  if (value === 'stop' || value === 'length' || value === 'tool_calls' || value === 'content_filter')
+    return value
   if (value === 'function_call') return 'tool_calls'
   return 'other'
 }

@@ -8,7 +8,11 @@ export interface SlashCommand {
 export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'help', description: 'Show the commands and the current model' },
   { name: 'clear', description: 'Forget the conversation so far (the transcript is kept)' },
-  { name: 'model', description: 'Show or switch the model, e.g. /model ollama:qwen2.5-coder:7b', hint: 'model spec' },
+  {
+    name: 'model',
+    description: 'Show or switch the model, e.g. /model ollama:qwen2.5-coder:7b',
+    hint: 'model spec',
+  },
 ]
 
 export type ParsedCommand = { name: string; args: string }
@@ -23,6 +27,8 @@ export function parseSlashCommand(text: string): ParsedCommand | undefined {
 }
 
 export function helpText(model: string): string {
-  const lines = SLASH_COMMANDS.map((c) => `- \`/${c.name}${c.hint ? ` <${c.hint}>` : ''}\` — ${c.description}`)
+  const lines = SLASH_COMMANDS.map(
+    (c) => `- \`/${c.name}${c.hint ? ` <${c.hint}>` : ''}\` — ${c.description}`,
+  )
   return `Punie commands:\n${lines.join('\n')}\n\nCurrent model: \`${model}\``
 }

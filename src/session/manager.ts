@@ -107,7 +107,8 @@ export class SessionManager {
 }
 
 function assertDirectory(path: string) {
-  if (!isAbsolute(path)) throw new InvalidSessionRequestError(`cwd must be an absolute path, got ${JSON.stringify(path)}`)
+  if (!isAbsolute(path))
+    throw new InvalidSessionRequestError(`cwd must be an absolute path, got ${JSON.stringify(path)}`)
   let isDir = false
   try {
     isDir = statSync(path).isDirectory()

@@ -110,8 +110,12 @@ export class Session {
 
     let stopReason: StopReason
     try {
-      const command = blocks.every((b) => b.type === 'text') ? parseSlashCommand(promptPlainText(blocks)) : undefined
-      stopReason = command ? this.runCommand(command, turnId) : await this.runModelTurn(blocks, turnId, signal)
+      const command = blocks.every((b) => b.type === 'text')
+        ? parseSlashCommand(promptPlainText(blocks))
+        : undefined
+      stopReason = command
+        ? this.runCommand(command, turnId)
+        : await this.runModelTurn(blocks, turnId, signal)
     } catch (error) {
       stopReason = signal.aborted ? 'cancelled' : this.reportFailure(error, turnId)
     }
@@ -120,7 +124,11 @@ export class Session {
     return stopReason
   }
 
-  private async runModelTurn(blocks: PromptBlock[], turnId: string, signal: AbortSignal): Promise<StopReason> {
+  private async runModelTurn(
+    blocks: PromptBlock[],
+    turnId: string,
+    signal: AbortSignal,
+  ): Promise<StopReason> {
     this.commit({ role: 'user', content: promptToModelText(blocks) })
     const model = await this.deps.models.get(this.record.model)
     if (signal.aborted) return 'cancelled'
@@ -142,7 +150,8 @@ export class Session {
   }
 
   private runCommand(command: ParsedCommand, turnId: string): StopReason {
-    const say = (text: string) => this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text })
+    const say = (text: string) =>
+      this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text })
     switch (command.name) {
       case 'help':
         say(helpText(this.record.model))
@@ -155,7 +164,9 @@ export class Session {
         break
       case 'model':
         if (!command.args) {
-          say(`Current model: \`${this.record.model}\`. Switch with /model <spec>, e.g. /model ollama:qwen2.5-coder:7b`)
+          say(
+            `Current model: \`${this.record.model}\`. Switch with /model <spec>, e.g. /model ollama:qwen2.5-coder:7b`,
+          )
           break
         }
         try {
@@ -178,7 +189,10 @@ export class Session {
     } else if (error instanceof ModelSpecError) {
       text = `${error.message}. Switch with /model <spec> or start Punie with --model.`
     } else {
-      this.deps.logger.error('turn failed: %s', error instanceof Error ? (error.stack ?? error.message) : error)
+      this.deps.logger.error(
+        'turn failed: %s',
+        error instanceof Error ? (error.stack ?? error.message) : error,
+      )
       text = `Internal error: ${error instanceof Error ? error.message : String(error)}. The session is still usable.`
     }
     this.deps.logger.warn('turn %s failed: %s', turnId, text)

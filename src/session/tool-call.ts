@@ -86,7 +86,8 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       workspace: d.workspace,
     })
     const checked = tool.output.safeParse(output)
-    if (!checked.success) d.logger.warn('tool %s returned output off its schema: %s', tool.name, checked.error.message)
+    if (!checked.success)
+      d.logger.warn('tool %s returned output off its schema: %s', tool.name, checked.error.message)
     d.emit({
       type: 'tool.end',
       turnId: d.turnId,

@@ -90,7 +90,13 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
   const markFirstToken = () => {
     firstTokenMs ??= performance.now() - started
   }
-  d.emit({ type: 'model.start', turnId: d.turnId, request, model: d.model.info.model, baseURL: d.model.info.baseURL })
+  d.emit({
+    type: 'model.start',
+    turnId: d.turnId,
+    request,
+    model: d.model.info.model,
+    baseURL: d.model.info.baseURL,
+  })
   const end = (ok: boolean, error?: string) =>
     d.emit({
       type: 'model.end',

@@ -39,7 +39,9 @@ export function openDatabase(path: string): Db {
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number
   if (current > MIGRATIONS.length) {
-    throw new StoreError(`the database is from a newer Punie (schema ${current}, this build knows ${MIGRATIONS.length})`)
+    throw new StoreError(
+      `the database is from a newer Punie (schema ${current}, this build knows ${MIGRATIONS.length})`,
+    )
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
@@ -59,13 +61,19 @@ export class SqliteStore implements SessionStore {
       ),
       getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       insertEvent: db.prepare('INSERT INTO events (session_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)'),
-      events: db.prepare<[string], { body: string }>('SELECT body FROM events WHERE session_id = ? ORDER BY seq'),
-      lastSeq: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE session_id = ?'),
+      events: db.prepare<[string], { body: string }>(
+        'SELECT body FROM events WHERE session_id = ? ORDER BY seq',
+      ),
+      lastSeq: db.prepare<[string], { seq: number | null }>(
+        'SELECT MAX(seq) AS seq FROM events WHERE session_id = ?',
+      ),
       insertMessage: db.prepare(
         `INSERT INTO messages (session_id, idx, role, body)
          VALUES (?, (SELECT COALESCE(MAX(idx), -1) + 1 FROM messages WHERE session_id = ?), ?, ?)`,
       ),
-      messages: db.prepare<[string], { body: string }>('SELECT body FROM messages WHERE session_id = ? ORDER BY idx'),
+      messages: db.prepare<[string], { body: string }>(
+        'SELECT body FROM messages WHERE session_id = ? ORDER BY idx',
+      ),
       clearMessages: db.prepare('DELETE FROM messages WHERE session_id = ?'),
     }
   }
@@ -126,7 +134,9 @@ export class SqliteStore implements SessionStore {
     const rows = this.db.prepare<Record<string, string | number>, SessionRow>(sql).all(params)
     const page = rows.slice(0, limit).map(toRecord)
     const last = page[page.length - 1]
-    return rows.length > limit && last ? { sessions: page, nextCursor: encodeCursor(last) } : { sessions: page }
+    return rows.length > limit && last
+      ? { sessions: page, nextCursor: encodeCursor(last) }
+      : { sessions: page }
   }
 
   appendEvent(event: AgentEvent): void {
@@ -181,5 +191,7 @@ function decodeCursor(cursor: string): { at: number; id: string } {
   } catch {
     // reported below
   }
-  throw new InvalidCursorError(`invalid cursor ${JSON.stringify(cursor)}: pass back a nextCursor from session/list`)
+  throw new InvalidCursorError(
+    `invalid cursor ${JSON.stringify(cursor)}: pass back a nextCursor from session/list`,
+  )
 }

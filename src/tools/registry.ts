@@ -27,6 +27,9 @@ export function createRegistry(tools: readonly Tool[]): ToolRegistry {
 }
 
 export function toModelSchema(tool: Tool): ToolSchema {
-  const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>
+  const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<
+    string,
+    unknown
+  >
   return { name: tool.name, description: tool.description, parameters }
 }

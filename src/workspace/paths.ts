@@ -16,7 +16,8 @@ export async function resolveRealInside(root: string, path: string): Promise<str
   const absolute = resolveInside(root, path)
   const realRoot = await realpath(root)
   const real = await realpathOfNearest(absolute)
-  if (!isWithin(realRoot, real)) throw new WorkspaceBoundaryError(path, root, 'leads outside the workspace through a symlink')
+  if (!isWithin(realRoot, real))
+    throw new WorkspaceBoundaryError(path, root, 'leads outside the workspace through a symlink')
   return absolute
 }
 

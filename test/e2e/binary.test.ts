@@ -13,7 +13,9 @@ const run = promisify(execFile)
 
 async function punie(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } })
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+    })
     return { code: 0, stdout, stderr }
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string }
@@ -80,7 +82,10 @@ describe('punie over stdio', () => {
     const acp = agent.harness
     await acp.initialize()
     const { sessionId } = await acp.newSession(workspace.path)
-    model.enqueue({ toolCalls: [{ name: 'read_file', arguments: { path: 'main.py' } }] }, { text: 'It prints hi.' })
+    model.enqueue(
+      { toolCalls: [{ name: 'read_file', arguments: { path: 'main.py' } }] },
+      { text: 'It prints hi.' },
+    )
     const result = await acp.prompt(sessionId, 'What does main.py do?')
     expect(result.stopReason).toBe('end_turn')
     expect(acp.agentText(sessionId)).toBe('It prints hi.')
@@ -120,7 +125,11 @@ describe('punie over stdio', () => {
     const listed = await second.harness.agent.request(methods.agent.session.list, { cwd: workspace.path })
     expect(listed.sessions.map((s) => s.sessionId)).toEqual([sessionId])
     expect(listed.sessions[0]?.title).toBe('What is the capital of France?')
-    await second.harness.agent.request(methods.agent.session.load, { sessionId, cwd: workspace.path, mcpServers: [] })
+    await second.harness.agent.request(methods.agent.session.load, {
+      sessionId,
+      cwd: workspace.path,
+      mcpServers: [],
+    })
     const replayed = second.harness.updates(sessionId)
     expect(replayed[0]).toMatchObject({
       sessionUpdate: 'user_message_chunk',
@@ -132,7 +141,9 @@ describe('punie over stdio', () => {
     const mark = second.harness.updates(sessionId).length
     await second.harness.prompt(sessionId, 'How many people live there?')
     expect(second.harness.agentText(sessionId, mark)).toBe('About 2.1 million people.')
-    expect(model.chatRequests()[1]?.body.messages.map((m) => m.content)).toContain('Paris is the capital of France.')
+    expect(model.chatRequests()[1]?.body.messages.map((m) => m.content)).toContain(
+      'Paris is the capital of France.',
+    )
   })
 
   it('tells the user when no model server answers, and keeps the session usable', async () => {
@@ -143,7 +154,9 @@ describe('punie over stdio', () => {
     const { sessionId } = await agent.harness.newSession(workspace.path)
     const result = await agent.harness.prompt(sessionId, 'hello')
     expect(result.stopReason).toBe('end_turn')
-    expect(agent.harness.agentText(sessionId)).toMatch(new RegExp(`No model server answered at http://127.0.0.1:${port}/v1`))
+    expect(agent.harness.agentText(sessionId)).toMatch(
+      new RegExp(`No model server answered at http://127.0.0.1:${port}/v1`),
+    )
     model = await ScriptedModelServer.start(port)
     model.enqueue({ text: 'hello back' })
     const mark = agent.harness.updates(sessionId).length

@@ -64,7 +64,9 @@ export class AcpHarness {
   agentText(sessionId: string, from = 0): string {
     return this.updates(sessionId)
       .slice(from)
-      .map((u) => (u.sessionUpdate === 'agent_message_chunk' && u.content.type === 'text' ? u.content.text : ''))
+      .map((u) =>
+        u.sessionUpdate === 'agent_message_chunk' && u.content.type === 'text' ? u.content.text : '',
+      )
       .join('')
   }
 
@@ -126,7 +128,11 @@ export interface SpawnedAgent {
   exited: Promise<number | null>
 }
 
-export function spawnAgent(options: { home: string; args?: string[]; env?: Record<string, string> }): SpawnedAgent {
+export function spawnAgent(options: {
+  home: string
+  args?: string[]
+  env?: Record<string, string>
+}): SpawnedAgent {
   const child = spawn(process.execPath, [BIN, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, PUNIE_HOME: options.home, ...options.env },
@@ -142,7 +148,10 @@ export function spawnAgent(options: { home: string; args?: string[]; env?: Recor
   const stdout = Readable.toWeb(child.stdout as Readable) as ReadableStream<Uint8Array>
   const [forClient, forCheck] = stdout.tee()
   void collectLines(forCheck, stdoutLines, strayStdout)
-  const stream = ndJsonStream(Writable.toWeb(child.stdin as Writable) as WritableStream<Uint8Array>, forClient)
+  const stream = ndJsonStream(
+    Writable.toWeb(child.stdin as Writable) as WritableStream<Uint8Array>,
+    forClient,
+  )
   const harness = connectClient(stream, async () => {
     child.stdin?.end()
     const timer = setTimeout(() => child.kill('SIGKILL'), 3000)

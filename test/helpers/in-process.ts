@@ -10,7 +10,11 @@ export interface InProcessAgent {
   close(): Promise<void>
 }
 
-export function startInProcessAgent(options: { home: string; model?: string; env?: Record<string, string> }): InProcessAgent {
+export function startInProcessAgent(options: {
+  home: string
+  model?: string
+  env?: Record<string, string>
+}): InProcessAgent {
   const logger = createFileLogger({ dir: `${options.home}/logs`, level: 'debug' })
   let core: Promise<ClosableCore> | undefined
   const loadCore = () => {

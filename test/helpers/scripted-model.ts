@@ -49,7 +49,11 @@ export class ScriptedModelServer {
   readonly requests: RecordedRequest[] = []
   models = ['scripted-model']
   private readonly queue: ScriptedReply[] = []
-  private fallback: ScriptedReply = { kind: 'http-error', status: 500, body: '{"error":{"message":"no scripted reply left"}}' }
+  private fallback: ScriptedReply = {
+    kind: 'http-error',
+    status: 500,
+    body: '{"error":{"message":"no scripted reply left"}}',
+  }
 
   private constructor(
     private readonly server: Server,
@@ -131,7 +135,11 @@ export class ScriptedModelServer {
 
   private async stream(res: ServerResponse, reply: ReplyBody, body: RecordedRequest['body']) {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
-    const chunks = streamChunks(reply, body.model, Boolean((body.stream_options as { include_usage?: boolean })?.include_usage))
+    const chunks = streamChunks(
+      reply,
+      body.model,
+      Boolean((body.stream_options as { include_usage?: boolean })?.include_usage),
+    )
     let sent = 0
     let clientGone = false
     res.on('close', () => {
@@ -189,7 +197,14 @@ function streamChunks(reply: ReplyBody, model = 'scripted-model', includeUsage =
   reply.toolCalls?.forEach((call, index) => {
     out.push(
       chunk({
-        tool_calls: [{ index, id: call.id ?? `call_${index}`, type: 'function', function: { name: call.name, arguments: '' } }],
+        tool_calls: [
+          {
+            index,
+            id: call.id ?? `call_${index}`,
+            type: 'function',
+            function: { name: call.name, arguments: '' },
+          },
+        ],
       }),
     )
     for (const piece of pieces(argumentsOf(call), size)) {
@@ -198,7 +213,14 @@ function streamChunks(reply: ReplyBody, model = 'scripted-model', includeUsage =
   })
   out.push(chunk({}, finishOf(reply)))
   if (includeUsage && reply.usage !== false) {
-    out.push({ id: 'chatcmpl-scripted', object: 'chat.completion.chunk', created: 0, model, choices: [], usage: usageOf(reply) })
+    out.push({
+      id: 'chatcmpl-scripted',
+      object: 'chat.completion.chunk',
+      created: 0,
+      model,
+      choices: [],
+      usage: usageOf(reply),
+    })
   }
   return out
 }
@@ -212,7 +234,10 @@ function finishOf(reply: ReplyBody): string {
 }
 
 function usageOf(reply: ReplyBody) {
-  const usage = reply.usage || { prompt_tokens: 100, completion_tokens: Math.max(1, Math.ceil((reply.text ?? '').length / 4)) }
+  const usage = reply.usage || {
+    prompt_tokens: 100,
+    completion_tokens: Math.max(1, Math.ceil((reply.text ?? '').length / 4)),
+  }
   return { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens }
 }
 

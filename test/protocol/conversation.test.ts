@@ -14,7 +14,8 @@ describe('a conversation over ACP against a scripted model', () => {
     f.model.always((request) => {
       const said = request.body.messages.map((m) => m.content ?? '').join('\n')
       const name = /my name is (\w+)/i.exec(said)?.[1]
-      if (/what is my name/i.test(lastUserText(request))) return { text: name ? `Your name is ${name}.` : 'I do not know.' }
+      if (/what is my name/i.test(lastUserText(request)))
+        return { text: name ? `Your name is ${name}.` : 'I do not know.' }
       return { text: `Nice to meet you, ${name ?? 'stranger'}!` }
     })
 
@@ -53,7 +54,9 @@ describe('a conversation over ACP against a scripted model', () => {
       f.acp
         .updates(sessionId)
         .slice(from)
-        .map((u) => (u.sessionUpdate === 'agent_thought_chunk' && u.content.type === 'text' ? u.content.text : ''))
+        .map((u) =>
+          u.sessionUpdate === 'agent_thought_chunk' && u.content.type === 'text' ? u.content.text : '',
+        )
         .join('')
 
     await f.acp.prompt(sessionId, 'hi')
@@ -89,7 +92,10 @@ describe('a conversation over ACP against a scripted model', () => {
     f.model.enqueue({ text: 'ok' })
     await f.acp.prompt(sessionId, [
       { type: 'text', text: 'Explain this file' },
-      { type: 'resource', resource: { uri: 'file:///ws/app.py', text: 'print("hello")', mimeType: 'text/x-python' } },
+      {
+        type: 'resource',
+        resource: { uri: 'file:///ws/app.py', text: 'print("hello")', mimeType: 'text/x-python' },
+      },
       { type: 'resource_link', uri: 'file:///ws/util.py', name: 'util.py' },
     ])
     const user = lastUserText(f.model.chatRequests()[0] as RecordedRequest)
@@ -103,8 +109,12 @@ describe('a conversation over ACP against a scripted model', () => {
     f.model.enqueue({ text: 'ok', usage: { prompt_tokens: 321, completion_tokens: 9 } })
     await f.acp.prompt(sessionId, 'Refactor the parser module\nso that it streams')
     const updates = f.acp.updates(sessionId)
-    expect(updates).toContainEqual(expect.objectContaining({ sessionUpdate: 'session_info_update', title: 'Refactor the parser module' }))
-    expect(updates).toContainEqual(expect.objectContaining({ sessionUpdate: 'usage_update', used: 330, size: 32768 }))
+    expect(updates).toContainEqual(
+      expect.objectContaining({ sessionUpdate: 'session_info_update', title: 'Refactor the parser module' }),
+    )
+    expect(updates).toContainEqual(
+      expect.objectContaining({ sessionUpdate: 'usage_update', used: 330, size: 32768 }),
+    )
   })
 
   it('asks exactly once more after an empty answer', async () => {

@@ -7,7 +7,10 @@ describe('when the model server misbehaves the session carries on', () => {
 
   it('reports HTTP 500 as a message and answers the next prompt', async () => {
     const sessionId = await f.session()
-    f.model.enqueue({ kind: 'http-error', status: 500, body: '{"error":{"message":"CUDA out of memory"}}' }, { text: 'back to normal' })
+    f.model.enqueue(
+      { kind: 'http-error', status: 500, body: '{"error":{"message":"CUDA out of memory"}}' },
+      { text: 'back to normal' },
+    )
     const failed = await f.acp.prompt(sessionId, 'first')
     expect(failed.stopReason).toBe('end_turn')
     expect(f.acp.agentText(sessionId)).toMatch(/failed: .*CUDA out of memory/)
@@ -28,7 +31,10 @@ describe('when the model server misbehaves the session carries on', () => {
 
   it('reports a connection dropped mid-stream, keeping what arrived', async () => {
     const sessionId = await f.session()
-    f.model.enqueue({ text: 'partial answer that never ends', chunkSize: 4, dropAfterChunks: 3 }, { text: 'whole answer' })
+    f.model.enqueue(
+      { text: 'partial answer that never ends', chunkSize: 4, dropAfterChunks: 3 },
+      { text: 'whole answer' },
+    )
     const result = await f.acp.prompt(sessionId, 'first')
     expect(result.stopReason).toBe('end_turn')
     const text = f.acp.agentText(sessionId)
@@ -41,7 +47,10 @@ describe('when the model server misbehaves the session carries on', () => {
 
   it('cancels mid-stream with stop reason cancelled, and the next prompt works', async () => {
     const sessionId = await f.session()
-    f.model.enqueue({ text: 'a very slow answer '.repeat(50), chunkSize: 2, delayMs: 20 }, { text: 'after cancel' })
+    f.model.enqueue(
+      { text: 'a very slow answer '.repeat(50), chunkSize: 2, delayMs: 20 },
+      { text: 'after cancel' },
+    )
     const running = f.acp.prompt(sessionId, 'take your time')
     await f.acp.waitFor(() => f.acp.agentText(sessionId).length >= 6)
     await f.acp.cancel(sessionId)

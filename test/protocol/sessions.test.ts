@@ -22,10 +22,17 @@ describe('session lifecycle over ACP', () => {
 
   it('offers slash commands and a model picker with each new session', async () => {
     const created = await f.acp.newSession(f.workspace)
-    expect(created.configOptions?.[0]).toMatchObject({ id: 'model', category: 'model', currentValue: f.model.spec })
+    expect(created.configOptions?.[0]).toMatchObject({
+      id: 'model',
+      category: 'model',
+      currentValue: f.model.spec,
+    })
     await f.acp.waitFor(() => kinds(f.acp.updates(created.sessionId)).includes('available_commands_update'))
-    const update = f.acp.updates(created.sessionId).find((u) => u.sessionUpdate === 'available_commands_update')
-    const names = update?.sessionUpdate === 'available_commands_update' ? update.availableCommands.map((c) => c.name) : []
+    const update = f.acp
+      .updates(created.sessionId)
+      .find((u) => u.sessionUpdate === 'available_commands_update')
+    const names =
+      update?.sessionUpdate === 'available_commands_update' ? update.availableCommands.map((c) => c.name) : []
     expect(names).toEqual(['help', 'clear', 'model'])
   })
 
@@ -33,7 +40,10 @@ describe('session lifecycle over ACP', () => {
     writeFileSync(join(f.workspace, 'README.md'), '# Demo project\n')
     const sessionId = await f.session()
     f.model.enqueue(
-      { reasoning: 'Look at the readme.', toolCalls: [{ id: 'r1', name: 'read_file', arguments: { path: 'README.md' } }] },
+      {
+        reasoning: 'Look at the readme.',
+        toolCalls: [{ id: 'r1', name: 'read_file', arguments: { path: 'README.md' } }],
+      },
       { text: 'It is a demo project.' },
       { text: 'You asked about the README.' },
     )
@@ -59,7 +69,9 @@ describe('session lifecycle over ACP', () => {
       'usage_update',
     ])
     const texts = replay.map((u) =>
-      'content' in u && u.content && !Array.isArray(u.content) && u.content.type === 'text' ? u.content.text : '',
+      'content' in u && u.content && !Array.isArray(u.content) && u.content.type === 'text'
+        ? u.content.text
+        : '',
     )
     expect(texts).toContain('What is this project?')
     expect(texts).toContain('It is a demo project.')
@@ -68,7 +80,10 @@ describe('session lifecycle over ACP', () => {
     // The restored session keeps its model context too.
     f.model.enqueue({ text: 'third answer' })
     await f.acp.prompt(sessionId, 'And now?')
-    const roles = f.model.chatRequests().at(-1)?.body.messages.map((m) => m.role)
+    const roles = f.model
+      .chatRequests()
+      .at(-1)
+      ?.body.messages.map((m) => m.role)
     expect(roles).toEqual(['system', 'user', 'assistant', 'tool', 'assistant', 'user', 'assistant', 'user'])
   })
 
@@ -82,7 +97,10 @@ describe('session lifecycle over ACP', () => {
     const first = await f.acp.agent.request(methods.agent.session.list, { cwd: f.workspace })
     expect(first.sessions).toHaveLength(50)
     expect(first.nextCursor).toBeTruthy()
-    const second = await f.acp.agent.request(methods.agent.session.list, { cwd: f.workspace, cursor: first.nextCursor })
+    const second = await f.acp.agent.request(methods.agent.session.list, {
+      cwd: f.workspace,
+      cursor: first.nextCursor,
+    })
     expect(second.sessions).toHaveLength(5)
     expect(second.nextCursor).toBeFalsy()
     const listed = [...first.sessions, ...second.sessions].map((s) => s.sessionId)
@@ -94,7 +112,9 @@ describe('session lifecycle over ACP', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a))
     expect(all.sessions[0]?.updatedAt).toBe(new Date(Math.max(...times)).toISOString())
 
-    await expect(f.acp.agent.request(methods.agent.session.list, { cursor: 'not-a-cursor' })).rejects.toMatchObject({
+    await expect(
+      f.acp.agent.request(methods.agent.session.list, { cursor: 'not-a-cursor' }),
+    ).rejects.toMatchObject({
       code: -32602,
     })
   })
@@ -124,7 +144,9 @@ describe('session lifecycle over ACP', () => {
     await f.acp.prompt(sessionId, '/model ollama:qwen2.5-coder:7b')
     expect(f.acp.agentText(sessionId, mark)).toContain('Model switched to `ollama:qwen2.5-coder:7b`')
     const picker = f.acp.updates(sessionId).find((u) => u.sessionUpdate === 'config_option_update')
-    expect(picker).toMatchObject({ configOptions: [{ id: 'model', currentValue: 'ollama:qwen2.5-coder:7b' }] })
+    expect(picker).toMatchObject({
+      configOptions: [{ id: 'model', currentValue: 'ollama:qwen2.5-coder:7b' }],
+    })
 
     mark = f.acp.updates(sessionId).length
     await f.acp.prompt(sessionId, '/model bogus-provider:x')
@@ -150,10 +172,18 @@ describe('session lifecycle over ACP', () => {
     })
     expect(switched.configOptions[0]).toMatchObject({ currentValue: 'lmstudio:qwen3-coder-30b' })
     await expect(
-      f.acp.agent.request(methods.agent.session.setConfigOption, { sessionId, configId: 'model', value: 'nope:x' }),
+      f.acp.agent.request(methods.agent.session.setConfigOption, {
+        sessionId,
+        configId: 'model',
+        value: 'nope:x',
+      }),
     ).rejects.toMatchObject({ code: -32602 })
     await expect(
-      f.acp.agent.request(methods.agent.session.setConfigOption, { sessionId, configId: 'mode', value: 'fast' }),
+      f.acp.agent.request(methods.agent.session.setConfigOption, {
+        sessionId,
+        configId: 'mode',
+        value: 'fast',
+      }),
     ).rejects.toMatchObject({ code: -32602 })
   })
 
@@ -162,7 +192,9 @@ describe('session lifecycle over ACP', () => {
     await expect(f.acp.agent.request(methods.agent.session.new, { cwd: 42 } as never)).rejects.toMatchObject({
       code: -32602,
     })
-    await expect(f.acp.agent.request(methods.agent.session.new, { cwd: 'relative/dir', mcpServers: [] })).rejects.toMatchObject({
+    await expect(
+      f.acp.agent.request(methods.agent.session.new, { cwd: 'relative/dir', mcpServers: [] }),
+    ).rejects.toMatchObject({
       code: -32602,
       message: expect.stringContaining('absolute path'),
     })
@@ -171,7 +203,11 @@ describe('session lifecycle over ACP', () => {
     ).rejects.toMatchObject({ code: -32602, message: expect.stringContaining('not an existing directory') })
     await expect(f.acp.prompt('no-such-session', 'hi')).rejects.toMatchObject({ code: -32002 })
     await expect(
-      f.acp.agent.request(methods.agent.session.load, { sessionId: 'no-such-session', cwd: f.workspace, mcpServers: [] }),
+      f.acp.agent.request(methods.agent.session.load, {
+        sessionId: 'no-such-session',
+        cwd: f.workspace,
+        mcpServers: [],
+      }),
     ).rejects.toMatchObject({ code: -32002 })
 
     const sessionId = await f.session()

@@ -20,7 +20,10 @@ describe('tool calls in a turn', () => {
     writeFileSync(join(f.workspace, 'notes.txt'), 'alpha\nbeta\ngamma\n')
     const sessionId = await f.session()
     f.model.enqueue(
-      { toolCalls: [{ id: 'call_1', name: 'read_file', arguments: { path: 'notes.txt', line: 2 } }], chunkSize: 3 },
+      {
+        toolCalls: [{ id: 'call_1', name: 'read_file', arguments: { path: 'notes.txt', line: 2 } }],
+        chunkSize: 3,
+      },
       (request) => {
         const tool = request.body.messages.find((m) => m.role === 'tool')
         return { text: `The file says: ${tool?.content}` }
@@ -44,7 +47,11 @@ describe('tool calls in a turn', () => {
     const second = f.model.chatRequests()[1]
     const assistant = second?.body.messages.find((m) => m.role === 'assistant')
     expect(assistant?.tool_calls).toEqual([
-      { id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"notes.txt","line":2}' } },
+      {
+        id: 'call_1',
+        type: 'function',
+        function: { name: 'read_file', arguments: '{"path":"notes.txt","line":2}' },
+      },
     ])
     expect(f.acp.agentText(sessionId)).toBe(
       'The file says: beta\ngamma\n\n[truncated: showed lines 2-3 of 3; pass line/limit to read more]',
@@ -66,13 +73,24 @@ describe('tool calls in a turn', () => {
     expect(feedback).toContain('invalid arguments for read_file')
     expect(feedback).toContain('path')
     const statuses = toolCards(sessionId).map((c) => `${c.toolCallId}:${c.status}`)
-    expect(statuses).toEqual(['bad:pending', 'bad:failed', 'good:pending', 'good:in_progress', 'good:completed'])
+    expect(statuses).toEqual([
+      'bad:pending',
+      'bad:failed',
+      'good:pending',
+      'good:in_progress',
+      'good:completed',
+    ])
   })
 
   it('answers malformed JSON arguments and unknown tools with an error the model can read', async () => {
     const sessionId = await f.session()
     f.model.enqueue(
-      { toolCalls: [{ id: 'c1', name: 'read_file', arguments: '{"path": "a.txt"' }, { id: 'c2', name: 'launch_rocket', arguments: {} }] },
+      {
+        toolCalls: [
+          { id: 'c1', name: 'read_file', arguments: '{"path": "a.txt"' },
+          { id: 'c2', name: 'launch_rocket', arguments: {} },
+        ],
+      },
       { text: 'ok' },
     )
     await f.acp.prompt(sessionId, 'go')

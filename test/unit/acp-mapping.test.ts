@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest'
+import {
+  coalesceDeltas,
+  eventToUpdates,
+  fromPromptBlock,
+  modelConfigOptions,
+  toPromptBlocks,
+} from '../../src/acp/mapping.js'
+import type { AgentEvent, AgentEventBody } from '../../src/session/events.js'
+
+let seq = 0
+const ev = (body: AgentEventBody): AgentEvent =>
+  ({ ...body, sessionId: 's', seq: ++seq, at: 0 }) as AgentEvent
+const ctx = (mode: 'live' | 'replay') => ({
+  mode,
+  modelOptions: (m: string) => modelConfigOptions(m, ['local']),
+})
+
+describe('eventToUpdates', () => {
+  it('shows the user prompt only when replaying', () => {
+    const start = ev({ type: 'turn.start', turnId: 't', prompt: [{ type: 'text', text: 'hi' }] })
+    expect(eventToUpdates(start, ctx('live'))).toEqual([])
+    expect(eventToUpdates(start, ctx('replay'))).toEqual([
+      { sessionUpdate: 'user_message_chunk', content: { type: 'text', text: 'hi' } },
+    ])
+  })
+
+  it('maps a tool call through pending, in progress and failed with the error as content', () => {
+    const start = ev({
+      type: 'tool.start',
+      turnId: 't',
+      toolCallId: 'c',
+      name: 'read_file',
+      kind: 'read',
+      title: 'Read a.py',
+      locations: [{ path: 'a.py' }],
+      input: { path: 'a.py' },
+    })
+    expect(eventToUpdates(start, ctx('live'))).toEqual([
+      {
+        sessionUpdate: 'tool_call',
+        toolCallId: 'c',
+        title: 'Read a.py',
+        kind: 'read',
+        status: 'pending',
+        locations: [{ path: 'a.py' }],
+        rawInput: { path: 'a.py' },
+      },
+    ])
+    const end = ev({
+      type: 'tool.end',
+      turnId: 't',
+      toolCallId: 'c',
+      name: 'read_file',
+      status: 'failed',
+      error: 'no such file',
+      durationMs: 1,
+    })
+    expect(eventToUpdates(end, ctx('live'))).toEqual([
+      {
+        sessionUpdate: 'tool_call_update',
+        toolCallId: 'c',
+        status: 'failed',
+        rawOutput: { error: 'no such file' },
+        content: [{ type: 'content', content: { type: 'text', text: 'no such file' } }],
+      },
+    ])
+  })
+
+  it('reports usage against the context window and model switches as a config update', () => {
+    const usage = ev({
+      type: 'usage',
+      turnId: 't',
+      usage: { promptTokens: 5, completionTokens: 2, totalTokens: 7 },
+      contextWindow: 100,
+    })
+    expect(eventToUpdates(usage, ctx('live'))).toEqual([
+      { sessionUpdate: 'usage_update', used: 7, size: 100 },
+    ])
+    const [update] = eventToUpdates(ev({ type: 'session.model', model: 'ollama:x' }), ctx('live'))
+    expect(update).toMatchObject({
+      sessionUpdate: 'config_option_update',
+      configOptions: [{ currentValue: 'ollama:x' }],
+    })
+  })
+
+  it('sends nothing for bookkeeping events', () => {
+    for (const body of [
+      { type: 'turn.end', turnId: 't', stopReason: 'end_turn', durationMs: 1 },
+      { type: 'model.start', turnId: 't', request: 1, model: 'm', baseURL: 'u' },
+      { type: 'session.cleared' },
+    ] as AgentEventBody[]) {
+      expect(eventToUpdates(ev(body), ctx('live'))).toEqual([])
+    }
+  })
+})
+
+describe('coalesceDeltas', () => {
+  it('joins consecutive deltas of one message and keeps different messages apart', () => {
+    const out = coalesceDeltas([
+      ev({ type: 'message.delta', turnId: 't', messageId: 'm1', text: 'Hel' }),
+      ev({ type: 'message.delta', turnId: 't', messageId: 'm1', text: 'lo' }),
+      ev({ type: 'thought.delta', turnId: 't', messageId: 'm1', text: 'hmm' }),
+      ev({ type: 'message.delta', turnId: 't', messageId: 'm2', text: 'Bye' }),
+    ])
+    expect(out.map((e) => ('text' in e ? e.text : ''))).toEqual(['Hello', 'hmm', 'Bye'])
+  })
+})
+
+describe('prompt blocks', () => {
+  it('round-trips text, embedded resources and links, and marks what it cannot read', () => {
+    const blocks = toPromptBlocks([
+      { type: 'text', text: 'x' },
+      { type: 'resource', resource: { uri: 'file:///a', text: 'body', mimeType: 'text/plain' } },
+      { type: 'resource_link', uri: 'file:///b', name: 'b' },
+      { type: 'image', data: 'AAAA', mimeType: 'image/png' },
+      { type: 'resource', resource: { uri: 'file:///c', blob: 'AAAA' } },
+    ])
+    expect(blocks.map((b) => b.type)).toEqual([
+      'text',
+      'resource',
+      'resource_link',
+      'unsupported',
+      'unsupported',
+    ])
+    expect(fromPromptBlock(blocks[1] as never)).toEqual({
+      type: 'resource',
+      resource: { uri: 'file:///a', text: 'body', mimeType: 'text/plain' },
+    })
+  })
+
+  it('lists the current model first and once', () => {
+    const [option] = modelConfigOptions('local', ['local', 'ollama:x'])
+    expect(option?.type === 'select' && option.options).toEqual([
+      { value: 'local', name: 'local' },
+      { value: 'ollama:x', name: 'ollama:x' },
+    ])
+  })
+})

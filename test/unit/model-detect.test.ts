@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ModelError } from '../../src/model/errors.js'
+import { resolveModel } from '../../src/model/resolve.js'
+import { parseModelSpec } from '../../src/model/spec.js'
+import { ScriptedModelServer } from '../helpers/scripted-model.js'
+
+describe('resolving model specs against running servers', () => {
+  const servers: ScriptedModelServer[] = []
+  const start = async (models: string[]) => {
+    const server = await ScriptedModelServer.start()
+    server.models = models
+    servers.push(server)
+    return server
+  }
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.close()
+  })
+
+  it('takes the first local server that answers, in preference order, and its loaded model', async () => {
+    const down = await start([])
+    const downURL = down.baseURL
+    await down.close()
+    const ollama = await start(['qwen2.5-coder:7b'])
+    const vllm = await start(['other'])
+    const candidates = [
+      { name: 'LM Studio', baseURL: downURL },
+      { name: 'Ollama', baseURL: ollama.baseURL },
+      { name: 'vLLM', baseURL: vllm.baseURL },
+    ]
+    const resolved = await resolveModel(parseModelSpec('local'), { env: {}, localCandidates: candidates })
+    expect(resolved).toMatchObject({ baseURL: ollama.baseURL, model: 'qwen2.5-coder:7b' })
+
+    const named = await resolveModel(parseModelSpec('local:other'), { env: {}, localCandidates: candidates })
+    expect(named).toMatchObject({ baseURL: vllm.baseURL, model: 'other' })
+  })
+
+  it('names every server it tried when none answers', async () => {
+    const candidates = [
+      { name: 'LM Studio', baseURL: 'http://127.0.0.1:9/v1' },
+      { name: 'Ollama', baseURL: 'http://127.0.0.1:7/v1' },
+    ]
+    const failure = resolveModel(parseModelSpec('local'), {
+      env: {},
+      localCandidates: candidates,
+      probeTimeoutMs: 500,
+    })
+    await expect(failure).rejects.toThrow(ModelError)
+    await expect(failure).rejects.toThrow(
+      /Tried LM Studio http:\/\/127\.0\.0\.1:9\/v1, Ollama http:\/\/127\.0\.0\.1:7\/v1.*start LM Studio/,
+    )
+  })
+
+  it('says when a server runs but serves no such model', async () => {
+    const server = await start(['a'])
+    const candidates = [{ name: 'LM Studio', baseURL: server.baseURL }]
+    await expect(
+      resolveModel(parseModelSpec('local:b'), { env: {}, localCandidates: candidates }),
+    ).rejects.toThrow(/serves "b"/)
+  })
+
+  it('asks an endpoint without a model name which model it serves, and needs API keys for cloud providers', async () => {
+    const server = await start(['served-model'])
+    await expect(resolveModel(parseModelSpec(server.baseURL), { env: {} })).resolves.toMatchObject({
+      model: 'served-model',
+    })
+    await expect(resolveModel(parseModelSpec('openai:gpt-4.1'), { env: {} })).rejects.toThrow(
+      /OPENAI_API_KEY is not set/,
+    )
+    await expect(
+      resolveModel(parseModelSpec('openai:gpt-4.1'), { env: { OPENAI_API_KEY: 'k' } }),
+    ).resolves.toMatchObject({
+      apiKey: 'k',
+      model: 'gpt-4.1',
+    })
+  })
+})
