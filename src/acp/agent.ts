@@ -5,11 +5,11 @@ import type { AgentEvent } from '../session/events.js'
 import type { SessionManager } from '../session/manager.js'
 import type { Session } from '../session/session.js'
 import { toRequestError } from './errors.js'
+import { initializeResponse } from './initialize.js'
 import {
   availableCommands,
   coalesceDeltas,
   eventToUpdates,
-  initializeResponse,
   MODEL_CONFIG_ID,
   modelConfigOptions,
   toPromptBlocks,

@@ -2,7 +2,6 @@
 import type {
   AvailableCommand,
   ContentBlock,
-  InitializeResponse,
   SessionConfigOption,
   SessionInfo,
   SessionUpdate,
@@ -13,22 +12,7 @@ import type { AgentEvent } from '../session/events.js'
 import type { SessionRecord } from '../session/ports.js'
 import type { PromptBlock } from '../session/prompt.js'
 
-export const ACP_PROTOCOL_VERSION = 1
 export const MODEL_CONFIG_ID = 'model'
-
-export function initializeResponse(version: string): InitializeResponse {
-  return {
-    protocolVersion: ACP_PROTOCOL_VERSION,
-    agentInfo: { name: 'punie', title: 'Punie', version },
-    agentCapabilities: {
-      loadSession: true,
-      promptCapabilities: { image: false, audio: false, embeddedContext: true },
-      mcpCapabilities: { http: false, sse: false },
-      sessionCapabilities: { list: {}, resume: {}, close: {} },
-    },
-    authMethods: [],
-  }
-}
 
 export function toPromptBlocks(blocks: ContentBlock[]): PromptBlock[] {
   return blocks.map((block): PromptBlock => {

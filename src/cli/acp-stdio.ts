@@ -1,5 +1,13 @@
 // `punie acp`: the ACP agent over stdio. stdout carries protocol frames only; everything else goes to the log.
 import { Readable, Writable } from 'node:stream'
+import {
+  asInitializeRequest,
+  initializeAnswerLine,
+  readFirstLine,
+  remainingInput,
+  replayInitialize,
+} from '../acp/early-initialize.js'
+import { initializeResponse } from '../acp/initialize.js'
 import { createFileLogger, type LogLevel, redirectConsole } from '../log/logger.js'
 import type { ClosableCore } from './core.js'
 
@@ -17,6 +25,10 @@ export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
   process.on('uncaughtException', (error) => logger.error('uncaught exception: %s', error.stack ?? error))
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection: %s', reason))
   logger.info('punie %s starting ACP over stdio (node %s)', options.version, process.version)
+
+  const first = await readFirstLine(Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>)
+  const early = first.line === undefined ? undefined : asInitializeRequest(first.line)
+  if (early) process.stdout.write(initializeAnswerLine(early.id, initializeResponse(options.version)))
 
   const [{ ndJsonStream }, { createAcpAgent }] = await Promise.all([
     import('@agentclientprotocol/sdk'),
@@ -40,11 +52,12 @@ export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
     return core
   }
 
-  const stream = ndJsonStream(
-    Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
-    Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>,
-  )
+  const input = remainingInput(first, early !== undefined)
+  const ndjson = ndJsonStream(Writable.toWeb(process.stdout) as WritableStream<Uint8Array>, input)
+  const stream = early ? replayInitialize(ndjson, early) : ndjson
   const connection = createAcpAgent({ version: options.version, core: loadCore, logger }).connect(stream)
+  // Load the session core while the client digests the initialize answer.
+  setImmediate(() => void loadCore().catch(() => undefined))
   await connection.closed
   logger.info('client disconnected; shutting down')
   if (core) await (await core.catch(() => undefined))?.close()

@@ -94,11 +94,22 @@ describe('punie over stdio', () => {
     expect(await agent.exited).toBe(0)
 
     expect(agent.strayStdout).toEqual([])
+    const initializeAnswers = agent.stdoutLines
+      .map((l) => JSON.parse(l))
+      .filter((m) => m.result?.protocolVersion === 1)
+    expect(initializeAnswers).toHaveLength(1)
     expect(agent.stderr()).toBe('')
     const log = readFileSync(join(home.path, 'logs', 'punie.log'), 'utf8')
     expect(log).toContain('starting ACP over stdio')
     expect(log).toContain(`session ${sessionId} created`)
     expect(existsSync(join(home.path, 'punie.db'))).toBe(true)
+  })
+
+  it('still refuses requests before initialize when a client skips it', async () => {
+    const agent = start()
+    await expect(agent.harness.newSession(workspace.path)).rejects.toMatchObject({ code: -32600 })
+    await agent.harness.initialize()
+    expect((await agent.harness.newSession(workspace.path)).sessionId).toBeTruthy()
   })
 
   it('answers a malformed JSON line with a parse error and keeps the connection up', async () => {

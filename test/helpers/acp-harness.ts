@@ -1,5 +1,7 @@
 // Drives Punie with the official ACP SDK client: in-process over ndJSON byte streams, or as a spawned binary.
 import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { Readable, Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import {
@@ -14,8 +16,16 @@ import {
   type Stream,
 } from '@agentclientprotocol/sdk'
 
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
-export const BIN = fileURLToPath(new URL('../../bin/punie.js', import.meta.url))
+/** The checkout this file lives in, found by walking up (the file also runs compiled from dist-bench/). */
+export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)))
+export const BIN = join(REPO_ROOT, 'bin', 'punie.js')
+
+function findRepoRoot(dir: string): string {
+  if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'bin', 'punie.js'))) return dir
+  const parent = dirname(dir)
+  if (parent === dir) throw new Error('cannot find the punie checkout above the test helpers')
+  return findRepoRoot(parent)
+}
 
 export class AcpHarness {
   readonly notifications: SessionNotification[] = []

@@ -1,0 +1,162 @@
+// `npm run bench`: start-up, session and turn overheads of the real binary, each next to bare `node -e 0`.
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { REPO_ROOT, spawnAgent } from '../test/helpers/acp-harness.js'
+import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
+import { makeTempDir } from '../test/helpers/temp.js'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 10)
+const TURNS = Number(process.env.BENCH_TURNS ?? 20)
+
+interface Figure {
+  name: string
+  value: number
+  unit: string
+  target?: string
+  note?: string
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(s.length / 2)
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
+}
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
+
+async function bareNode(): Promise<number> {
+  const started = performance.now()
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' })
+    child.on('exit', () => resolve())
+    child.on('error', reject)
+  })
+  return performance.now() - started
+}
+
+/** Peak resident set of a process, from /proc (Linux); undefined elsewhere. */
+function peakRssMb(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1])
+    return kb ? kb / 1024 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+async function startupOnce(home: string, workspace: string, model: ScriptedModelServer) {
+  const started = performance.now()
+  const agent = spawnAgent({ home, args: ['--model', model.spec, '--log-level', 'warn'] })
+  await agent.harness.initialize()
+  const initialized = performance.now() - started
+  let t = performance.now()
+  await agent.harness.newSession(workspace)
+  const firstSession = performance.now() - t
+  t = performance.now()
+  await agent.harness.newSession(workspace)
+  const warmSession = performance.now() - t
+  await agent.harness.close()
+  return { initialized, firstSession, warmSession }
+}
+
+async function main() {
+  const home = makeTempDir('punie-bench-home-')
+  const workspace = makeTempDir('punie-bench-ws-')
+  const model = await ScriptedModelServer.start()
+  model.always({ text: 'ok', chunkSize: 64 })
+  try {
+    await bareNode()
+    const bare: number[] = []
+    const init: number[] = []
+    const firstNew: number[] = []
+    const warmNew: number[] = []
+    for (let i = 0; i < RUNS; i++) {
+      bare.push(await bareNode())
+      const run = await startupOnce(home.path, workspace.path, model)
+      init.push(run.initialized)
+      firstNew.push(run.firstSession)
+      warmNew.push(run.warmSession)
+    }
+
+    // Turns against an instantly answering model: everything measured is Punie's own overhead.
+    const agent = spawnAgent({ home: home.path, args: ['--model', model.spec, '--log-level', 'warn'] })
+    await agent.harness.initialize()
+    const { sessionId } = await agent.harness.newSession(workspace.path)
+    const before = model.chatRequests().length
+    await agent.harness.prompt(sessionId, 'warm up')
+    const turns: number[] = []
+    for (let i = 0; i < TURNS; i++) {
+      const t = performance.now()
+      await agent.harness.prompt(sessionId, `question ${i}`)
+      turns.push(performance.now() - t)
+    }
+    const requests = model.chatRequests().slice(before)
+    const firstRequestBytes = requests[0]?.bytes ?? 0
+    const rss = agent.child.pid ? peakRssMb(agent.child.pid) : undefined
+    await agent.harness.close()
+
+    const bareMs = median(bare)
+    const initMs = median(init)
+    const figures: Figure[] = [
+      {
+        name: 'node -e 0 (spawn → exit)',
+        value: round(bareMs),
+        unit: 'ms',
+        note: 'scale for the figures below',
+      },
+      {
+        name: 'spawn → initialize answered',
+        value: round(initMs),
+        unit: 'ms',
+        target: '≤ 1.5× node -e 0',
+        note: `${round(initMs / bareMs, 2)}× node -e 0`,
+      },
+      {
+        name: 'first session/new (loads store, tools, models)',
+        value: round(median(firstNew)),
+        unit: 'ms',
+      },
+      { name: 'session/new', value: round(median(warmNew)), unit: 'ms', target: '≤ 20 ms' },
+      {
+        name: 'text-turn overhead (instant model)',
+        value: round(median(turns)),
+        unit: 'ms',
+        note: `p90 ${round([...turns].sort((a, b) => a - b)[Math.floor(turns.length * 0.9)] ?? 0)} ms over ${TURNS} turns`,
+      },
+      { name: 'peak RSS of the agent', value: round(rss ?? Number.NaN), unit: 'MB', target: '≤ 120 MB' },
+      { name: 'first model request (system prompt + tool schemas)', value: firstRequestBytes, unit: 'bytes' },
+      {
+        name: 'model requests per plain text turn',
+        value: round(requests.length / (TURNS + 1), 2),
+        unit: 'requests',
+        target: 'exactly 1',
+      },
+    ]
+    print(figures)
+    const out = join(REPO_ROOT, 'bench-results')
+    mkdirSync(out, { recursive: true })
+    const file = join(out, 'latest.json')
+    writeFileSync(
+      file,
+      `${JSON.stringify({ date: new Date().toISOString(), node: process.version, runs: RUNS, turns: TURNS, figures }, null, 2)}\n`,
+    )
+    console.log(`\nwrote ${file}`)
+  } finally {
+    await model.close()
+    home.remove()
+    workspace.remove()
+  }
+}
+
+function print(figures: Figure[]) {
+  const rows = figures.map((f) => [f.name, `${f.value} ${f.unit}`, f.target ?? '', f.note ?? ''])
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length), 6))
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ')
+  console.log(`punie bench — node ${process.version}, ${RUNS} start-ups, ${TURNS} turns\n`)
+  console.log(line(['figure', 'value', 'target', 'note']))
+  console.log(line(widths.map((w) => '-'.repeat(w))))
+  for (const r of rows) console.log(line(r))
+}
+
+await main()
