@@ -20,14 +20,7 @@ export function toPromptBlocks(blocks: ContentBlock[]): PromptBlock[] {
       case 'text':
         return { type: 'text', text: block.text }
       case 'resource_link':
-        return {
-          type: 'resource_link',
-          uri: block.uri,
-          name: block.name,
-          ...(block.title ? { title: block.title } : {}),
-          ...(block.description ? { description: block.description } : {}),
-          ...(block.mimeType ? { mimeType: block.mimeType } : {}),
-        }
+        return { type: 'resource_link', ...linkFields(block) }
       case 'resource':
         if ('text' in block.resource) {
           return {
@@ -58,14 +51,7 @@ export function fromPromptBlock(block: PromptBlock): ContentBlock {
         },
       }
     case 'resource_link':
-      return {
-        type: 'resource_link',
-        uri: block.uri,
-        name: block.name,
-        ...(block.title ? { title: block.title } : {}),
-        ...(block.description ? { description: block.description } : {}),
-        ...(block.mimeType ? { mimeType: block.mimeType } : {}),
-      }
+      return { type: 'resource_link', ...linkFields(block) }
     case 'unsupported':
       return { type: 'text', text: `[${block.kind} left out]` }
   }
@@ -196,6 +182,25 @@ export function toSessionInfo(record: SessionRecord): SessionInfo {
     ...(record.additionalDirectories.length ? { additionalDirectories: record.additionalDirectories } : {}),
     ...(record.title ? { title: record.title } : {}),
     updatedAt: new Date(record.updatedAt).toISOString(),
+  }
+}
+
+interface LinkFields {
+  uri: string
+  name: string
+  title?: string | null
+  description?: string | null
+  mimeType?: string | null
+}
+
+/** The fields a resource link carries, the same on both sides; empty optional fields are left out. */
+function linkFields(link: LinkFields) {
+  return {
+    uri: link.uri,
+    name: link.name,
+    ...(link.title ? { title: link.title } : {}),
+    ...(link.description ? { description: link.description } : {}),
+    ...(link.mimeType ? { mimeType: link.mimeType } : {}),
   }
 }
 
