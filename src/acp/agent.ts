@@ -3,24 +3,31 @@ import { type AgentContext, agent, methods, RequestError } from '@agentclientpro
 import type { Logger } from '../log/logger.js'
 import type { AgentEvent } from '../session/events.js'
 import type { SessionManager } from '../session/manager.js'
+import type { SessionRecord } from '../session/ports.js'
 import type { Session } from '../session/session.js'
+import type { Tool } from '../tools/define.js'
+import { type ClientFeatures, clientFeatures } from './acp-workspace.js'
 import { toRequestError } from './errors.js'
 import { initializeResponse } from './initialize.js'
 import {
   availableCommands,
   coalesceDeltas,
   eventToUpdates,
+  MODE_CONFIG_ID,
   MODEL_CONFIG_ID,
-  modelConfigOptions,
+  sessionConfigOptions,
   toPromptBlocks,
   toSessionInfo,
   type UpdateContext,
 } from './mapping.js'
+import { createAcpSurface } from './surface.js'
 
 export interface AgentCore {
   manager: SessionManager
   /** Model specs offered in the model picker besides the current one. */
   knownModels: readonly string[]
+  /** The built-in tools; an IDE catalog may add to or replace them per session. */
+  builtinTools: readonly Tool[]
   logger: Logger
 }
 
@@ -35,6 +42,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
   const { logger } = options
   const attached = new Map<string, () => void>()
   let client: AgentContext | undefined
+  let features: ClientFeatures = clientFeatures(undefined)
 
   const withCore = async <T>(run: (core: AgentCore) => T | Promise<T>): Promise<T> => {
     try {
@@ -45,9 +53,12 @@ export function createAcpAgent(options: AcpAgentOptions) {
     }
   }
 
-  const context = (core: AgentCore, mode: UpdateContext['mode']): UpdateContext => ({
+  const configOptions = (core: AgentCore, session: Session) =>
+    sessionConfigOptions({ model: session.model, mode: session.mode }, core.knownModels)
+
+  const context = (core: AgentCore, session: Session, mode: UpdateContext['mode']): UpdateContext => ({
     mode,
-    modelOptions: (current) => modelConfigOptions(current, core.knownModels),
+    configOptions: () => configOptions(core, session),
   })
 
   const send = (sessionId: string, update: ReturnType<typeof eventToUpdates>[number]) => {
@@ -56,9 +67,14 @@ export function createAcpAgent(options: AcpAgentOptions) {
     })
   }
 
+  const surface = (core: AgentCore) => (record: SessionRecord) => {
+    if (!client) throw RequestError.internalError(undefined, 'no client connection')
+    return createAcpSurface(record, { client, features, builtins: core.builtinTools, logger })
+  }
+
   const attach = (core: AgentCore, session: Session) => {
     if (attached.has(session.id)) return
-    const live = context(core, 'live')
+    const live = context(core, session, 'live')
     const unsubscribe = session.subscribe((event: AgentEvent) => {
       for (const update of eventToUpdates(event, live)) send(session.id, update)
     })
@@ -68,10 +84,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
   /** Sent after the response so the client already knows the session. */
   const announce = (session: Session) =>
     setImmediate(() =>
-      send(session.id, {
-        sessionUpdate: 'available_commands_update',
-        availableCommands: availableCommands(),
-      }),
+      send(session.id, { sessionUpdate: 'available_commands_update', availableCommands: availableCommands() }),
     )
 
   const attachedSession = (core: AgentCore, sessionId: string): Session => {
@@ -80,7 +93,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
     return session
   }
 
-  const app = agent({ name: 'punie' })
+  return agent({ name: 'punie' })
     .onConnect((connection) => {
       client = connection.client
       connection.closed.then(() => {
@@ -88,37 +101,41 @@ export function createAcpAgent(options: AcpAgentOptions) {
         attached.clear()
       })
     })
-    .onRequest(methods.agent.initialize, () => initializeResponse(options.version))
+    .onRequest(methods.agent.initialize, ({ params }) => {
+      features = clientFeatures(params.clientCapabilities)
+      return initializeResponse(options.version)
+    })
     .onRequest(methods.agent.session.new, ({ params }) =>
       withCore((core) => {
         const session = core.manager.create({
           cwd: params.cwd,
           ...(params.additionalDirectories ? { additionalDirectories: params.additionalDirectories } : {}),
+          surface: surface(core),
         })
         attach(core, session)
         announce(session)
         logger.info('session %s created in %s', session.id, session.cwd)
-        return { sessionId: session.id, configOptions: modelConfigOptions(session.model, core.knownModels) }
+        return { sessionId: session.id, configOptions: configOptions(core, session) }
       }),
     )
     .onRequest(methods.agent.session.load, ({ params }) =>
       withCore((core) => {
-        const session = core.manager.open(params.sessionId)
-        const replay = context(core, 'replay')
+        const session = core.manager.open(params.sessionId, surface(core))
+        const replay = context(core, session, 'replay')
         for (const event of coalesceDeltas(core.manager.transcript(session.id))) {
           for (const update of eventToUpdates(event, replay)) send(session.id, update)
         }
         attach(core, session)
         announce(session)
-        return { configOptions: modelConfigOptions(session.model, core.knownModels) }
+        return { configOptions: configOptions(core, session) }
       }),
     )
     .onRequest(methods.agent.session.resume, ({ params }) =>
       withCore((core) => {
-        const session = core.manager.open(params.sessionId)
+        const session = core.manager.open(params.sessionId, surface(core))
         attach(core, session)
         announce(session)
-        return { configOptions: modelConfigOptions(session.model, core.knownModels) }
+        return { configOptions: configOptions(core, session) }
       }),
     )
     .onRequest(methods.agent.session.list, ({ params }) =>
@@ -127,10 +144,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
           ...(params.cwd ? { cwd: params.cwd } : {}),
           ...(params.cursor ? { cursor: params.cursor } : {}),
         })
-        return {
-          sessions: page.sessions.map(toSessionInfo),
-          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-        }
+        return { sessions: page.sessions.map(toSessionInfo), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }
       }),
     )
     .onRequest(methods.agent.session.close, ({ params }) =>
@@ -154,15 +168,13 @@ export function createAcpAgent(options: AcpAgentOptions) {
     .onRequest(methods.agent.session.setConfigOption, ({ params }) =>
       withCore((core) => {
         const session = attachedSession(core, params.sessionId)
-        if (params.configId !== MODEL_CONFIG_ID || typeof params.value !== 'string') {
-          throw RequestError.invalidParams(
-            undefined,
-            `unknown config option "${params.configId}"; this agent has "model"`,
-          )
+        if (typeof params.value !== 'string') {
+          throw RequestError.invalidParams(undefined, `config option "${params.configId}" takes a string value`)
         }
-        session.setModel(params.value)
-        return { configOptions: modelConfigOptions(session.model, core.knownModels) }
+        if (params.configId === MODEL_CONFIG_ID) session.setModel(params.value)
+        else if (params.configId === MODE_CONFIG_ID) session.setMode(params.value)
+        else throw RequestError.invalidParams(undefined, `unknown config option "${params.configId}": use model or mode`)
+        return { configOptions: configOptions(core, session) }
       }),
     )
-  return app
 }

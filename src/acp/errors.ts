@@ -11,6 +11,7 @@ export function toRequestError(error: unknown): unknown {
     case 'InvalidSessionRequestError':
     case 'ModelSpecError':
     case 'InvalidCursorError':
+    case 'InvalidModeError':
       return RequestError.invalidParams(undefined, message)
     case 'ConfigError':
       return RequestError.internalError(undefined, message)

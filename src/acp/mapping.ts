@@ -2,17 +2,23 @@
 import type {
   AvailableCommand,
   ContentBlock,
+  PermissionOption,
+  RequestPermissionResponse,
   SessionConfigOption,
   SessionInfo,
   SessionUpdate,
   ToolCallContent,
+  ToolCallUpdate,
 } from '@agentclientprotocol/sdk'
 import { SLASH_COMMANDS } from '../session/commands.js'
 import type { AgentEvent } from '../session/events.js'
-import type { SessionRecord } from '../session/ports.js'
+import type { PermissionOutcome, PermissionRequest, SessionRecord } from '../session/ports.js'
 import type { PromptBlock } from '../session/prompt.js'
+import type { ToolContent } from '../tools/define.js'
+import { MODE_DESCRIPTIONS, PERMISSION_MODES, type PermissionMode } from '../tools/permission.js'
 
 export const MODEL_CONFIG_ID = 'model'
+export const MODE_CONFIG_ID = 'mode'
 
 export function toPromptBlocks(blocks: ContentBlock[]): PromptBlock[] {
   return blocks.map((block): PromptBlock => {
@@ -60,7 +66,8 @@ export function fromPromptBlock(block: PromptBlock): ContentBlock {
 export interface UpdateContext {
   /** Live events skip what the client already shows (its own prompt); a replay sends everything. */
   mode: 'live' | 'replay'
-  modelOptions(current: string): SessionConfigOption[]
+  /** The session's config options as they stand now. */
+  configOptions(): SessionConfigOption[]
 }
 
 export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUpdate[] {
@@ -98,20 +105,33 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
           status: 'pending',
           locations: event.locations.map((l) => ({ path: l.path, ...(l.line ? { line: l.line } : {}) })),
           rawInput: event.input,
+          ...(event.content?.length ? { content: event.content.map(toAcpContent) } : {}),
         },
       ]
     case 'tool.update':
-      return [{ sessionUpdate: 'tool_call_update', toolCallId: event.toolCallId, status: event.status }]
-    case 'tool.end':
+      return [
+        {
+          sessionUpdate: 'tool_call_update',
+          toolCallId: event.toolCallId,
+          ...(event.status ? { status: event.status } : {}),
+          ...(event.title ? { title: event.title } : {}),
+          ...(event.content ? { content: event.content.map(toAcpContent) } : {}),
+        },
+      ]
+    case 'tool.end': {
+      const content = [...(event.content ?? []).map(toAcpContent), ...(event.error ? [textContent(event.error)] : [])]
       return [
         {
           sessionUpdate: 'tool_call_update',
           toolCallId: event.toolCallId,
           status: event.status,
           rawOutput: event.status === 'completed' ? event.output : { error: event.error },
-          ...(event.error ? { content: [textContent(event.error)] } : {}),
+          ...(content.length ? { content } : {}),
         },
       ]
+    }
+    case 'plan':
+      return [{ sessionUpdate: 'plan', entries: event.entries }]
     case 'usage':
       return [{ sessionUpdate: 'usage_update', used: event.usage.totalTokens, size: event.contextWindow }]
     case 'session.title':
@@ -123,7 +143,10 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
         },
       ]
     case 'session.model':
-      return [{ sessionUpdate: 'config_option_update', configOptions: ctx.modelOptions(event.model) }]
+    case 'session.mode':
+      return ctx.mode === 'live' ? [{ sessionUpdate: 'config_option_update', configOptions: ctx.configOptions() }] : []
+    case 'permission.request':
+    case 'permission.response':
     case 'model.start':
     case 'model.end':
     case 'session.cleared':
@@ -151,20 +174,72 @@ export function coalesceDeltas(events: AgentEvent[]): AgentEvent[] {
   return out
 }
 
-export function modelConfigOptions(current: string, known: readonly string[]): SessionConfigOption[] {
-  const values = [...new Set([current, ...known])]
+export function sessionConfigOptions(
+  current: { model: string; mode: PermissionMode },
+  knownModels: readonly string[],
+): SessionConfigOption[] {
+  const models = [...new Set([current.model, ...knownModels])]
   return [
     {
       id: MODEL_CONFIG_ID,
       name: 'Model',
-      description:
-        'Model spec: local, local:NAME, ollama:NAME, lmstudio:NAME, openai:NAME or http://host:port/v1/NAME',
+      description: 'Model spec: local, local:NAME, ollama:NAME, lmstudio:NAME, openai:NAME or http://host:port/v1/NAME',
       category: 'model',
       type: 'select',
-      currentValue: current,
-      options: values.map((value) => ({ value, name: value })),
+      currentValue: current.model,
+      options: models.map((value) => ({ value, name: value })),
+    },
+    {
+      id: MODE_CONFIG_ID,
+      name: 'Permissions',
+      description: 'What the agent may do without asking',
+      category: 'mode',
+      type: 'select',
+      currentValue: current.mode,
+      options: PERMISSION_MODES.map((value) => ({ value, ...MODE_DESCRIPTIONS[value] })),
     },
   ]
+}
+
+export function toAcpContent(content: ToolContent): ToolCallContent {
+  switch (content.type) {
+    case 'text':
+      return textContent(content.text)
+    case 'diff':
+      return { type: 'diff', path: content.path, oldText: content.oldText, newText: content.newText }
+    case 'terminal':
+      return { type: 'terminal', terminalId: content.terminalId }
+  }
+}
+
+const PERMISSION_CHOICES: readonly { kind: PermissionOption['kind']; name: string }[] = [
+  { kind: 'allow_once', name: 'Allow' },
+  { kind: 'allow_always', name: 'Always allow' },
+  { kind: 'reject_once', name: 'Reject' },
+  { kind: 'reject_always', name: 'Always reject' },
+]
+
+export function permissionOptions(): PermissionOption[] {
+  return PERMISSION_CHOICES.map((c) => ({ optionId: c.kind, name: c.name, kind: c.kind }))
+}
+
+export function permissionToolCall(request: PermissionRequest): ToolCallUpdate {
+  return {
+    toolCallId: request.toolCallId,
+    title: request.title,
+    kind: request.kind,
+    status: 'pending',
+    rawInput: request.input,
+    locations: request.locations.map((l) => ({ path: l.path, ...(l.line ? { line: l.line } : {}) })),
+    ...(request.content.length ? { content: request.content.map(toAcpContent) } : {}),
+  }
+}
+
+/** The option the user picked, by its kind; an option id the agent never offered counts as a rejection. */
+export function toPermissionOutcome(response: RequestPermissionResponse, offered: PermissionOption[]): PermissionOutcome {
+  if (response.outcome.outcome === 'cancelled') return 'cancelled'
+  const { optionId } = response.outcome
+  return offered.find((o) => o.optionId === optionId)?.kind ?? 'reject_once'
 }
 
 export function availableCommands(): AvailableCommand[] {

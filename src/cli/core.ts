@@ -8,9 +8,10 @@ import { chooseModelSpec } from '../model/choose.js'
 import { createModelSource } from '../model/source.js'
 import { agentConfigFrom } from '../session/config.js'
 import { SessionManager } from '../session/manager.js'
-import { SqliteStore } from '../store/sqlite-store.js'
+import type { SessionRecord, SessionSurface } from '../session/ports.js'
 import { builtinTools } from '../tools/builtin/index.js'
 import { createRegistry } from '../tools/registry.js'
+import { SqliteStore } from '../store/sqlite-store.js'
 import { LocalWorkspace } from '../workspace/local.js'
 
 export interface CoreOptions {
@@ -35,10 +36,10 @@ export function createAgentCore(options: CoreOptions): ClosableCore {
     requestTimeoutMs: userConfig.requestTimeoutMs ?? 600_000,
     ...(userConfig.contextWindow ? { contextWindow: userConfig.contextWindow } : {}),
   })
+  const registry = createRegistry(builtinTools)
   const manager = new SessionManager({
     store,
     models,
-    registry: createRegistry(builtinTools),
     config: agentConfigFrom(userConfig),
     logger: options.logger,
     env: options.env,
@@ -53,11 +54,18 @@ export function createAgentCore(options: CoreOptions): ClosableCore {
       options.logger.info('session model %s (from %s)', choice.spec, choice.origin)
       return choice.spec
     },
-    workspaceFor: (record) => new LocalWorkspace(record.cwd),
+    defaultMode: userConfig.mode ?? 'ask',
+    localSurface: (record: SessionRecord): SessionSurface => ({
+      workspace: new LocalWorkspace(record.cwd, record.additionalDirectories),
+      tools: registry,
+      // Without a client there is nobody to ask; the model is told the call was rejected.
+      askPermission: async () => 'reject_once',
+    }),
   })
   return {
     manager,
     knownModels: ['local', ...(userConfig.models ?? [])],
+    builtinTools,
     logger: options.logger,
     close: async () => {
       await manager.closeAll()

@@ -3,10 +3,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { PERMISSION_MODES } from '../tools/permission.js'
 
 export const configSchema = z
   .object({
     model: z.string().min(1).optional(),
+    mode: z.enum(PERMISSION_MODES).optional(),
     models: z.array(z.string().min(1)).optional(),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional(),

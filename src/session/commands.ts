@@ -13,6 +13,11 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     description: 'Show or switch the model, e.g. /model ollama:qwen2.5-coder:7b',
     hint: 'model spec',
   },
+  {
+    name: 'mode',
+    description: 'Show or switch the permission mode: ask, accept-edits, read-only, yolo',
+    hint: 'mode',
+  },
 ]
 
 export type ParsedCommand = { name: string; args: string }
@@ -26,9 +31,9 @@ export function parseSlashCommand(text: string): ParsedCommand | undefined {
   return { name, args: (match[2] ?? '').trim() }
 }
 
-export function helpText(model: string): string {
+export function helpText(model: string, mode: string): string {
   const lines = SLASH_COMMANDS.map(
     (c) => `- \`/${c.name}${c.hint ? ` <${c.hint}>` : ''}\` — ${c.description}`,
   )
-  return `Punie commands:\n${lines.join('\n')}\n\nCurrent model: \`${model}\``
+  return `Punie commands:\n${lines.join('\n')}\n\nCurrent model: \`${model}\`; mode: \`${mode}\``
 }

@@ -1,6 +1,8 @@
 // AgentEvent: everything a turn does, as one ordered stream. Every surface and recorder reads it; none mutate it.
 import type { Usage } from '../model/types.js'
-import type { ToolKind, ToolLocation } from '../tools/define.js'
+import type { PlanEntry, ToolContent, ToolKind, ToolLocation } from '../tools/define.js'
+import type { PermissionMode } from '../tools/permission.js'
+import type { PermissionOutcome } from './ports.js'
 import type { PromptBlock } from './prompt.js'
 
 export type StopReason = 'end_turn' | 'max_tokens' | 'max_turn_requests' | 'refusal' | 'cancelled'
@@ -29,8 +31,19 @@ export type AgentEventBody =
       title: string
       locations: ToolLocation[]
       input: unknown
+      content: ToolContent[]
     }
-  | { type: 'tool.update'; turnId: string; toolCallId: string; status: 'in_progress' }
+  | {
+      type: 'tool.update'
+      turnId: string
+      toolCallId: string
+      status?: 'in_progress'
+      content?: ToolContent[]
+      title?: string
+    }
+  | { type: 'permission.request'; turnId: string; toolCallId: string; title: string; scope: string }
+  | { type: 'permission.response'; turnId: string; toolCallId: string; outcome: PermissionOutcome }
+  | { type: 'plan'; turnId: string; entries: PlanEntry[] }
   | {
       type: 'tool.end'
       turnId: string
@@ -39,11 +52,13 @@ export type AgentEventBody =
       status: 'completed' | 'failed'
       output?: unknown
       error?: string
+      content?: ToolContent[]
       durationMs: number
     }
   | { type: 'usage'; turnId: string; usage: Usage; contextWindow: number }
   | { type: 'session.title'; title: string }
   | { type: 'session.model'; model: string }
+  | { type: 'session.mode'; mode: PermissionMode }
   | { type: 'session.cleared' }
   | { type: 'turn.end'; turnId: string; stopReason: StopReason; durationMs: number }
 

@@ -3,25 +3,27 @@ import { randomUUID } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import type { Logger } from '../log/logger.js'
-import type { ChatMessage } from '../model/types.js'
-import type { ToolRegistry } from '../tools/registry.js'
-import type { Workspace } from '../workspace/workspace.js'
+import type { PermissionMode } from '../tools/permission.js'
 import type { AgentConfig } from './config.js'
 import type { AgentEvent } from './events.js'
-import type { ModelSource, SessionPage, SessionRecord, SessionStore } from './ports.js'
-import { Session } from './session.js'
+import type { ModelSource, SessionPage, SessionRecord, SessionStore, SessionSurface } from './ports.js'
+import { Session, type SessionState } from './session.js'
 
 export interface SessionManagerDeps {
   store: SessionStore
   models: ModelSource
-  registry: ToolRegistry
   config: AgentConfig
   logger: Logger
   /** The model a new session in `cwd` starts with. */
   defaultModelFor(cwd: string): string
+  defaultMode: PermissionMode
   env: Readonly<Record<string, string | undefined>>
-  workspaceFor(record: SessionRecord): Workspace
+  /** The surface of a session no client has attached: local workspace, built-in tools, nobody to ask. */
+  localSurface(record: SessionRecord): SessionSurface
 }
+
+/** Makes the surface a client attaches to a session, once the session's record is known. */
+export type SurfaceFactory = (record: SessionRecord) => SessionSurface
 
 export class SessionNotFoundError extends Error {
   override name = 'SessionNotFoundError'
@@ -39,7 +41,7 @@ export class SessionManager {
 
   constructor(private readonly deps: SessionManagerDeps) {}
 
-  create(options: { cwd: string; additionalDirectories?: string[] }): Session {
+  create(options: { cwd: string; additionalDirectories?: string[]; surface?: SurfaceFactory }): Session {
     assertDirectory(options.cwd)
     for (const dir of options.additionalDirectories ?? []) assertDirectory(dir)
     const now = Date.now()
@@ -48,20 +50,29 @@ export class SessionManager {
       cwd: options.cwd,
       additionalDirectories: options.additionalDirectories ?? [],
       model: this.deps.defaultModelFor(options.cwd),
+      mode: this.deps.defaultMode,
       createdAt: now,
       updatedAt: now,
     }
     this.deps.store.createSession(record)
-    return this.activate(record, [], 0)
+    return this.activate(record, { history: [], lastSeq: 0, grants: { allowed: [], rejected: [] } }, options.surface)
   }
 
-  /** The live session, loading it from the store after a restart. */
-  open(id: string): Session {
+  /** The live session, loading it from the store after a restart; `surface` attaches the calling client. */
+  open(id: string, surface?: SurfaceFactory): Session {
     const live = this.sessions.get(id)
-    if (live) return live
+    if (live) {
+      if (surface) live.attach(surface(live.info))
+      return live
+    }
     const record = this.deps.store.getSession(id)
     if (!record) throw new SessionNotFoundError(id)
-    return this.activate(record, this.deps.store.messages(id), this.deps.store.lastSeq(id))
+    const state = {
+      history: this.deps.store.messages(id),
+      lastSeq: this.deps.store.lastSeq(id),
+      grants: this.deps.store.grants(id),
+    }
+    return this.activate(record, state, surface)
   }
 
   find(id: string): Session | undefined {
@@ -91,13 +102,11 @@ export class SessionManager {
     await Promise.all([...this.sessions.keys()].map((id) => this.close(id)))
   }
 
-  private activate(record: SessionRecord, history: ChatMessage[], seq: number) {
-    const session = new Session(record, history, seq, {
+  private activate(record: SessionRecord, state: SessionState, surface?: SurfaceFactory) {
+    const session = new Session(record, state, (surface ?? this.deps.localSurface)(record), {
       store: this.deps.store,
       models: this.deps.models,
-      registry: this.deps.registry,
       config: this.deps.config,
-      workspace: this.deps.workspaceFor(record),
       logger: this.deps.logger,
       env: this.deps.env,
     })

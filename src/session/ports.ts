@@ -1,5 +1,9 @@
 // What the session core needs from the outside, as interfaces; the store and model layers implement them.
 import type { ChatMessage, ChatModel } from '../model/types.js'
+import type { ToolContent, ToolKind, ToolLocation } from '../tools/define.js'
+import type { PermissionMode } from '../tools/permission.js'
+import type { ToolRegistry } from '../tools/registry.js'
+import type { Workspace } from '../workspace/workspace.js'
 import type { AgentEvent } from './events.js'
 
 export interface SessionRecord {
@@ -8,6 +12,7 @@ export interface SessionRecord {
   additionalDirectories: string[]
   title?: string
   model: string
+  mode: PermissionMode
   createdAt: number
   updatedAt: number
 }
@@ -19,7 +24,7 @@ export interface SessionPage {
 
 export interface SessionStore {
   createSession(record: SessionRecord): void
-  updateSession(id: string, fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'updatedAt'>>): void
+  updateSession(id: string, fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'mode' | 'updatedAt'>>): void
   getSession(id: string): SessionRecord | undefined
   listSessions(query: { cwd?: string; cursor?: string; limit?: number }): SessionPage
   appendEvent(event: AgentEvent): void
@@ -28,6 +33,30 @@ export interface SessionStore {
   appendMessage(sessionId: string, message: ChatMessage): void
   messages(sessionId: string): ChatMessage[]
   clearMessages(sessionId: string): void
+  /** "Always" answers to permission requests, by grant key. */
+  grants(sessionId: string): { allowed: string[]; rejected: string[] }
+  saveGrant(sessionId: string, key: string, allowed: boolean): void
+}
+
+export type PermissionOutcome = 'allow_once' | 'allow_always' | 'reject_once' | 'reject_always' | 'cancelled'
+
+export interface PermissionRequest {
+  toolCallId: string
+  toolName: string
+  title: string
+  kind: ToolKind
+  input: unknown
+  locations: ToolLocation[]
+  content: ToolContent[]
+}
+
+/** What the client attached to a session provides: where tools run, which tools exist, who answers questions. */
+export interface SessionSurface {
+  workspace: Workspace
+  tools: ToolRegistry
+  /** Settles once the tool set is known (the IDE's catalog may still be on its way). */
+  ready?: Promise<void>
+  askPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionOutcome>
 }
 
 export interface ModelSource {

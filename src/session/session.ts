@@ -3,12 +3,12 @@ import type { Logger } from '../log/logger.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
 import type { ChatMessage } from '../model/types.js'
-import type { ToolRegistry } from '../tools/registry.js'
-import type { Workspace } from '../workspace/workspace.js'
+import { changesWorkspace } from '../tools/define.js'
+import { isPermissionMode, PERMISSION_MODES, type PermissionMode } from '../tools/permission.js'
 import { helpText, type ParsedCommand, parseSlashCommand } from './commands.js'
 import type { AgentConfig } from './config.js'
 import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from './events.js'
-import type { ModelSource, SessionRecord, SessionStore } from './ports.js'
+import type { ModelSource, SessionRecord, SessionStore, SessionSurface } from './ports.js'
 import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
 import { buildSystemPrompt } from './system-prompt.js'
 import { titleFromPrompt } from './title.js'
@@ -17,11 +17,22 @@ import { runTurn } from './turn.js'
 export interface SessionDeps {
   store: SessionStore
   models: ModelSource
-  registry: ToolRegistry
   config: AgentConfig
-  workspace: Workspace
   logger: Logger
   env: Readonly<Record<string, string | undefined>>
+}
+
+export interface SessionState {
+  history: ChatMessage[]
+  lastSeq: number
+  grants: { allowed: string[]; rejected: string[] }
+}
+
+export class InvalidModeError extends Error {
+  override name = 'InvalidModeError'
+  constructor(mode: string) {
+    super(`unknown mode "${mode}": use one of ${PERMISSION_MODES.join(', ')}`)
+  }
 }
 
 export class SessionBusyError extends Error {
@@ -36,13 +47,22 @@ export class Session {
   private active: { controller: AbortController; done: Promise<StopReason> } | undefined
   private idCounter = 0
   private closed = false
+  private history: ChatMessage[]
+  private seq: number
+  private readonly allowed: Set<string>
+  private readonly rejected: Set<string>
 
   constructor(
     private record: SessionRecord,
-    private history: ChatMessage[],
-    private seq: number,
+    state: SessionState,
+    private surface: SessionSurface,
     private readonly deps: SessionDeps,
-  ) {}
+  ) {
+    this.history = state.history
+    this.seq = state.lastSeq
+    this.allowed = new Set(state.grants.allowed)
+    this.rejected = new Set(state.grants.rejected)
+  }
 
   get id() {
     return this.record.id
@@ -55,6 +75,12 @@ export class Session {
   }
   get title() {
     return this.record.title
+  }
+  get mode() {
+    return this.record.mode
+  }
+  get workspace() {
+    return this.surface.workspace
   }
   get isRunning() {
     return this.active !== undefined
@@ -94,12 +120,29 @@ export class Session {
     this.emit({ type: 'session.model', model: spec })
   }
 
+  setMode(mode: string): void {
+    if (!isPermissionMode(mode)) throw new InvalidModeError(mode)
+    if (mode === this.record.mode) return
+    this.record = { ...this.record, mode }
+    this.persist(() => this.deps.store.updateSession(this.id, { mode }))
+    this.emit({ type: 'session.mode', mode })
+  }
+
+  /** The client now driving this session: its workspace, tools and permission dialogs take over. */
+  attach(surface: SessionSurface): void {
+    if (surface === this.surface) return
+    const previous = this.surface.workspace
+    this.surface = surface
+    if (previous !== surface.workspace) void previous.dispose().catch(() => undefined)
+  }
+
   async close(): Promise<void> {
     this.closed = true
     const running = this.active?.done
     this.cancel()
     await running?.catch(() => undefined)
     this.listeners.clear()
+    await this.surface.workspace.dispose().catch(() => undefined)
   }
 
   private async runPrompt(blocks: PromptBlock[], signal: AbortSignal): Promise<StopReason> {
@@ -131,15 +174,28 @@ export class Session {
   ): Promise<StopReason> {
     this.commit({ role: 'user', content: promptToModelText(blocks) })
     const model = await this.deps.models.get(this.record.model)
+    await this.surface.ready
     if (signal.aborted) return 'cancelled'
+    const { tools, workspace } = this.surface
+    const mode = this.record.mode
+    const offered = tools.list().filter((t) => mode !== 'read-only' || !changesWorkspace(t))
+    const offeredNames = new Set(offered.map((t) => t.name))
     return runTurn({
       sessionId: this.id,
       turnId,
       model,
-      registry: this.deps.registry,
-      workspace: this.deps.workspace,
+      registry: tools,
+      toolSchemas: tools.modelSchemas().filter((s) => offeredNames.has(s.name)),
+      workspace,
+      permissions: {
+        mode,
+        grants: { allowed: this.allowed, rejected: this.rejected },
+        remember: (key, allowed) => this.remember(key, allowed),
+        ask: (request, askSignal) => this.surface.askPermission(request, askSignal),
+        cancelTurn: () => this.cancel(),
+      },
       config: this.deps.config,
-      systemPrompt: buildSystemPrompt({ cwd: this.cwd, registry: this.deps.registry }),
+      systemPrompt: buildSystemPrompt({ cwd: this.cwd, tools: [...offeredNames], mode }),
       signal,
       history: () => this.history,
       commit: (message) => this.commit(message),
@@ -154,13 +210,25 @@ export class Session {
       this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text })
     switch (command.name) {
       case 'help':
-        say(helpText(this.record.model))
+        say(helpText(this.record.model, this.record.mode))
         break
       case 'clear':
         this.history = []
         this.persist(() => this.deps.store.clearMessages(this.id))
         this.emit({ type: 'session.cleared' })
         say('Conversation cleared: the next prompt starts fresh.')
+        break
+      case 'mode':
+        if (!command.args) {
+          say(`Current mode: \`${this.record.mode}\`. Switch with /mode <${PERMISSION_MODES.join(' | ')}>`)
+          break
+        }
+        try {
+          this.setMode(command.args)
+          say(`Mode switched to \`${command.args}\`.`)
+        } catch (error) {
+          say((error as Error).message)
+        }
         break
       case 'model':
         if (!command.args) {
@@ -198,6 +266,12 @@ export class Session {
     this.deps.logger.warn('turn %s failed: %s', turnId, text)
     this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `⚠ ${text}` })
     return 'end_turn'
+  }
+
+  private remember(key: string, allowed: boolean) {
+    ;(allowed ? this.allowed : this.rejected).add(key)
+    ;(allowed ? this.rejected : this.allowed).delete(key)
+    this.persist(() => this.deps.store.saveGrant(this.id, key, allowed))
   }
 
   private nameFromFirstPrompt(blocks: PromptBlock[]) {

@@ -1,10 +1,23 @@
-// Runs one tool call the model asked for: validate, run, and report it as events and a tool message.
+// Runs one tool call the model asked for: validate, preview, ask permission, run, and report it all as
+// events and a tool message the model reads.
 import { z } from 'zod'
 import type { Logger } from '../log/logger.js'
 import type { ChatMessage, ToolCallRequest } from '../model/types.js'
+import type { PlanEntry, Tool, ToolContent, ToolContext } from '../tools/define.js'
+import { decidePermission, type Grants, type PermissionMode } from '../tools/permission.js'
 import type { ToolRegistry } from '../tools/registry.js'
 import type { Workspace } from '../workspace/workspace.js'
 import type { AgentEventBody } from './events.js'
+import type { PermissionOutcome, PermissionRequest } from './ports.js'
+
+export interface PermissionContext {
+  mode: PermissionMode
+  grants: Grants
+  remember(key: string, allowed: boolean): void
+  ask(request: PermissionRequest, signal: AbortSignal): Promise<PermissionOutcome>
+  /** A `cancelled` answer ends the whole turn. */
+  cancelTurn(): void
+}
 
 export interface ToolCallDeps {
   sessionId: string
@@ -12,6 +25,7 @@ export interface ToolCallDeps {
   registry: ToolRegistry
   workspace: Workspace
   signal: AbortSignal
+  permissions: PermissionContext
   emit(body: AgentEventBody): void
   logger: Logger
 }
@@ -22,17 +36,37 @@ export interface ToolCallOutcome {
   valid: boolean
 }
 
+export const REJECTED_HINT = 'Do not retry the same call: ask the user how to proceed, or take another approach.'
+
 export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): Promise<ToolCallOutcome> {
   const started = performance.now()
+  const { turnId } = d
+  const toolCallId = call.id
+  let announced = false
   const reply = (content: string, valid: boolean): ToolCallOutcome => ({
-    message: { role: 'tool', toolCallId: call.id, content },
+    message: { role: 'tool', toolCallId, content },
     valid,
   })
-  const fail = (error: string, valid: boolean, hint: string) => {
+  const announce = (tool: Tool | undefined, input: unknown, content: ToolContent[] = []) => {
+    announced = true
+    d.emit({
+      type: 'tool.start',
+      turnId,
+      toolCallId,
+      name: call.name,
+      kind: tool?.kind ?? 'other',
+      title: tool ? safely(() => tool.title(input), call.name) : call.name,
+      locations: tool ? safely(() => tool.locations(input), []) : [],
+      input,
+      content,
+    })
+  }
+  const fail = (tool: Tool | undefined, input: unknown, error: string, valid: boolean, hint = '') => {
+    if (!announced) announce(tool, input)
     d.emit({
       type: 'tool.end',
-      turnId: d.turnId,
-      toolCallId: call.id,
+      turnId,
+      toolCallId,
       name: call.name,
       status: 'failed',
       error,
@@ -42,67 +76,94 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
   }
 
   const tool = d.registry.get(call.name)
-  const parsedArgs = parseArguments(call.arguments)
-  d.emit({
-    type: 'tool.start',
-    turnId: d.turnId,
-    toolCallId: call.id,
-    name: call.name,
-    kind: tool?.kind ?? 'other',
-    title: tool && parsedArgs.ok ? safeTitle(() => tool.title(parsedArgs.value), call.name) : call.name,
-    locations: tool && parsedArgs.ok ? safeLocations(() => tool.locations(parsedArgs.value)) : [],
-    input: parsedArgs.ok ? parsedArgs.value : call.arguments,
-  })
-
+  const parsed = parseArguments(call.arguments)
+  const rawInput = parsed.ok ? parsed.value : call.arguments
   if (!tool) {
     const names = d.registry
       .list()
       .map((t) => t.name)
       .join(', ')
-    return fail(`unknown tool "${call.name}"`, false, `Available tools: ${names}.`)
+    return fail(undefined, rawInput, `unknown tool "${call.name}"`, false, `Available tools: ${names}.`)
   }
-  if (!parsedArgs.ok) {
-    return fail(
-      `the arguments for ${call.name} are not valid JSON (${parsedArgs.error})`,
-      false,
-      'Send the arguments as one JSON object matching the tool schema.',
-    )
+  if (!parsed.ok) {
+    const error = `the arguments for ${call.name} are not valid JSON (${parsed.error})`
+    return fail(tool, rawInput, error, false, 'Send the arguments as one JSON object matching the tool schema.')
   }
-  const input = tool.input.safeParse(parsedArgs.value)
-  if (!input.success) {
-    return fail(
-      `invalid arguments for ${call.name}: ${z.prettifyError(input.error)}`,
-      false,
-      'Fix the arguments and call the tool again.',
-    )
+  const checked = tool.input.safeParse(parsed.value)
+  if (!checked.success) {
+    const error = `invalid arguments for ${call.name}: ${z.prettifyError(checked.error)}`
+    return fail(tool, rawInput, error, false, 'Fix the arguments and call the tool again.')
+  }
+  const input = checked.data
+  const ctx: ToolContext = {
+    sessionId: d.sessionId,
+    toolCallId,
+    signal: d.signal,
+    workspace: d.workspace,
+    emit: (update) => d.emit({ type: 'tool.update', turnId, toolCallId, ...update }),
   }
 
-  d.emit({ type: 'tool.update', turnId: d.turnId, toolCallId: call.id, status: 'in_progress' })
+  if (tool.presentation === 'plan') {
+    const output = (await tool.run(input, ctx)) as { entries: PlanEntry[] }
+    d.emit({ type: 'plan', turnId, entries: output.entries })
+    return reply(tool.render(output), true)
+  }
+
+  let preview: ToolContent[]
   try {
-    const output = await tool.run(input.data, {
-      sessionId: d.sessionId,
-      toolCallId: call.id,
-      signal: d.signal,
-      workspace: d.workspace,
-    })
-    const checked = tool.output.safeParse(output)
-    if (!checked.success)
-      d.logger.warn('tool %s returned output off its schema: %s', tool.name, checked.error.message)
+    preview = await tool.preview(input, ctx)
+  } catch (error) {
+    return fail(tool, input, messageOf(error), true, hintFor(error))
+  }
+  announce(tool, input, preview)
+
+  const scope = safely(() => tool.permissionScope(input), '*')
+  const verdict = decidePermission(d.permissions.mode, tool, scope, d.permissions.grants)
+  if (verdict.action === 'deny') return fail(tool, input, verdict.reason, true, REJECTED_HINT)
+  if (verdict.action === 'ask') {
+    const title = safely(() => tool.title(input), tool.name)
+    d.emit({ type: 'permission.request', turnId, toolCallId, title, scope })
+    let outcome: PermissionOutcome
+    try {
+      outcome = await d.permissions.ask(
+        { toolCallId, toolName: tool.name, title, kind: tool.kind, input, locations: tool.locations(input), content: preview },
+        d.signal,
+      )
+    } catch (error) {
+      outcome = d.signal.aborted ? 'cancelled' : 'reject_once'
+      d.logger.warn('permission request failed: %s', error)
+    }
+    d.emit({ type: 'permission.response', turnId, toolCallId, outcome })
+    if (outcome === 'cancelled') {
+      d.permissions.cancelTurn()
+      return fail(tool, input, 'cancelled by the user', true)
+    }
+    if (outcome === 'allow_always' || outcome === 'reject_always') d.permissions.remember(verdict.key, outcome === 'allow_always')
+    if (outcome === 'reject_once' || outcome === 'reject_always') {
+      return fail(tool, input, `the user rejected ${title}`, true, REJECTED_HINT)
+    }
+  }
+
+  d.emit({ type: 'tool.update', turnId, toolCallId, status: 'in_progress' })
+  try {
+    const output = await tool.run(input, ctx)
+    const shape = tool.output.safeParse(output)
+    if (!shape.success) d.logger.warn('tool %s returned output off its schema: %s', tool.name, shape.error.message)
     d.emit({
       type: 'tool.end',
-      turnId: d.turnId,
-      toolCallId: call.id,
+      turnId,
+      toolCallId,
       name: call.name,
       status: 'completed',
       output,
+      content: safely(() => tool.content(output, input), preview),
       durationMs: performance.now() - started,
     })
     return reply(tool.render(output), true)
   } catch (error) {
-    if (d.signal.aborted) return fail('cancelled by the user', true, '')
-    const message = error instanceof Error ? error.message : String(error)
-    d.logger.debug('tool %s failed: %s', tool.name, message)
-    return fail(message, true, hintFor(error))
+    if (d.signal.aborted) return fail(tool, input, 'cancelled by the user', true)
+    d.logger.debug('tool %s failed: %s', tool.name, messageOf(error))
+    return fail(tool, input, messageOf(error), true, hintFor(error))
   }
 }
 
@@ -117,25 +178,22 @@ export function parseArguments(text: string): ParsedArguments {
   }
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 function hintFor(error: unknown): string {
   const name = (error as { name?: string })?.name
   if (name === 'WorkspaceBoundaryError') return 'Use a path inside the workspace, relative to its root.'
-  if (name === 'WorkspaceFileNotFoundError') return 'Check the path: it is relative to the workspace root.'
+  if (name === 'WorkspaceFileNotFoundError') return 'Check the path (it is relative to the workspace root); list_dir or glob can find it.'
+  if (name === 'UnknownTerminalError') return 'Use a terminal id returned by run_command with background: true.'
   return ''
 }
 
-function safeTitle(make: () => string, fallback: string): string {
+function safely<T>(make: () => T, fallback: T): T {
   try {
     return make()
   } catch {
     return fallback
-  }
-}
-
-function safeLocations(make: () => { path: string; line?: number }[]) {
-  try {
-    return make()
-  } catch {
-    return []
   }
 }

@@ -1,19 +1,22 @@
 // The turn loop: model → tool calls → results → model, until an answer or a limit.
 import type { Logger } from '../log/logger.js'
-import type { ChatMessage, ChatModel, FinishReason, ToolCallRequest, Usage } from '../model/types.js'
+import type { ChatMessage, ChatModel, FinishReason, ToolCallRequest, ToolSchema, Usage } from '../model/types.js'
 import type { ToolRegistry } from '../tools/registry.js'
 import type { Workspace } from '../workspace/workspace.js'
 import type { AgentConfig } from './config.js'
 import type { AgentEventBody, StopReason } from './events.js'
 import { buildModelMessages } from './model-messages.js'
-import { executeToolCall } from './tool-call.js'
+import { executeToolCall, type PermissionContext } from './tool-call.js'
 
 export interface TurnDeps {
   sessionId: string
   turnId: string
   model: ChatModel
   registry: ToolRegistry
+  /** What the model is offered: the registry, less what the mode forbids. */
+  toolSchemas: ToolSchema[]
   workspace: Workspace
+  permissions: PermissionContext
   config: AgentConfig
   systemPrompt: string
   signal: AbortSignal
@@ -112,7 +115,7 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
   try {
     const stream = d.model.stream({
       messages: buildModelMessages(d.systemPrompt, d.history()),
-      tools: d.registry.modelSchemas(),
+      tools: d.toolSchemas,
       temperature: d.config.temperature,
       maxTokens: d.config.maxTokens,
       signal: d.signal,

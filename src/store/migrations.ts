@@ -28,4 +28,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (session_id, idx)
   ) WITHOUT ROWID;
   `,
+  `
+  ALTER TABLE sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'ask';
+  CREATE TABLE grants (
+    session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    allowed INTEGER NOT NULL,
+    PRIMARY KEY (session_id, key)
+  ) WITHOUT ROWID;
+  `,
 ]

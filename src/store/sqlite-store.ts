@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { ChatMessage } from '../model/types.js'
 import type { AgentEvent } from '../session/events.js'
+import { isPermissionMode } from '../tools/permission.js'
 import type { SessionPage, SessionRecord, SessionStore } from '../session/ports.js'
 import { MIGRATIONS } from './migrations.js'
 
@@ -15,6 +16,7 @@ interface SessionRow {
   additional_dirs: string
   title: string | null
   model: string
+  mode: string
   created_at: number
   updated_at: number
 }
@@ -57,7 +59,7 @@ export class SqliteStore implements SessionStore {
   constructor(private readonly db: Db) {
     this.statements = {
       insertSession: db.prepare(
-        'INSERT INTO sessions (id, cwd, additional_dirs, title, model, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sessions (id, cwd, additional_dirs, title, model, mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       insertEvent: db.prepare('INSERT INTO events (session_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)'),
@@ -75,6 +77,10 @@ export class SqliteStore implements SessionStore {
         'SELECT body FROM messages WHERE session_id = ? ORDER BY idx',
       ),
       clearMessages: db.prepare('DELETE FROM messages WHERE session_id = ?'),
+      grants: db.prepare<[string], { key: string; allowed: number }>('SELECT key, allowed FROM grants WHERE session_id = ?'),
+      saveGrant: db.prepare(
+        'INSERT INTO grants (session_id, key, allowed) VALUES (?, ?, ?) ON CONFLICT (session_id, key) DO UPDATE SET allowed = excluded.allowed',
+      ),
     }
   }
 
@@ -93,15 +99,17 @@ export class SqliteStore implements SessionStore {
       JSON.stringify(r.additionalDirectories),
       r.title ?? null,
       r.model,
+      r.mode,
       r.createdAt,
       r.updatedAt,
     )
   }
 
-  updateSession(id: string, fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'updatedAt'>>): void {
+  updateSession(id: string, fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'mode' | 'updatedAt'>>): void {
     const columns: Record<string, string | number> = {}
     if (fields.title !== undefined) columns.title = fields.title
     if (fields.model !== undefined) columns.model = fields.model
+    if (fields.mode !== undefined) columns.mode = fields.mode
     if (fields.updatedAt !== undefined) columns.updated_at = fields.updatedAt
     const names = Object.keys(columns)
     if (!names.length) return
@@ -162,6 +170,15 @@ export class SqliteStore implements SessionStore {
   clearMessages(sessionId: string): void {
     this.statements.clearMessages.run(sessionId)
   }
+
+  grants(sessionId: string): { allowed: string[]; rejected: string[] } {
+    const rows = this.statements.grants.all(sessionId)
+    return { allowed: rows.filter((r) => r.allowed).map((r) => r.key), rejected: rows.filter((r) => !r.allowed).map((r) => r.key) }
+  }
+
+  saveGrant(sessionId: string, key: string, allowed: boolean): void {
+    this.statements.saveGrant.run(sessionId, key, allowed ? 1 : 0)
+  }
 }
 
 function toRecord(row: SessionRow): SessionRecord {
@@ -171,6 +188,7 @@ function toRecord(row: SessionRow): SessionRecord {
     additionalDirectories: JSON.parse(row.additional_dirs) as string[],
     ...(row.title ? { title: row.title } : {}),
     model: row.model,
+    mode: isPermissionMode(row.mode) ? row.mode : 'ask',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }

@@ -1,22 +1,26 @@
-// A tool is defined once; its schema for the model, its ACP card and its listing all derive from this.
+// A tool is defined once; its schema for the model, its ACP card, its permission request, its Code Mode
+// stub and its listing all derive from this.
 import type { z } from 'zod'
 import type { Workspace } from '../workspace/workspace.js'
 
-export type ToolKind =
-  | 'read'
-  | 'edit'
-  | 'delete'
-  | 'move'
-  | 'search'
-  | 'execute'
-  | 'think'
-  | 'fetch'
-  | 'other'
+export type ToolKind = 'read' | 'edit' | 'delete' | 'move' | 'search' | 'execute' | 'think' | 'fetch' | 'other'
 export type ToolPermission = 'never' | 'ask'
 
 export interface ToolLocation {
   path: string
   line?: number
+}
+
+/** What a tool call shows the user besides its title: text, a diff, or a live terminal. */
+export type ToolContent =
+  | { type: 'text'; text: string }
+  | { type: 'diff'; path: string; oldText: string | null; newText: string }
+  | { type: 'terminal'; terminalId: string }
+
+export interface PlanEntry {
+  content: string
+  status: 'pending' | 'in_progress' | 'completed'
+  priority: 'high' | 'medium' | 'low'
 }
 
 /** What a running tool may touch: everything comes through here, nothing from module state. */
@@ -25,6 +29,8 @@ export interface ToolContext {
   toolCallId: string
   signal: AbortSignal
   workspace: Workspace
+  /** Shows progress on the tool call card (live terminal, partial output). */
+  emit(update: { content?: ToolContent[]; title?: string }): void
 }
 
 export interface ToolDefinition<In extends z.ZodType, Out extends z.ZodType> {
@@ -36,6 +42,14 @@ export interface ToolDefinition<In extends z.ZodType, Out extends z.ZodType> {
   output: Out
   title?: (input: z.infer<In>) => string
   locations?: (input: z.infer<In>) => ToolLocation[]
+  /** Computed before running, e.g. the diff an edit would make; shown with the permission request. It may throw. */
+  preview?: (input: z.infer<In>, ctx: ToolContext) => Promise<ToolContent[]>
+  /** The card's content once the tool is done. */
+  content?: (output: z.infer<Out>, input: z.infer<In>) => ToolContent[]
+  /** What "allow always" remembers beside the tool name: a command prefix or a path. */
+  permissionScope?: (input: z.infer<In>) => string
+  /** A plan tool's result is shown as the session plan rather than as a tool card. */
+  presentation?: 'card' | 'plan'
   /** How the result reads to the model; JSON when absent. */
   render?: (output: z.infer<Out>) => string
   run: (input: z.infer<In>, ctx: ToolContext) => Promise<z.infer<Out>>
@@ -47,25 +61,42 @@ export interface Tool {
   description: string
   kind: ToolKind
   permission: ToolPermission
+  presentation: 'card' | 'plan'
   input: z.ZodType
   output: z.ZodType
+  /** The JSON schema the model sees, when it is not derived from `input` (tools offered by the IDE). */
+  modelSchema?: Record<string, unknown>
   title(input: unknown): string
   locations(input: unknown): ToolLocation[]
+  preview(input: unknown, ctx: ToolContext): Promise<ToolContent[]>
+  content(output: unknown, input: unknown): ToolContent[]
+  permissionScope(input: unknown): string
   render(output: unknown): string
   run(input: unknown, ctx: ToolContext): Promise<unknown>
 }
 
 export function defineTool<In extends z.ZodType, Out extends z.ZodType>(def: ToolDefinition<In, Out>): Tool {
+  type I = z.infer<In>
+  type O = z.infer<Out>
   return {
     name: def.name,
     description: def.description,
     kind: def.kind,
     permission: def.permission,
+    presentation: def.presentation ?? 'card',
     input: def.input,
     output: def.output,
-    title: (input) => (def.title ? def.title(input as z.infer<In>) : def.name),
-    locations: (input) => (def.locations ? def.locations(input as z.infer<In>) : []),
-    render: (output) => (def.render ? def.render(output as z.infer<Out>) : JSON.stringify(output)),
-    run: (input, ctx) => def.run(input as z.infer<In>, ctx),
+    title: (input) => (def.title ? def.title(input as I) : def.name),
+    locations: (input) => (def.locations ? def.locations(input as I) : []),
+    preview: async (input, ctx) => (def.preview ? def.preview(input as I, ctx) : []),
+    content: (output, input) => (def.content ? def.content(output as O, input as I) : []),
+    permissionScope: (input) => (def.permissionScope ? def.permissionScope(input as I) : '*'),
+    render: (output) => (def.render ? def.render(output as O) : JSON.stringify(output)),
+    run: (input, ctx) => def.run(input as I, ctx),
   }
+}
+
+/** Tools that change the workspace or run commands; read-only mode offers none of them. */
+export function changesWorkspace(tool: Pick<Tool, 'kind'>): boolean {
+  return tool.kind === 'edit' || tool.kind === 'delete' || tool.kind === 'move' || tool.kind === 'execute'
 }

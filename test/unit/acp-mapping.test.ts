@@ -3,7 +3,7 @@ import {
   coalesceDeltas,
   eventToUpdates,
   fromPromptBlock,
-  modelConfigOptions,
+  sessionConfigOptions,
   toPromptBlocks,
 } from '../../src/acp/mapping.js'
 import type { AgentEvent, AgentEventBody } from '../../src/session/events.js'
@@ -13,7 +13,7 @@ const ev = (body: AgentEventBody): AgentEvent =>
   ({ ...body, sessionId: 's', seq: ++seq, at: 0 }) as AgentEvent
 const ctx = (mode: 'live' | 'replay') => ({
   mode,
-  modelOptions: (m: string) => modelConfigOptions(m, ['local']),
+  configOptions: () => sessionConfigOptions({ model: 'ollama:x', mode: 'ask' }, ['local']),
 })
 
 describe('eventToUpdates', () => {
@@ -35,6 +35,7 @@ describe('eventToUpdates', () => {
       title: 'Read a.py',
       locations: [{ path: 'a.py' }],
       input: { path: 'a.py' },
+      content: [],
     })
     expect(eventToUpdates(start, ctx('live'))).toEqual([
       {
@@ -80,7 +81,7 @@ describe('eventToUpdates', () => {
     const [update] = eventToUpdates(ev({ type: 'session.model', model: 'ollama:x' }), ctx('live'))
     expect(update).toMatchObject({
       sessionUpdate: 'config_option_update',
-      configOptions: [{ currentValue: 'ollama:x' }],
+      configOptions: expect.arrayContaining([expect.objectContaining({ id: 'model', currentValue: 'ollama:x' })]),
     })
   })
 
@@ -129,11 +130,18 @@ describe('prompt blocks', () => {
     })
   })
 
-  it('lists the current model first and once', () => {
-    const [option] = modelConfigOptions('local', ['local', 'ollama:x'])
+  it('lists the current model first and once, and the permission modes', () => {
+    const [option, mode] = sessionConfigOptions({ model: 'local', mode: 'read-only' }, ['local', 'ollama:x'])
     expect(option?.type === 'select' && option.options).toEqual([
       { value: 'local', name: 'local' },
       { value: 'ollama:x', name: 'ollama:x' },
+    ])
+    expect(mode).toMatchObject({ id: 'mode', category: 'mode', currentValue: 'read-only' })
+    expect(mode?.type === 'select' && mode.options.map((o) => ('value' in o ? o.value : ''))).toEqual([
+      'ask',
+      'accept-edits',
+      'read-only',
+      'yolo',
     ])
   })
 })

@@ -67,7 +67,7 @@ describe('titles and commands', () => {
     expect(parseSlashCommand('  /HELP')).toEqual({ name: 'help', args: '' })
     expect(parseSlashCommand('/usr/bin/env is a path')).toBeUndefined()
     expect(parseSlashCommand('please /clear')).toBeUndefined()
-    expect(helpText('local')).toContain('/model <model spec>')
+    expect(helpText('local', 'ask')).toContain('/model <model spec>')
   })
 
   it('renders prompt blocks for the model', () => {

@@ -10,6 +10,7 @@ const record = (id: string, updatedAt: number, cwd = '/ws') => ({
   cwd,
   additionalDirectories: [],
   model: 'local',
+  mode: 'ask' as const,
   createdAt: updatedAt,
   updatedAt,
 })

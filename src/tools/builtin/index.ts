@@ -1,4 +1,25 @@
 import type { Tool } from '../define.js'
+import { editFile } from './edit-file.js'
+import { glob } from './glob.js'
+import { grep } from './grep.js'
+import { listDir } from './list-dir.js'
+import { plan } from './plan.js'
 import { readFile } from './read-file.js'
+import { runCommand } from './run-command.js'
+import { getTerminalOutput, killTerminal, releaseTerminal, waitForTerminalExit } from './terminal-tools.js'
+import { writeFile } from './write-file.js'
 
-export const builtinTools: readonly Tool[] = [readFile]
+export const builtinTools: readonly Tool[] = [
+  readFile,
+  writeFile,
+  editFile,
+  listDir,
+  glob,
+  grep,
+  runCommand,
+  getTerminalOutput,
+  waitForTerminalExit,
+  killTerminal,
+  releaseTerminal,
+  plan,
+]

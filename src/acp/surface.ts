@@ -1,0 +1,46 @@
+// What an ACP client brings to a session: its workspace (IDE-backed where it can), its tool catalog, and its
+// permission dialogs.
+import type { AgentContext } from '@agentclientprotocol/sdk'
+import { methods } from '@agentclientprotocol/sdk'
+import type { Logger } from '../log/logger.js'
+import type { PermissionOutcome, PermissionRequest, SessionRecord, SessionSurface } from '../session/ports.js'
+import type { Tool } from '../tools/define.js'
+import { createRegistry, type ToolRegistry } from '../tools/registry.js'
+import { LocalWorkspace } from '../workspace/local.js'
+import { AcpWorkspace, type ClientFeatures } from './acp-workspace.js'
+import { permissionOptions, permissionToolCall, toPermissionOutcome } from './mapping.js'
+import { discoverIdeTools, ideTool, mergeTools } from './tool-discovery.js'
+
+export interface AcpSurfaceOptions {
+  client: AgentContext
+  features: ClientFeatures
+  builtins: readonly Tool[]
+  logger: Logger
+}
+
+export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptions): SessionSurface {
+  const { client, logger } = options
+  const local = new LocalWorkspace(record.cwd, record.additionalDirectories)
+  let tools: ToolRegistry = createRegistry(options.builtins)
+  const ready = discoverIdeTools(client, record.id).then((catalog) => {
+    if (!catalog?.length) return
+    logger.info('session %s: the IDE offers %d tools: %s', record.id, catalog.length, catalog.map((t) => t.name).join(', '))
+    tools = createRegistry(mergeTools(options.builtins, catalog.map((entry) => ideTool(entry, client, record.id))))
+  })
+  return {
+    workspace: new AcpWorkspace(client, record.id, options.features, local),
+    get tools() {
+      return tools
+    },
+    ready,
+    askPermission: async (request: PermissionRequest, signal: AbortSignal): Promise<PermissionOutcome> => {
+      const offered = permissionOptions()
+      const response = await client.request(
+        methods.client.session.requestPermission,
+        { sessionId: record.id, toolCall: permissionToolCall(request), options: offered },
+        { cancellationSignal: signal, stopWaitingOnCancel: true },
+      )
+      return toPermissionOutcome(response, offered)
+    },
+  }
+}

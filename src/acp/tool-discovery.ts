@@ -1,0 +1,69 @@
+// Tier 1 of tool discovery: an IDE that answers `_punie/discover_tools` with a catalog gets its tools offered
+// to the model and called back through `_punie/tool_call`. A catalog tool named like a built-in replaces it.
+import type { AgentContext } from '@agentclientprotocol/sdk'
+import { z } from 'zod'
+import { defineTool, type Tool } from '../tools/define.js'
+
+export const DISCOVER_TOOLS_METHOD = '_punie/discover_tools'
+export const TOOL_CALL_METHOD = '_punie/tool_call'
+const DISCOVERY_TIMEOUT_MS = 3000
+
+const toolKind = z.enum(['read', 'edit', 'delete', 'move', 'search', 'execute', 'think', 'fetch', 'other'])
+
+export const catalogSchema = z.object({
+  tools: z.array(
+    z.object({
+      name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+      description: z.string(),
+      inputSchema: z.record(z.string(), z.unknown()),
+      kind: toolKind.optional(),
+      requiresPermission: z.boolean().optional(),
+    }),
+  ),
+})
+
+export type CatalogEntry = z.infer<typeof catalogSchema>['tools'][number]
+
+/** The IDE's catalog, or undefined when the IDE does not offer one (or answers with something else). */
+export async function discoverIdeTools(client: AgentContext, sessionId: string): Promise<CatalogEntry[] | undefined> {
+  try {
+    const answer = await client.request(
+      DISCOVER_TOOLS_METHOD,
+      { sessionId },
+      { cancellationSignal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), stopWaitingOnCancel: true },
+    )
+    const parsed = catalogSchema.safeParse(answer)
+    return parsed.success ? parsed.data.tools : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export function ideTool(entry: CatalogEntry, client: AgentContext, sessionId: string): Tool {
+  const tool = defineTool({
+    name: entry.name,
+    description: entry.description,
+    kind: entry.kind ?? 'other',
+    permission: entry.requiresPermission ? 'ask' : 'never',
+    input: z.record(z.string(), z.unknown()),
+    output: z.unknown(),
+    title: () => entry.name,
+    render: (output) => (typeof output === 'string' ? output : JSON.stringify(output)),
+    run: async (args, ctx) => {
+      const answer = await client.request<{ result?: unknown; error?: string }>(
+        TOOL_CALL_METHOD,
+        { sessionId, toolCallId: ctx.toolCallId, name: entry.name, arguments: args },
+        { cancellationSignal: ctx.signal, stopWaitingOnCancel: true },
+      )
+      if (answer?.error) throw new Error(answer.error)
+      return answer?.result ?? null
+    },
+  })
+  return { ...tool, modelSchema: entry.inputSchema }
+}
+
+/** Built-ins, with catalog tools added and same-named built-ins replaced by the IDE's. */
+export function mergeTools(builtins: readonly Tool[], fromIde: readonly Tool[]): Tool[] {
+  const ide = new Map(fromIde.map((t) => [t.name, t]))
+  return [...builtins.map((t) => ide.get(t.name) ?? t), ...fromIde.filter((t) => !builtins.some((b) => b.name === t.name))]
+}

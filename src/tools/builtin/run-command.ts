@@ -1,0 +1,88 @@
+import { z } from 'zod'
+import { defineTool, type ToolContent } from '../define.js'
+import { commandPrefix } from '../permission.js'
+
+const DEFAULT_TIMEOUT_MS = 120_000
+const MODEL_OUTPUT_CHARS = 16_000
+
+export const exitSchema = z.object({ exitCode: z.number().int().nullable(), signal: z.string().nullable() })
+
+const output = z.object({
+  command: z.string(),
+  terminalId: z.string().optional(),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  output: z.string(),
+  truncated: z.boolean(),
+  timedOut: z.boolean(),
+  running: z.boolean(),
+})
+
+export const runCommand = defineTool({
+  name: 'run_command',
+  description:
+    'Run a shell command in the workspace and return its exit code and output (stdout and stderr). Set background: true for long-running commands (servers, watchers) and read them later with get_terminal_output.',
+  kind: 'execute',
+  permission: 'ask',
+  input: z.object({
+    command: z.string().min(1).describe('Command line, run by /bin/sh'),
+    cwd: z.string().optional().describe('Working directory relative to the workspace root'),
+    timeout_ms: z.number().int().positive().optional().describe(`Stop waiting and kill it after this long (default ${DEFAULT_TIMEOUT_MS})`),
+    background: z.boolean().optional().describe('Start it and return at once with a terminal id'),
+  }),
+  output,
+  title: ({ command }) => command,
+  locations: ({ cwd }) => (cwd ? [{ path: cwd }] : []),
+  permissionScope: ({ command }) => commandPrefix(command),
+  content: (out) => (out.terminalId && out.running ? [] : [{ type: 'text', text: `\`\`\`\n${tail(out.output)}\n\`\`\`` }]),
+  render: (out) => {
+    if (out.running) return `Started in the background as terminal ${out.terminalId}. Use get_terminal_output to read it.`
+    const status = out.timedOut
+      ? 'timed out and was killed'
+      : out.signal
+        ? `was killed by ${out.signal}`
+        : `exited with code ${out.exitCode}`
+    return `The command ${status}.\n${tail(out.output) || '(no output)'}${out.truncated ? '\n[earlier output dropped]' : ''}`
+  },
+  run: async ({ command, cwd, timeout_ms = DEFAULT_TIMEOUT_MS, background }, ctx) => {
+    const workspace = ctx.workspace
+    const terminalId = await workspace.createTerminal({
+      command: '/bin/sh',
+      args: ['-c', command],
+      cwd: await workspace.resolve(cwd ?? '.'),
+    })
+    const live: ToolContent[] = workspace.backends.terminal === 'ide' ? [{ type: 'terminal', terminalId }] : []
+    if (live.length) ctx.emit({ content: live })
+    if (background) {
+      return { command, terminalId, exitCode: null, signal: null, output: '', truncated: false, timedOut: false, running: true }
+    }
+    let timedOut = false
+    try {
+      const timeout = AbortSignal.timeout(timeout_ms)
+      try {
+        await workspace.waitForTerminalExit(terminalId, AbortSignal.any([ctx.signal, timeout]))
+      } catch (error) {
+        if (ctx.signal.aborted) throw error
+        timedOut = true
+        await workspace.killTerminal(terminalId)
+      }
+      const result = await workspace.terminalOutput(terminalId)
+      return {
+        command,
+        ...(live.length ? { terminalId } : {}),
+        exitCode: result.exitStatus?.exitCode ?? null,
+        signal: result.exitStatus?.signal ?? null,
+        output: result.output,
+        truncated: result.truncated,
+        timedOut,
+        running: false,
+      }
+    } finally {
+      await workspace.releaseTerminal(terminalId).catch(() => undefined)
+    }
+  },
+})
+
+export function tail(text: string): string {
+  return text.length > MODEL_OUTPUT_CHARS ? `…${text.slice(-MODEL_OUTPUT_CHARS)}` : text
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod'
+import { defineTool } from '../define.js'
+import { currentText } from './edit-support.js'
+
+export const writeFile = defineTool({
+  name: 'write_file',
+  description: 'Create a file, or overwrite it with new content. Parent directories are created as needed.',
+  kind: 'edit',
+  permission: 'ask',
+  input: z.object({
+    path: z.string().min(1).describe('Path relative to the workspace root'),
+    content: z.string().describe('The whole new content of the file'),
+  }),
+  output: z.object({ path: z.string(), created: z.boolean(), bytes: z.number().int() }),
+  title: ({ path }) => `Write ${path}`,
+  locations: ({ path }) => [{ path }],
+  permissionScope: ({ path }) => path,
+  preview: async ({ path, content }, ctx) => [
+    {
+      type: 'diff',
+      path: await ctx.workspace.resolve(path),
+      oldText: await currentText(ctx.workspace, path, ctx.signal),
+      newText: content,
+    },
+  ],
+  render: (out) => `${out.created ? 'Created' : 'Wrote'} ${out.path} (${out.bytes} bytes)`,
+  run: async ({ path, content }, ctx) => {
+    const before = await currentText(ctx.workspace, path, ctx.signal)
+    await ctx.workspace.writeText(path, content, ctx.signal)
+    return { path, created: before === null, bytes: Buffer.byteLength(content) }
+  },
+})
