@@ -1,6 +1,13 @@
 // Workspace served by the IDE over ACP for each capability the client advertises (reads that see unsaved
 // buffers, writes the editor tracks, IDE terminals), and by the local machine for the rest.
-import type { AgentContext, ClientCapabilities, CreateTerminalRequest, SendRequestOptions } from '@agentclientprotocol/sdk'
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type {
+  AgentContext,
+  ClientCapabilities,
+  CreateTerminalRequest,
+  SendRequestOptions,
+} from '@agentclientprotocol/sdk'
 import { methods, RequestError } from '@agentclientprotocol/sdk'
 import type { LocalWorkspace } from '../workspace/local.js'
 import {
@@ -68,7 +75,12 @@ export class AcpWorkspace implements Workspace {
       () =>
         this.client.request(
           methods.client.fs.readTextFile,
-          { sessionId: this.sessionId, path: absolute, ...(options.line ? { line: options.line } : {}), ...(options.limit ? { limit: options.limit } : {}) },
+          {
+            sessionId: this.sessionId,
+            path: absolute,
+            ...(options.line ? { line: options.line } : {}),
+            ...(options.limit ? { limit: options.limit } : {}),
+          },
           requestOptions(signal),
         ),
       path,
@@ -84,9 +96,15 @@ export class AcpWorkspace implements Workspace {
   async writeText(path: string, content: string, signal?: AbortSignal): Promise<void> {
     if (!this.features.writeTextFile) return this.local.writeText(path, content, signal)
     const absolute = await this.resolve(path)
+    // ACP does not promise that clients create missing directories.
+    await mkdir(dirname(absolute), { recursive: true })
     await this.call(
       () =>
-        this.client.request(methods.client.fs.writeTextFile, { sessionId: this.sessionId, path: absolute, content }, requestOptions(signal)),
+        this.client.request(
+          methods.client.fs.writeTextFile,
+          { sessionId: this.sessionId, path: absolute, content },
+          requestOptions(signal),
+        ),
       path,
       'write',
     )
@@ -121,7 +139,10 @@ export class AcpWorkspace implements Workspace {
 
   async terminalOutput(terminalId: string): Promise<TerminalOutput> {
     if (!this.isIde(terminalId)) return this.local.terminalOutput(terminalId)
-    const out = await this.client.request(methods.client.terminal.output, { sessionId: this.sessionId, terminalId })
+    const out = await this.client.request(methods.client.terminal.output, {
+      sessionId: this.sessionId,
+      terminalId,
+    })
     return {
       output: out.output,
       truncated: out.truncated,
@@ -168,8 +189,11 @@ export class AcpWorkspace implements Workspace {
       return await request()
     } catch (error) {
       if (error instanceof RequestError && error.code === -32002) throw new WorkspaceFileNotFoundError(path)
+      // IDEs word a missing file differently; if it is not on disk either, that is what went wrong.
+      if (verb === 'read' && (await this.local.stat(path).catch(() => undefined)) === undefined) {
+        throw new WorkspaceFileNotFoundError(path)
+      }
       const message = error instanceof Error ? error.message : String(error)
-      if (/not found|no such file|ENOENT/i.test(message)) throw new WorkspaceFileNotFoundError(path)
       throw new Error(`the IDE could not ${verb} ${path}: ${message}`)
     }
   }

@@ -84,7 +84,10 @@ export function createAcpAgent(options: AcpAgentOptions) {
   /** Sent after the response so the client already knows the session. */
   const announce = (session: Session) =>
     setImmediate(() =>
-      send(session.id, { sessionUpdate: 'available_commands_update', availableCommands: availableCommands() }),
+      send(session.id, {
+        sessionUpdate: 'available_commands_update',
+        availableCommands: availableCommands(),
+      }),
     )
 
   const attachedSession = (core: AgentCore, sessionId: string): Session => {
@@ -144,7 +147,10 @@ export function createAcpAgent(options: AcpAgentOptions) {
           ...(params.cwd ? { cwd: params.cwd } : {}),
           ...(params.cursor ? { cursor: params.cursor } : {}),
         })
-        return { sessions: page.sessions.map(toSessionInfo), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }
+        return {
+          sessions: page.sessions.map(toSessionInfo),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        }
       }),
     )
     .onRequest(methods.agent.session.close, ({ params }) =>
@@ -169,11 +175,18 @@ export function createAcpAgent(options: AcpAgentOptions) {
       withCore((core) => {
         const session = attachedSession(core, params.sessionId)
         if (typeof params.value !== 'string') {
-          throw RequestError.invalidParams(undefined, `config option "${params.configId}" takes a string value`)
+          throw RequestError.invalidParams(
+            undefined,
+            `config option "${params.configId}" takes a string value`,
+          )
         }
         if (params.configId === MODEL_CONFIG_ID) session.setModel(params.value)
         else if (params.configId === MODE_CONFIG_ID) session.setMode(params.value)
-        else throw RequestError.invalidParams(undefined, `unknown config option "${params.configId}": use model or mode`)
+        else
+          throw RequestError.invalidParams(
+            undefined,
+            `unknown config option "${params.configId}": use model or mode`,
+          )
         return { configOptions: configOptions(core, session) }
       }),
     )

@@ -119,7 +119,10 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
         },
       ]
     case 'tool.end': {
-      const content = [...(event.content ?? []).map(toAcpContent), ...(event.error ? [textContent(event.error)] : [])]
+      const content = [
+        ...(event.content ?? []).map(toAcpContent),
+        ...(event.error ? [textContent(event.error)] : []),
+      ]
       return [
         {
           sessionUpdate: 'tool_call_update',
@@ -144,7 +147,9 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
       ]
     case 'session.model':
     case 'session.mode':
-      return ctx.mode === 'live' ? [{ sessionUpdate: 'config_option_update', configOptions: ctx.configOptions() }] : []
+      return ctx.mode === 'live'
+        ? [{ sessionUpdate: 'config_option_update', configOptions: ctx.configOptions() }]
+        : []
     case 'permission.request':
     case 'permission.response':
     case 'model.start':
@@ -183,7 +188,8 @@ export function sessionConfigOptions(
     {
       id: MODEL_CONFIG_ID,
       name: 'Model',
-      description: 'Model spec: local, local:NAME, ollama:NAME, lmstudio:NAME, openai:NAME or http://host:port/v1/NAME',
+      description:
+        'Model spec: local, local:NAME, ollama:NAME, lmstudio:NAME, openai:NAME or http://host:port/v1/NAME',
       category: 'model',
       type: 'select',
       currentValue: current.model,
@@ -236,7 +242,10 @@ export function permissionToolCall(request: PermissionRequest): ToolCallUpdate {
 }
 
 /** The option the user picked, by its kind; an option id the agent never offered counts as a rejection. */
-export function toPermissionOutcome(response: RequestPermissionResponse, offered: PermissionOption[]): PermissionOutcome {
+export function toPermissionOutcome(
+  response: RequestPermissionResponse,
+  offered: PermissionOption[],
+): PermissionOutcome {
   if (response.outcome.outcome === 'cancelled') return 'cancelled'
   const { optionId } = response.outcome
   return offered.find((o) => o.optionId === optionId)?.kind ?? 'reject_once'

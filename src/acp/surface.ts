@@ -24,8 +24,18 @@ export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptio
   let tools: ToolRegistry = createRegistry(options.builtins)
   const ready = discoverIdeTools(client, record.id).then((catalog) => {
     if (!catalog?.length) return
-    logger.info('session %s: the IDE offers %d tools: %s', record.id, catalog.length, catalog.map((t) => t.name).join(', '))
-    tools = createRegistry(mergeTools(options.builtins, catalog.map((entry) => ideTool(entry, client, record.id))))
+    logger.info(
+      'session %s: the IDE offers %d tools: %s',
+      record.id,
+      catalog.length,
+      catalog.map((t) => t.name).join(', '),
+    )
+    tools = createRegistry(
+      mergeTools(
+        options.builtins,
+        catalog.map((entry) => ideTool(entry, client, record.id)),
+      ),
+    )
   })
   return {
     workspace: new AcpWorkspace(client, record.id, options.features, local),

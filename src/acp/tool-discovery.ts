@@ -25,7 +25,10 @@ export const catalogSchema = z.object({
 export type CatalogEntry = z.infer<typeof catalogSchema>['tools'][number]
 
 /** The IDE's catalog, or undefined when the IDE does not offer one (or answers with something else). */
-export async function discoverIdeTools(client: AgentContext, sessionId: string): Promise<CatalogEntry[] | undefined> {
+export async function discoverIdeTools(
+  client: AgentContext,
+  sessionId: string,
+): Promise<CatalogEntry[] | undefined> {
   try {
     const answer = await client.request(
       DISCOVER_TOOLS_METHOD,
@@ -65,5 +68,8 @@ export function ideTool(entry: CatalogEntry, client: AgentContext, sessionId: st
 /** Built-ins, with catalog tools added and same-named built-ins replaced by the IDE's. */
 export function mergeTools(builtins: readonly Tool[], fromIde: readonly Tool[]): Tool[] {
   const ide = new Map(fromIde.map((t) => [t.name, t]))
-  return [...builtins.map((t) => ide.get(t.name) ?? t), ...fromIde.filter((t) => !builtins.some((b) => b.name === t.name))]
+  return [
+    ...builtins.map((t) => ide.get(t.name) ?? t),
+    ...fromIde.filter((t) => !builtins.some((b) => b.name === t.name)),
+  ]
 }

@@ -9,9 +9,9 @@ import { createModelSource } from '../model/source.js'
 import { agentConfigFrom } from '../session/config.js'
 import { SessionManager } from '../session/manager.js'
 import type { SessionRecord, SessionSurface } from '../session/ports.js'
+import { SqliteStore } from '../store/sqlite-store.js'
 import { builtinTools } from '../tools/builtin/index.js'
 import { createRegistry } from '../tools/registry.js'
-import { SqliteStore } from '../store/sqlite-store.js'
 import { LocalWorkspace } from '../workspace/local.js'
 
 export interface CoreOptions {

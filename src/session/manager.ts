@@ -55,7 +55,11 @@ export class SessionManager {
       updatedAt: now,
     }
     this.deps.store.createSession(record)
-    return this.activate(record, { history: [], lastSeq: 0, grants: { allowed: [], rejected: [] } }, options.surface)
+    return this.activate(
+      record,
+      { history: [], lastSeq: 0, grants: { allowed: [], rejected: [] } },
+      options.surface,
+    )
   }
 
   /** The live session, loading it from the store after a restart; `surface` attaches the calling client. */

@@ -24,7 +24,10 @@ export interface SessionPage {
 
 export interface SessionStore {
   createSession(record: SessionRecord): void
-  updateSession(id: string, fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'mode' | 'updatedAt'>>): void
+  updateSession(
+    id: string,
+    fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'mode' | 'updatedAt'>>,
+  ): void
   getSession(id: string): SessionRecord | undefined
   listSessions(query: { cwd?: string; cursor?: string; limit?: number }): SessionPage
   appendEvent(event: AgentEvent): void

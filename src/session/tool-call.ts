@@ -36,7 +36,8 @@ export interface ToolCallOutcome {
   valid: boolean
 }
 
-export const REJECTED_HINT = 'Do not retry the same call: ask the user how to proceed, or take another approach.'
+export const REJECTED_HINT =
+  'Do not retry the same call: ask the user how to proceed, or take another approach.'
 
 export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): Promise<ToolCallOutcome> {
   const started = performance.now()
@@ -87,7 +88,13 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
   }
   if (!parsed.ok) {
     const error = `the arguments for ${call.name} are not valid JSON (${parsed.error})`
-    return fail(tool, rawInput, error, false, 'Send the arguments as one JSON object matching the tool schema.')
+    return fail(
+      tool,
+      rawInput,
+      error,
+      false,
+      'Send the arguments as one JSON object matching the tool schema.',
+    )
   }
   const checked = tool.input.safeParse(parsed.value)
   if (!checked.success) {
@@ -126,7 +133,15 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
     let outcome: PermissionOutcome
     try {
       outcome = await d.permissions.ask(
-        { toolCallId, toolName: tool.name, title, kind: tool.kind, input, locations: tool.locations(input), content: preview },
+        {
+          toolCallId,
+          toolName: tool.name,
+          title,
+          kind: tool.kind,
+          input,
+          locations: tool.locations(input),
+          content: preview,
+        },
         d.signal,
       )
     } catch (error) {
@@ -138,7 +153,8 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       d.permissions.cancelTurn()
       return fail(tool, input, 'cancelled by the user', true)
     }
-    if (outcome === 'allow_always' || outcome === 'reject_always') d.permissions.remember(verdict.key, outcome === 'allow_always')
+    if (outcome === 'allow_always' || outcome === 'reject_always')
+      d.permissions.remember(verdict.key, outcome === 'allow_always')
     if (outcome === 'reject_once' || outcome === 'reject_always') {
       return fail(tool, input, `the user rejected ${title}`, true, REJECTED_HINT)
     }
@@ -148,7 +164,8 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
   try {
     const output = await tool.run(input, ctx)
     const shape = tool.output.safeParse(output)
-    if (!shape.success) d.logger.warn('tool %s returned output off its schema: %s', tool.name, shape.error.message)
+    if (!shape.success)
+      d.logger.warn('tool %s returned output off its schema: %s', tool.name, shape.error.message)
     d.emit({
       type: 'tool.end',
       turnId,
@@ -185,8 +202,10 @@ function messageOf(error: unknown): string {
 function hintFor(error: unknown): string {
   const name = (error as { name?: string })?.name
   if (name === 'WorkspaceBoundaryError') return 'Use a path inside the workspace, relative to its root.'
-  if (name === 'WorkspaceFileNotFoundError') return 'Check the path (it is relative to the workspace root); list_dir or glob can find it.'
-  if (name === 'UnknownTerminalError') return 'Use a terminal id returned by run_command with background: true.'
+  if (name === 'WorkspaceFileNotFoundError')
+    return 'Check the path (it is relative to the workspace root); list_dir or glob can find it.'
+  if (name === 'UnknownTerminalError')
+    return 'Use a terminal id returned by run_command with background: true.'
   return ''
 }
 

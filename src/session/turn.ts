@@ -1,6 +1,13 @@
 // The turn loop: model → tool calls → results → model, until an answer or a limit.
 import type { Logger } from '../log/logger.js'
-import type { ChatMessage, ChatModel, FinishReason, ToolCallRequest, ToolSchema, Usage } from '../model/types.js'
+import type {
+  ChatMessage,
+  ChatModel,
+  FinishReason,
+  ToolCallRequest,
+  ToolSchema,
+  Usage,
+} from '../model/types.js'
 import type { ToolRegistry } from '../tools/registry.js'
 import type { Workspace } from '../workspace/workspace.js'
 import type { AgentConfig } from './config.js'

@@ -4,8 +4,8 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { ChatMessage } from '../model/types.js'
 import type { AgentEvent } from '../session/events.js'
-import { isPermissionMode } from '../tools/permission.js'
 import type { SessionPage, SessionRecord, SessionStore } from '../session/ports.js'
+import { isPermissionMode } from '../tools/permission.js'
 import { MIGRATIONS } from './migrations.js'
 
 type Db = InstanceType<typeof Database>
@@ -77,7 +77,9 @@ export class SqliteStore implements SessionStore {
         'SELECT body FROM messages WHERE session_id = ? ORDER BY idx',
       ),
       clearMessages: db.prepare('DELETE FROM messages WHERE session_id = ?'),
-      grants: db.prepare<[string], { key: string; allowed: number }>('SELECT key, allowed FROM grants WHERE session_id = ?'),
+      grants: db.prepare<[string], { key: string; allowed: number }>(
+        'SELECT key, allowed FROM grants WHERE session_id = ?',
+      ),
       saveGrant: db.prepare(
         'INSERT INTO grants (session_id, key, allowed) VALUES (?, ?, ?) ON CONFLICT (session_id, key) DO UPDATE SET allowed = excluded.allowed',
       ),
@@ -105,7 +107,10 @@ export class SqliteStore implements SessionStore {
     )
   }
 
-  updateSession(id: string, fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'mode' | 'updatedAt'>>): void {
+  updateSession(
+    id: string,
+    fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'mode' | 'updatedAt'>>,
+  ): void {
     const columns: Record<string, string | number> = {}
     if (fields.title !== undefined) columns.title = fields.title
     if (fields.model !== undefined) columns.model = fields.model
@@ -173,7 +178,10 @@ export class SqliteStore implements SessionStore {
 
   grants(sessionId: string): { allowed: string[]; rejected: string[] } {
     const rows = this.statements.grants.all(sessionId)
-    return { allowed: rows.filter((r) => r.allowed).map((r) => r.key), rejected: rows.filter((r) => !r.allowed).map((r) => r.key) }
+    return {
+      allowed: rows.filter((r) => r.allowed).map((r) => r.key),
+      rejected: rows.filter((r) => !r.allowed).map((r) => r.key),
+    }
   }
 
   saveGrant(sessionId: string, key: string, allowed: boolean): void {

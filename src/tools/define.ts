@@ -3,7 +3,16 @@
 import type { z } from 'zod'
 import type { Workspace } from '../workspace/workspace.js'
 
-export type ToolKind = 'read' | 'edit' | 'delete' | 'move' | 'search' | 'execute' | 'think' | 'fetch' | 'other'
+export type ToolKind =
+  | 'read'
+  | 'edit'
+  | 'delete'
+  | 'move'
+  | 'search'
+  | 'execute'
+  | 'think'
+  | 'fetch'
+  | 'other'
 export type ToolPermission = 'never' | 'ask'
 
 export interface ToolLocation {

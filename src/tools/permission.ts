@@ -21,7 +21,10 @@ export interface Grants {
   rejected: ReadonlySet<string>
 }
 
-export type PermissionVerdict = { action: 'allow' } | { action: 'ask'; key: string } | { action: 'deny'; reason: string }
+export type PermissionVerdict =
+  | { action: 'allow' }
+  | { action: 'ask'; key: string }
+  | { action: 'deny'; reason: string }
 
 export function grantKey(tool: Pick<Tool, 'name'>, scope: string): string {
   return `${tool.name}:${scope}`
@@ -38,7 +41,8 @@ export function decidePermission(
     return { action: 'deny', reason: `the session is in read-only mode: ${tool.name} may not run` }
   }
   if (tool.permission === 'never' || mode === 'yolo') return { action: 'allow' }
-  if (grants.rejected.has(key)) return { action: 'deny', reason: `the user always rejects ${describeKey(key)}` }
+  if (grants.rejected.has(key))
+    return { action: 'deny', reason: `the user always rejects ${describeKey(key)}` }
   if (grants.allowed.has(key)) return { action: 'allow' }
   if (mode === 'accept-edits' && tool.kind !== 'execute') return { action: 'allow' }
   return { action: 'ask', key }
@@ -49,7 +53,20 @@ export function commandPrefix(commandLine: string): string {
   const words = commandLine.trim().split(/\s+/).filter(Boolean)
   const first = words[0] ?? ''
   const second = words[1]
-  const withSubcommand = ['git', 'npm', 'npx', 'pnpm', 'yarn', 'uv', 'pip', 'python', 'python3', 'cargo', 'go', 'make']
+  const withSubcommand = [
+    'git',
+    'npm',
+    'npx',
+    'pnpm',
+    'yarn',
+    'uv',
+    'pip',
+    'python',
+    'python3',
+    'cargo',
+    'go',
+    'make',
+  ]
   if (second && withSubcommand.includes(first) && !second.startsWith('-')) return `${first} ${second}`
   return first
 }

@@ -2,7 +2,12 @@
 // takes its children with it; output is kept up to a byte limit, dropping the oldest bytes first.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { type ExitStatus, type TerminalOutput, type TerminalRequest, UnknownTerminalError } from './workspace.js'
+import {
+  type ExitStatus,
+  type TerminalOutput,
+  type TerminalRequest,
+  UnknownTerminalError,
+} from './workspace.js'
 
 const DEFAULT_OUTPUT_LIMIT = 1024 * 1024
 const KILL_GRACE_MS = 2000

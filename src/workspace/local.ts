@@ -70,7 +70,11 @@ export class LocalWorkspace implements Workspace {
     const absolute = await this.resolve(path)
     try {
       const s = await stat(absolute)
-      return { type: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other', size: s.size, mtimeMs: s.mtimeMs }
+      return {
+        type: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : 'other',
+        size: s.size,
+        mtimeMs: s.mtimeMs,
+      }
     } catch {
       return undefined
     }
@@ -78,11 +82,20 @@ export class LocalWorkspace implements Workspace {
 
   async listDir(path: string): Promise<DirEntry[]> {
     const absolute = await this.resolve(path)
-    const entries = await readdir(absolute, { withFileTypes: true }).catch((error) => rethrowFsError(error, path))
+    const entries = await readdir(absolute, { withFileTypes: true }).catch((error) =>
+      rethrowFsError(error, path),
+    )
     const out = await Promise.all(
       entries.map(async (e): Promise<DirEntry> => {
-        const type = e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : 'other'
-        const size = type === 'file' ? (await lstat(`${absolute}/${e.name}`).catch(() => undefined))?.size : undefined
+        const type = e.isFile()
+          ? 'file'
+          : e.isDirectory()
+            ? 'directory'
+            : e.isSymbolicLink()
+              ? 'symlink'
+              : 'other'
+        const size =
+          type === 'file' ? (await lstat(`${absolute}/${e.name}`).catch(() => undefined))?.size : undefined
         return { name: e.name, type, ...(size !== undefined ? { size } : {}) }
       }),
     )

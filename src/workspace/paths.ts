@@ -12,9 +12,11 @@ const ODD_CHARACTERS = process.platform === 'win32' ? /[\u0000-\u001f]/ : /[\u00
 export function resolveInside(roots: string | readonly string[], path: string): string {
   const all = typeof roots === 'string' ? [roots] : roots
   const root = all[0] as string
-  if (typeof path !== 'string' || path.length === 0) throw new WorkspaceBoundaryError(String(path), root, 'is empty')
+  if (typeof path !== 'string' || path.length === 0)
+    throw new WorkspaceBoundaryError(String(path), root, 'is empty')
   if (path.includes('\0')) throw new WorkspaceBoundaryError(path, root, 'contains a NUL byte')
-  if (ODD_CHARACTERS.test(path)) throw new WorkspaceBoundaryError(path, root, 'contains a control character or backslash')
+  if (ODD_CHARACTERS.test(path))
+    throw new WorkspaceBoundaryError(path, root, 'contains a control character or backslash')
   const absolute = resolve(root, path)
   if (!all.some((r) => isWithin(r, absolute))) throw new WorkspaceBoundaryError(path, root)
   return absolute
@@ -52,7 +54,8 @@ export async function openInside(
     const opened = await handle.stat()
     await resolveRealInside(roots, path)
     const now = await stat(await realpath(absolute))
-    if (!sameFile(opened, now)) throw new WorkspaceBoundaryError(path, roots[0] as string, 'changed while it was opened')
+    if (!sameFile(opened, now))
+      throw new WorkspaceBoundaryError(path, roots[0] as string, 'changed while it was opened')
     return { handle, absolute, existed }
   } catch (error) {
     await handle.close()

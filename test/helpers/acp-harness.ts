@@ -10,11 +10,13 @@ import {
   client,
   methods,
   ndJsonStream,
+  RequestError,
   type RequestPermissionResponse,
   type SessionNotification,
   type SessionUpdate,
   type Stream,
 } from '@agentclientprotocol/sdk'
+import type { ScriptedIde } from './ide.js'
 
 /** The checkout this file lives in, found by walking up (the file also runs compiled from dist-bench/). */
 export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)))
@@ -34,6 +36,7 @@ export class AcpHarness {
   constructor(
     readonly connection: ClientConnection,
     private readonly onClose: () => Promise<void>,
+    readonly ide?: ScriptedIde,
   ) {}
 
   get agent() {
@@ -48,7 +51,10 @@ export class AcpHarness {
   initialize() {
     return this.agent.request(methods.agent.initialize, {
       protocolVersion: 1,
-      clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
+      clientCapabilities: this.ide?.capabilities ?? {
+        fs: { readTextFile: false, writeTextFile: false },
+        terminal: false,
+      },
       clientInfo: { name: 'punie-tests', version: '0' },
     })
   }
@@ -101,13 +107,32 @@ export class AcpHarness {
   }
 }
 
-function clientApp(harness: () => AcpHarness) {
-  return client({ name: 'punie-tests' })
+function clientApp(harness: () => AcpHarness, ide?: ScriptedIde) {
+  let app = client({ name: 'punie-tests' })
     .onNotification(methods.client.session.update, ({ params }) => harness().record(params))
-    .onRequest(
-      methods.client.session.requestPermission,
-      (): RequestPermissionResponse => ({ outcome: { outcome: 'cancelled' } }),
-    )
+    .onRequest(methods.client.session.requestPermission, ({ params }): RequestPermissionResponse => {
+      if (ide) return ide.requestPermission(params)
+      return { outcome: { outcome: 'cancelled' } }
+    })
+  if (!ide) return app
+  app = app
+    .onRequest(methods.client.fs.readTextFile, ({ params }) => ide.readTextFile(params))
+    .onRequest(methods.client.fs.writeTextFile, ({ params }) => ide.writeTextFile(params))
+    .onRequest(methods.client.terminal.create, ({ params }) => ide.createTerminal(params))
+    .onRequest(methods.client.terminal.output, ({ params }) => ide.terminalOutput(params.terminalId))
+    .onRequest(methods.client.terminal.waitForExit, ({ params }) => ide.waitForExit(params.terminalId))
+    .onRequest(methods.client.terminal.kill, ({ params }) => ide.killTerminal(params.terminalId))
+    .onRequest(methods.client.terminal.release, ({ params }) => ide.releaseTerminal(params.terminalId))
+  app = app.onRequest('*', ({ method, params }) => {
+    if (method === '_punie/discover_tools' && ide.catalog) {
+      return { tools: ide.catalog.map(({ answer: _answer, ...entry }) => entry) }
+    }
+    if (method === '_punie/tool_call' && ide.catalog) {
+      return ide.callTool(params as { name: string; arguments: Record<string, unknown> })
+    }
+    throw RequestError.methodNotFound(method)
+  })
+  return app
 }
 
 /** A pair of connected ndJSON streams, as a pipe between two processes would carry them. */
@@ -120,10 +145,10 @@ export function memoryPipe(): { agentSide: Stream; clientSide: Stream } {
   }
 }
 
-export function connectClient(stream: Stream, onClose: () => Promise<void>): AcpHarness {
+export function connectClient(stream: Stream, onClose: () => Promise<void>, ide?: ScriptedIde): AcpHarness {
   let harness: AcpHarness | undefined
-  const connection = clientApp(() => harness as AcpHarness).connect(stream)
-  harness = new AcpHarness(connection, onClose)
+  const connection = clientApp(() => harness as AcpHarness, ide).connect(stream)
+  harness = new AcpHarness(connection, onClose, ide)
   return harness
 }
 

@@ -3,6 +3,7 @@ import { createAcpAgent } from '../../src/acp/agent.js'
 import { type ClosableCore, createAgentCore } from '../../src/cli/core.js'
 import { createFileLogger } from '../../src/log/logger.js'
 import { type AcpHarness, connectClient, memoryPipe } from './acp-harness.js'
+import type { ScriptedIde } from './ide.js'
 
 export interface InProcessAgent {
   harness: AcpHarness
@@ -14,6 +15,7 @@ export function startInProcessAgent(options: {
   home: string
   model?: string
   env?: Record<string, string>
+  ide?: ScriptedIde
 }): InProcessAgent {
   const logger = createFileLogger({ dir: `${options.home}/logs`, level: 'debug' })
   let core: Promise<ClosableCore> | undefined
@@ -34,6 +36,6 @@ export function startInProcessAgent(options: {
     agentConnection.close()
     if (core) await (await core).close()
   }
-  const harness = connectClient(clientSide, close)
+  const harness = connectClient(clientSide, close, options.ide)
   return { harness, core: loadCore, close: () => harness.close() }
 }

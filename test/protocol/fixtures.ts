@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach } from 'vitest'
 import type { AcpHarness } from '../helpers/acp-harness.js'
+import type { ScriptedIde } from '../helpers/ide.js'
 import { type InProcessAgent, startInProcessAgent } from '../helpers/in-process.js'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
@@ -15,12 +16,14 @@ export interface ProtocolFixture {
   /** Creates a session in the workspace after initialize. */
   session(): Promise<string>
   /** Restarts the in-process agent on the same home (a new process, as far as state goes). */
-  restart(options?: { model?: string }): Promise<void>
+  restart(options?: { model?: string; ide?: ScriptedIde }): Promise<void>
   writeConfig(config: Record<string, unknown>): void
 }
 
 /** Each test gets a scripted model server, a temp PUNIE_HOME, a temp workspace and an initialized agent. */
-export function useProtocolFixture(options: { modelSpec?: (server: ScriptedModelServer) => string } = {}) {
+export function useProtocolFixture(
+  options: { modelSpec?: (server: ScriptedModelServer) => string; ide?: () => ScriptedIde } = {},
+) {
   const fixture = {} as ProtocolFixture
   const cleanups: (() => Promise<void> | void)[] = []
   beforeEach(async () => {
@@ -31,8 +34,12 @@ export function useProtocolFixture(options: { modelSpec?: (server: ScriptedModel
     fixture.workspace = workspace.path
     fixture.model = await ScriptedModelServer.start()
     const spec = () => (options.modelSpec ? options.modelSpec(fixture.model) : fixture.model.spec)
-    const start = async (model?: string) => {
-      fixture.agent = startInProcessAgent({ home: home.path, model: model ?? spec() })
+    const start = async (model?: string, ide = options.ide?.()) => {
+      fixture.agent = startInProcessAgent({
+        home: home.path,
+        model: model ?? spec(),
+        ...(ide ? { ide } : {}),
+      })
       fixture.acp = fixture.agent.harness
       await fixture.acp.initialize()
     }
@@ -40,7 +47,7 @@ export function useProtocolFixture(options: { modelSpec?: (server: ScriptedModel
     fixture.session = async () => (await fixture.acp.newSession(workspace.path)).sessionId
     fixture.restart = async (restartOptions = {}) => {
       await fixture.agent.close()
-      await start(restartOptions.model)
+      await start(restartOptions.model, restartOptions.ide ?? options.ide?.())
     }
     fixture.writeConfig = (config) => {
       mkdirSync(home.path, { recursive: true })

@@ -145,7 +145,9 @@ describe('session lifecycle over ACP', () => {
     expect(f.acp.agentText(sessionId, mark)).toContain('Model switched to `ollama:qwen2.5-coder:7b`')
     const picker = f.acp.updates(sessionId).find((u) => u.sessionUpdate === 'config_option_update')
     expect(picker).toMatchObject({
-      configOptions: expect.arrayContaining([expect.objectContaining({ id: 'model', currentValue: 'ollama:qwen2.5-coder:7b' })]),
+      configOptions: expect.arrayContaining([
+        expect.objectContaining({ id: 'model', currentValue: 'ollama:qwen2.5-coder:7b' }),
+      ]),
     })
 
     mark = f.acp.updates(sessionId).length

@@ -81,7 +81,9 @@ describe('eventToUpdates', () => {
     const [update] = eventToUpdates(ev({ type: 'session.model', model: 'ollama:x' }), ctx('live'))
     expect(update).toMatchObject({
       sessionUpdate: 'config_option_update',
-      configOptions: expect.arrayContaining([expect.objectContaining({ id: 'model', currentValue: 'ollama:x' })]),
+      configOptions: expect.arrayContaining([
+        expect.objectContaining({ id: 'model', currentValue: 'ollama:x' }),
+      ]),
     })
   })
 

@@ -4,12 +4,17 @@ import { currentText, EditError, replaceExact } from './edit-support.js'
 
 const input = z.object({
   path: z.string().min(1).describe('Path relative to the workspace root'),
-  old: z.string().describe('Exact text to replace, including whitespace; it must occur once unless replace_all'),
+  old: z
+    .string()
+    .describe('Exact text to replace, including whitespace; it must occur once unless replace_all'),
   new: z.string().describe('Replacement text'),
   replace_all: z.boolean().optional().describe('Replace every occurrence of `old`'),
 })
 
-async function planEdit(args: z.infer<typeof input>, ctx: { workspace: import('../../workspace/workspace.js').Workspace; signal: AbortSignal }) {
+async function planEdit(
+  args: z.infer<typeof input>,
+  ctx: { workspace: import('../../workspace/workspace.js').Workspace; signal: AbortSignal },
+) {
   const before = await currentText(ctx.workspace, args.path, ctx.signal)
   if (before === null) throw new EditError(`${args.path} does not exist: use write_file to create it`)
   const after = replaceExact(before, args.old, args.new, args.replace_all ?? false)
@@ -18,7 +23,8 @@ async function planEdit(args: z.infer<typeof input>, ctx: { workspace: import('.
 
 export const editFile = defineTool({
   name: 'edit_file',
-  description: 'Edit a file by exact string replacement. Fails when `old` is missing, or occurs more than once without replace_all.',
+  description:
+    'Edit a file by exact string replacement. Fails when `old` is missing, or occurs more than once without replace_all.',
   kind: 'edit',
   permission: 'ask',
   input,
@@ -28,7 +34,14 @@ export const editFile = defineTool({
   permissionScope: ({ path }) => path,
   preview: async (args, ctx) => {
     const edit = await planEdit(args, ctx)
-    return [{ type: 'diff', path: await ctx.workspace.resolve(args.path), oldText: edit.before, newText: edit.after }]
+    return [
+      {
+        type: 'diff',
+        path: await ctx.workspace.resolve(args.path),
+        oldText: edit.before,
+        newText: edit.after,
+      },
+    ]
   },
   render: (out) => `Edited ${out.path}: ${out.replacements} replacement${out.replacements === 1 ? '' : 's'}`,
   run: async (args, ctx) => {

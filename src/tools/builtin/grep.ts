@@ -53,7 +53,11 @@ export const grep = defineTool({
         const line = lines[i] as string
         if (!regex.test(line)) continue
         if (matches.length === MAX_MATCHES) return { matches, truncated: true, filesSearched }
-        matches.push({ path: ctx.workspace.display(file), line: i + 1, text: line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line })
+        matches.push({
+          path: ctx.workspace.display(file),
+          line: i + 1,
+          text: line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line,
+        })
       }
     }
     return { matches, truncated: false, filesSearched }

@@ -8,11 +8,17 @@ export const listDir = defineTool({
   description: `List a directory of the workspace (names, types, sizes; at most ${MAX_ENTRIES} entries).`,
   kind: 'read',
   permission: 'never',
-  input: z.object({ path: z.string().optional().describe('Directory relative to the workspace root (default: the root)') }),
+  input: z.object({
+    path: z.string().optional().describe('Directory relative to the workspace root (default: the root)'),
+  }),
   output: z.object({
     path: z.string(),
     entries: z.array(
-      z.object({ name: z.string(), type: z.enum(['file', 'directory', 'symlink', 'other']), size: z.number().optional() }),
+      z.object({
+        name: z.string(),
+        type: z.enum(['file', 'directory', 'symlink', 'other']),
+        size: z.number().optional(),
+      }),
     ),
     truncated: z.boolean(),
   }),
@@ -20,7 +26,9 @@ export const listDir = defineTool({
   locations: ({ path }) => [{ path: path ?? '.' }],
   render: (out) =>
     [
-      ...out.entries.map((e) => (e.type === 'directory' ? `${e.name}/` : e.size !== undefined ? `${e.name} (${e.size} B)` : e.name)),
+      ...out.entries.map((e) =>
+        e.type === 'directory' ? `${e.name}/` : e.size !== undefined ? `${e.name} (${e.size} B)` : e.name,
+      ),
       ...(out.truncated ? [`[truncated at ${MAX_ENTRIES} entries]`] : []),
     ].join('\n') || '(empty directory)',
   run: async ({ path = '.' }, ctx) => {

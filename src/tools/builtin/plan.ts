@@ -18,6 +18,7 @@ export const plan = defineTool({
   output: z.object({
     entries: z.array(planEntry.required()),
   }),
-  render: (out) => `Plan recorded: ${out.entries.filter((e) => e.status === 'completed').length}/${out.entries.length} done.`,
+  render: (out) =>
+    `Plan recorded: ${out.entries.filter((e) => e.status === 'completed').length}/${out.entries.length} done.`,
   run: async ({ entries }) => ({ entries: entries.map((e) => ({ ...e, priority: e.priority ?? 'medium' })) }),
 })

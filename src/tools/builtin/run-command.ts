@@ -27,16 +27,23 @@ export const runCommand = defineTool({
   input: z.object({
     command: z.string().min(1).describe('Command line, run by /bin/sh'),
     cwd: z.string().optional().describe('Working directory relative to the workspace root'),
-    timeout_ms: z.number().int().positive().optional().describe(`Stop waiting and kill it after this long (default ${DEFAULT_TIMEOUT_MS})`),
+    timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(`Stop waiting and kill it after this long (default ${DEFAULT_TIMEOUT_MS})`),
     background: z.boolean().optional().describe('Start it and return at once with a terminal id'),
   }),
   output,
   title: ({ command }) => command,
   locations: ({ cwd }) => (cwd ? [{ path: cwd }] : []),
   permissionScope: ({ command }) => commandPrefix(command),
-  content: (out) => (out.terminalId && out.running ? [] : [{ type: 'text', text: `\`\`\`\n${tail(out.output)}\n\`\`\`` }]),
+  content: (out) =>
+    out.terminalId && out.running ? [] : [{ type: 'text', text: `\`\`\`\n${tail(out.output)}\n\`\`\`` }],
   render: (out) => {
-    if (out.running) return `Started in the background as terminal ${out.terminalId}. Use get_terminal_output to read it.`
+    if (out.running)
+      return `Started in the background as terminal ${out.terminalId}. Use get_terminal_output to read it.`
     const status = out.timedOut
       ? 'timed out and was killed'
       : out.signal
@@ -51,10 +58,20 @@ export const runCommand = defineTool({
       args: ['-c', command],
       cwd: await workspace.resolve(cwd ?? '.'),
     })
-    const live: ToolContent[] = workspace.backends.terminal === 'ide' ? [{ type: 'terminal', terminalId }] : []
+    const live: ToolContent[] =
+      workspace.backends.terminal === 'ide' ? [{ type: 'terminal', terminalId }] : []
     if (live.length) ctx.emit({ content: live })
     if (background) {
-      return { command, terminalId, exitCode: null, signal: null, output: '', truncated: false, timedOut: false, running: true }
+      return {
+        command,
+        terminalId,
+        exitCode: null,
+        signal: null,
+        output: '',
+        truncated: false,
+        timedOut: false,
+        running: true,
+      }
     }
     let timedOut = false
     try {

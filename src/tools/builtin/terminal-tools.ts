@@ -3,7 +3,9 @@ import { z } from 'zod'
 import { defineTool } from '../define.js'
 import { exitSchema, tail } from './run-command.js'
 
-const terminalId = z.object({ terminal_id: z.string().min(1).describe('Id returned by run_command with background: true') })
+const terminalId = z.object({
+  terminal_id: z.string().min(1).describe('Id returned by run_command with background: true'),
+})
 
 export const getTerminalOutput = defineTool({
   name: 'get_terminal_output',
@@ -23,15 +25,26 @@ export const getTerminalOutput = defineTool({
 
 export const waitForTerminalExit = defineTool({
   name: 'wait_for_terminal_exit',
-  description: 'Wait for a background command to finish (or until timeout_ms passes) and return its exit status.',
+  description:
+    'Wait for a background command to finish (or until timeout_ms passes) and return its exit status.',
   kind: 'execute',
   permission: 'never',
-  input: terminalId.extend({ timeout_ms: z.number().int().positive().optional().describe('Give up waiting after this long (default 60000)') }),
+  input: terminalId.extend({
+    timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Give up waiting after this long (default 60000)'),
+  }),
   output: z.object({ exit: exitSchema.nullable(), timedOut: z.boolean() }),
   title: ({ terminal_id }) => `Wait for ${terminal_id}`,
   run: async ({ terminal_id, timeout_ms = 60_000 }, ctx) => {
     try {
-      const exit = await ctx.workspace.waitForTerminalExit(terminal_id, AbortSignal.any([ctx.signal, AbortSignal.timeout(timeout_ms)]))
+      const exit = await ctx.workspace.waitForTerminalExit(
+        terminal_id,
+        AbortSignal.any([ctx.signal, AbortSignal.timeout(timeout_ms)]),
+      )
       return { exit, timedOut: false }
     } catch (error) {
       if (ctx.signal.aborted) throw error
@@ -42,7 +55,8 @@ export const waitForTerminalExit = defineTool({
 
 export const killTerminal = defineTool({
   name: 'kill_terminal',
-  description: 'Stop a background command (its whole process group). Its output stays readable until released.',
+  description:
+    'Stop a background command (its whole process group). Its output stays readable until released.',
   kind: 'execute',
   permission: 'never',
   input: terminalId,
@@ -56,7 +70,8 @@ export const killTerminal = defineTool({
 
 export const releaseTerminal = defineTool({
   name: 'release_terminal',
-  description: 'Stop a background command if it still runs and free its terminal; its id is invalid afterwards.',
+  description:
+    'Stop a background command if it still runs and free its terminal; its id is invalid afterwards.',
   kind: 'execute',
   permission: 'never',
   input: terminalId,
