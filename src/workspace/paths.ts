@@ -5,8 +5,14 @@ import { type FileHandle, open, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import { WorkspaceBoundaryError } from './workspace.js'
 
-// Control characters are never part of a real project path; a backslash is a separator on Windows only.
-const ODD_CHARACTERS = process.platform === 'win32' ? /[\u0000-\u001f]/ : /[\u0000-\u001f\\]/
+/** Control characters are never part of a real project path; a backslash is a separator on Windows only. */
+function hasOddCharacter(path: string): boolean {
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i)
+    if (code < 0x20 || code === 0x7f || (code === 0x5c && process.platform !== 'win32')) return true
+  }
+  return false
+}
 
 /** Resolves `path` against the first root; absolute paths must lie in one of the roots. Lexical only. */
 export function resolveInside(roots: string | readonly string[], path: string): string {
@@ -15,7 +21,7 @@ export function resolveInside(roots: string | readonly string[], path: string): 
   if (typeof path !== 'string' || path.length === 0)
     throw new WorkspaceBoundaryError(String(path), root, 'is empty')
   if (path.includes('\0')) throw new WorkspaceBoundaryError(path, root, 'contains a NUL byte')
-  if (ODD_CHARACTERS.test(path))
+  if (hasOddCharacter(path))
     throw new WorkspaceBoundaryError(path, root, 'contains a control character or backslash')
   const absolute = resolve(root, path)
   if (!all.some((r) => isWithin(r, absolute))) throw new WorkspaceBoundaryError(path, root)
