@@ -61,5 +61,15 @@ export async function main(argv: string[]): Promise<void> {
     .description('run the ACP agent over stdio, as IDEs launch it (the default)')
     .action(() => runAgent(program.opts<GlobalOptions>(), version))
 
+  program
+    .command('tools')
+    .description('list the built-in tools (name, kind, whether it asks permission, description)')
+    .option('--json', 'print a JSON array of {name, kind, permission, description, inputSchema}')
+    .action(async (opts: { json?: boolean }) => {
+      const { formatToolTable, toolListings } = await import('./tools-command.js')
+      const listings = toolListings()
+      process.stdout.write(`${opts.json ? JSON.stringify(listings, null, 2) : formatToolTable(listings)}\n`)
+    })
+
   await program.parseAsync(argv)
 }

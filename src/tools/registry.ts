@@ -27,9 +27,15 @@ export function createRegistry(tools: readonly Tool[]): ToolRegistry {
 }
 
 export function toModelSchema(tool: Tool): ToolSchema {
-  const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<
+  return { name: tool.name, description: tool.description, parameters: inputJsonSchema(tool) }
+}
+
+/** The JSON schema of a tool's input, as the model and the `punie tools` listing see it. */
+export function inputJsonSchema(tool: Tool): Record<string, unknown> {
+  if (tool.modelSchema) return tool.modelSchema
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<
     string,
     unknown
   >
-  return { name: tool.name, description: tool.description, parameters }
+  return schema
 }

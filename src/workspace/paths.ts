@@ -82,7 +82,9 @@ async function realpathOfNearest(path: string): Promise<string> {
   try {
     return await realpath(path)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    const code = (error as NodeJS.ErrnoException).code
+    // ENOTDIR: a part of the path is a file, so the rest cannot exist yet either.
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error
     const parent = resolve(path, '..')
     if (parent === path) return path
     const realParent = await realpathOfNearest(parent)

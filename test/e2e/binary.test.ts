@@ -43,6 +43,28 @@ describe('the punie command line', () => {
     expect(result.stdout).toBe('')
   })
 
+  it('lists the tools as a table and as JSON', async () => {
+    const table = await punie(['tools'])
+    expect(table.code).toBe(0)
+    expect(table.stdout).toMatch(/^name\s+kind\s+asks\s+description/)
+    expect(table.stdout).toMatch(/\nrun_command\s+execute\s+yes\s+Run a shell command/)
+    const json = await punie(['tools', '--json'])
+    const listed = JSON.parse(json.stdout) as {
+      name: string
+      kind: string
+      permission: string
+      inputSchema: { type: string; properties: object }
+    }[]
+    expect(listed.map((t) => t.name)).toContain('edit_file')
+    const edit = listed.find((t) => t.name === 'edit_file')
+    expect(edit).toMatchObject({
+      kind: 'edit',
+      permission: 'ask',
+      inputSchema: { type: 'object', required: ['path', 'old', 'new'] },
+    })
+    for (const tool of listed) expect(tool.inputSchema.type, tool.name).toBe('object')
+  })
+
   it('refuses an unknown log level', async () => {
     const result = await punie(['--log-level', 'chatty'])
     expect(result.code).not.toBe(0)

@@ -1,0 +1,104 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ScriptedIde } from '../helpers/ide.js'
+import { useProtocolFixture } from './fixtures.js'
+import { runTool, setMode } from './tool-harness.js'
+
+const ideWithCatalog = () => {
+  const ide = new ScriptedIde()
+  ide.catalog = [
+    {
+      name: 'find_usages',
+      description: 'Find usages of a symbol with the IDE index',
+      inputSchema: { type: 'object', properties: { symbol: { type: 'string' } }, required: ['symbol'] },
+      kind: 'search',
+      answer: (args) => ({ usages: [{ file: 'src/a.py', line: 3, symbol: args.symbol }] }),
+    },
+    {
+      name: 'read_file',
+      description: 'Read a file through the IDE editor model',
+      inputSchema: { type: 'object', properties: { path: { type: 'string' } } },
+      kind: 'read',
+      answer: (args) => `IDE contents of ${args.path}`,
+    },
+    {
+      name: 'reformat_code',
+      description: 'Reformat a file with the IDE formatter',
+      inputSchema: { type: 'object', properties: { path: { type: 'string' } } },
+      kind: 'edit',
+      requiresPermission: true,
+      answer: () => 'reformatted',
+    },
+  ]
+  return ide
+}
+
+describe('tool discovery when the IDE offers a catalog', () => {
+  const f = useProtocolFixture({ ide: ideWithCatalog })
+
+  it('offers the IDE tools with their own schemas, a same-named one replacing the built-in', async () => {
+    const sessionId = await f.session()
+    f.model.enqueue({ text: 'hi' })
+    await f.acp.prompt(sessionId, 'hello')
+    const tools = f.model.chatRequests()[0]?.body.tools ?? []
+    const byName = new Map(
+      tools.map((t) => [t.function.name, t.function as unknown as Record<string, unknown>]),
+    )
+    expect(byName.get('find_usages')).toMatchObject({
+      description: 'Find usages of a symbol with the IDE index',
+      parameters: { type: 'object', properties: { symbol: { type: 'string' } }, required: ['symbol'] },
+    })
+    expect(byName.get('read_file')).toMatchObject({ description: 'Read a file through the IDE editor model' })
+    expect(byName.has('write_file')).toBe(true)
+  })
+
+  it('calls IDE tools through _punie/tool_call and hands the answer to the model', async () => {
+    writeFileSync(join(f.workspace, 'a.py'), 'on disk')
+    const sessionId = await f.session()
+    const usages = await runTool(f, sessionId, 'find_usages', { symbol: 'handler' })
+    expect(JSON.parse(usages.result)).toEqual({ usages: [{ file: 'src/a.py', line: 3, symbol: 'handler' }] })
+    const read = await runTool(f, sessionId, 'read_file', { path: 'a.py' })
+    expect(read.result).toBe('IDE contents of a.py')
+    expect(f.acp.ide?.toolCalls.map((c) => c.name)).toEqual(['find_usages', 'read_file'])
+    expect(usages.cards[0]).toMatchObject({ kind: 'search' })
+  })
+
+  it('asks permission for IDE tools that require it', async () => {
+    const sessionId = await f.session()
+    f.acp.ide?.answerPermissions('reject_once')
+    const run = await runTool(f, sessionId, 'reformat_code', { path: 'a.py' })
+    expect(run.result).toMatch(/rejected/)
+    expect(f.acp.ide?.toolCalls).toEqual([])
+    await setMode(f, sessionId, 'yolo')
+    expect((await runTool(f, sessionId, 'reformat_code', { path: 'a.py' })).result).toBe('reformatted')
+  })
+})
+
+describe('tool discovery when the IDE has no catalog', () => {
+  const f = useProtocolFixture({ ide: () => new ScriptedIde() })
+
+  it('falls back to the built-in tools, served through the IDE capabilities', async () => {
+    writeFileSync(join(f.workspace, 'b.py'), 'disk text')
+    const sessionId = await f.session()
+    await setMode(f, sessionId, 'yolo')
+    const read = await runTool(f, sessionId, 'read_file', { path: 'b.py' })
+    expect(read.result).toBe('disk text')
+    expect(f.acp.ide?.reads).toEqual([join(f.workspace, 'b.py')])
+    const names = f.model.chatRequests()[0]?.body.tools?.map((t) => t.function.name)
+    expect(names).toEqual([
+      'read_file',
+      'write_file',
+      'edit_file',
+      'list_dir',
+      'glob',
+      'grep',
+      'run_command',
+      'get_terminal_output',
+      'wait_for_terminal_exit',
+      'kill_terminal',
+      'release_terminal',
+      'plan',
+    ])
+  })
+})
