@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { REPO_ROOT, spawnAgent } from '../test/helpers/acp-harness.js'
 import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
+import { readFileDispatchMicros } from './dispatch.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const TURNS = Number(process.env.BENCH_TURNS ?? 20)
@@ -93,8 +94,19 @@ async function main() {
     }
     const requests = model.chatRequests().slice(before)
     const firstRequestBytes = requests[0]?.bytes ?? 0
+
+    // One-tool turns: the model asks for read_file, then answers; both model replies are instant.
+    writeFileSync(join(workspace.path, 'main.py'), 'print("hello")\n')
+    const toolTurns: number[] = []
+    for (let i = 0; i < TURNS; i++) {
+      model.enqueue({ toolCalls: [{ name: 'read_file', arguments: { path: 'main.py' } }] }, { text: 'ok' })
+      const t = performance.now()
+      await agent.harness.prompt(sessionId, `read it ${i}`)
+      toolTurns.push(performance.now() - t)
+    }
     const rss = agent.child.pid ? peakRssMb(agent.child.pid) : undefined
     await agent.harness.close()
+    const dispatchMicros = await readFileDispatchMicros()
 
     const bareMs = median(bare)
     const initMs = median(init)
@@ -123,6 +135,18 @@ async function main() {
         value: round(median(turns)),
         unit: 'ms',
         note: `p90 ${round([...turns].sort((a, b) => a - b)[Math.floor(turns.length * 0.9)] ?? 0)} ms over ${TURNS} turns`,
+      },
+      {
+        name: 'one-tool-turn overhead (instant model, read_file)',
+        value: round(median(toolTurns)),
+        unit: 'ms',
+        note: `2 model requests + 1 tool call per turn, ${TURNS} turns`,
+      },
+      {
+        name: 'read_file dispatch overhead, I/O excluded',
+        value: round(dispatchMicros),
+        unit: 'µs/call',
+        note: 'parse, validate, permission, events, render',
       },
       { name: 'peak RSS of the agent', value: round(rss ?? Number.NaN), unit: 'MB', target: '≤ 120 MB' },
       { name: 'first model request (system prompt + tool schemas)', value: firstRequestBytes, unit: 'bytes' },

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Entry point: runs the compiled CLI, building it first if this checkout has never been built.
-import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
 
 const entry = new URL('../dist/cli/main.js', import.meta.url)
 
 if (!existsSync(entry)) {
+  // Only a fresh checkout gets here, so these modules stay off the normal start-up path.
+  const [{ spawnSync }, { createRequire }, { fileURLToPath }] = await Promise.all([
+    import('node:child_process'),
+    import('node:module'),
+    import('node:url'),
+  ])
   const root = fileURLToPath(new URL('..', import.meta.url))
   let tsc
   try {

@@ -214,3 +214,23 @@ describe.each(setups)('built-in tools on the $name', (setup) => {
     expect(existsSync('/tmp/punie-escape.txt')).toBe(false)
   })
 })
+
+describe('an IDE that offers only some capabilities', () => {
+  const f = useProtocolFixture({
+    ide: () => new ScriptedIde({ fs: { readTextFile: true, writeTextFile: false }, terminal: false }),
+  })
+
+  it('reads through the IDE and falls back to local for writes and commands', async () => {
+    writeFileSync(join(f.workspace, 'm.py'), 'disk')
+    const sessionId = await f.session()
+    await setMode(f, sessionId, 'yolo')
+    f.acp.ide?.buffers.set(join(f.workspace, 'm.py'), 'buffer')
+    expect((await runTool(f, sessionId, 'read_file', { path: 'm.py' })).result).toBe('buffer')
+    await runTool(f, sessionId, 'write_file', { path: 'n.py', content: 'local write' })
+    expect(readFileSync(join(f.workspace, 'n.py'), 'utf8')).toBe('local write')
+    const run = await runTool(f, sessionId, 'run_command', { command: 'cat n.py' })
+    expect(run.result).toContain('local write')
+    expect(f.acp.ide?.writes).toEqual([])
+    expect(f.acp.ide?.terminalsCreated).toEqual([])
+  })
+})
