@@ -30,43 +30,52 @@ export function resolveInside(roots: string | readonly string[], path: string): 
 
 /** Like resolveInside, and also follows symlinks of the path (or of its nearest existing parent). */
 export async function resolveRealInside(roots: string | readonly string[], path: string): Promise<string> {
-  const all = typeof roots === 'string' ? [roots] : roots
-  const absolute = resolveInside(all, path)
+  return (await realInside(typeof roots === 'string' ? [roots] : roots, path)).absolute
+}
+
+/** The lexical and the real path of `path`, after checking that the real one is inside the roots. */
+async function realInside(roots: readonly string[], path: string): Promise<{ absolute: string; real: string }> {
+  const absolute = resolveInside(roots, path)
   const real = await realpathOfNearest(absolute)
-  const realRoots = await Promise.all(all.map((r) => realpath(r).catch(() => r)))
+  const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => r)))
   if (!realRoots.some((r) => isWithin(r, real))) {
-    throw new WorkspaceBoundaryError(path, all[0] as string, 'leads outside the workspace through a symlink')
+    throw new WorkspaceBoundaryError(path, roots[0] as string, 'leads outside the workspace through a symlink')
   }
-  return absolute
+  return { absolute, real }
 }
 
 /**
- * Opens a path for reading or writing, then checks that the file actually opened is the one inside the
- * roots: its real path must be inside and have the same device and inode as the open handle.
+ * Opens a path for reading or writing so that a symlink swapped in after the check cannot redirect it: the
+ * checked real path is opened without following a final symlink, and afterwards the path must still lead,
+ * inside the roots, to the very file (device and inode) that was opened.
  */
 export async function openInside(
   roots: readonly string[],
   path: string,
   mode: 'read' | 'write',
-): Promise<{ handle: FileHandle; absolute: string; existed: boolean }> {
-  const absolute = await resolveRealInside(roots, path)
-  const existed = await stat(absolute).then(
-    () => true,
-    () => false,
-  )
-  const flags = mode === 'read' ? constants.O_RDONLY : constants.O_WRONLY | constants.O_CREAT
-  const handle = await open(absolute, flags, 0o644)
+): Promise<{ handle: FileHandle; absolute: string }> {
+  const { absolute, real } = await realInside(roots, path)
+  const access = mode === 'read' ? constants.O_RDONLY : constants.O_WRONLY | constants.O_CREAT
+  let handle: FileHandle
+  try {
+    handle = await open(real, access | constants.O_NOFOLLOW, 0o644)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw changed(path, roots)
+    throw error
+  }
   try {
     const opened = await handle.stat()
-    await resolveRealInside(roots, path)
-    const now = await stat(await realpath(absolute))
-    if (!sameFile(opened, now))
-      throw new WorkspaceBoundaryError(path, roots[0] as string, 'changed while it was opened')
-    return { handle, absolute, existed }
+    const after = await realInside(roots, path)
+    if (!sameFile(opened, await stat(after.real))) throw changed(path, roots)
+    return { handle, absolute }
   } catch (error) {
     await handle.close()
     throw error
   }
+}
+
+function changed(path: string, roots: readonly string[]) {
+  return new WorkspaceBoundaryError(path, roots[0] as string, 'changed while it was opened')
 }
 
 export function isWithin(root: string, candidate: string): boolean {
