@@ -34,12 +34,19 @@ export async function resolveRealInside(roots: string | readonly string[], path:
 }
 
 /** The lexical and the real path of `path`, after checking that the real one is inside the roots. */
-async function realInside(roots: readonly string[], path: string): Promise<{ absolute: string; real: string }> {
+async function realInside(
+  roots: readonly string[],
+  path: string,
+): Promise<{ absolute: string; real: string }> {
   const absolute = resolveInside(roots, path)
   const real = await realpathOfNearest(absolute)
   const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => r)))
   if (!realRoots.some((r) => isWithin(r, real))) {
-    throw new WorkspaceBoundaryError(path, roots[0] as string, 'leads outside the workspace through a symlink')
+    throw new WorkspaceBoundaryError(
+      path,
+      roots[0] as string,
+      'leads outside the workspace through a symlink',
+    )
   }
   return { absolute, real }
 }
