@@ -57,7 +57,9 @@ describe('when the model server misbehaves the session carries on', () => {
     const result = await running
     expect(result.stopReason).toBe('cancelled')
     const partial = f.acp.agentText(sessionId)
-    expect(partial.length).toBeLessThan('a very slow answer '.length * 50)
+    const full = 'a very slow answer '.repeat(50)
+    // What arrived before the cancel is a proper beginning of the answer, not all of it.
+    expect(full.startsWith(partial) && partial !== full).toBe(true)
 
     const mark = f.acp.updates(sessionId).length
     const next = await f.acp.prompt(sessionId, 'now answer quickly')
