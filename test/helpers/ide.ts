@@ -34,7 +34,12 @@ export class ScriptedIde {
   readonly reads: string[] = []
   readonly writes: { path: string; content: string }[] = []
   readonly permissionRequests: RequestPermissionRequest[] = []
-  readonly terminalsCreated: { command: string; args: string[]; cwd?: string | null }[] = []
+  readonly terminalsCreated: {
+    command: string
+    args: string[]
+    cwd?: string | null
+    outputByteLimit?: number | null
+  }[] = []
   readonly toolCalls: { name: string; arguments: unknown }[] = []
   private readonly answers: PermissionAnswer[] = []
   defaultAnswer: PermissionAnswer = 'reject_once'
@@ -84,8 +89,14 @@ export class ScriptedIde {
     args?: string[]
     cwd?: string | null
     env?: { name: string; value: string }[]
+    outputByteLimit?: number | null
   }) {
-    this.terminalsCreated.push({ command: params.command, args: params.args ?? [], cwd: params.cwd ?? null })
+    this.terminalsCreated.push({
+      command: params.command,
+      args: params.args ?? [],
+      cwd: params.cwd ?? null,
+      outputByteLimit: params.outputByteLimit ?? null,
+    })
     const env = { ...process.env, ...Object.fromEntries((params.env ?? []).map((e) => [e.name, e.value])) }
     const child = spawn(params.command, params.args ?? [], {
       cwd: params.cwd ?? undefined,

@@ -136,7 +136,11 @@ describe.each(setups)('built-in tools on the $name', (setup) => {
     )
     expect(contentTypes).toContain(viaIde ? 'terminal' : 'content')
     if (viaIde) {
-      expect(f.acp.ide?.terminalsCreated[0]).toMatchObject({ command: '/bin/sh', cwd: f.workspace })
+      expect(f.acp.ide?.terminalsCreated[0]).toMatchObject({
+        command: '/bin/sh',
+        cwd: f.workspace,
+        outputByteLimit: 1024 * 1024,
+      })
       expect(f.acp.ide?.liveTerminals()).toBe(0)
     }
   })

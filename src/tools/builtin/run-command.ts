@@ -4,6 +4,8 @@ import { commandPrefix } from '../permission.js'
 
 const DEFAULT_TIMEOUT_MS = 120_000
 const MODEL_OUTPUT_CHARS = 16_000
+/** What a terminal keeps, the IDE's or a local one; the model sees the tail of it. */
+const OUTPUT_BYTE_LIMIT = 1024 * 1024
 
 export const exitSchema = z.object({ exitCode: z.number().int().nullable(), signal: z.string().nullable() })
 
@@ -57,6 +59,7 @@ export const runCommand = defineTool({
       command: '/bin/sh',
       args: ['-c', command],
       cwd: await workspace.resolve(cwd ?? '.'),
+      outputByteLimit: OUTPUT_BYTE_LIMIT,
     })
     const live: ToolContent[] =
       workspace.backends.terminal === 'ide' ? [{ type: 'terminal', terminalId }] : []
