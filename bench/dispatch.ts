@@ -54,6 +54,7 @@ export async function readFileDispatchMicros(calls = 2000, batches = 5): Promise
       events.push(body)
     },
     logger: silentLogger,
+    newId: (prefix: string) => `${prefix}_${Math.random().toString(36).slice(2)}`,
   }
   const call = (i: number) => ({
     id: `c${i}`,

@@ -16,6 +16,7 @@ import {
   MODE_CONFIG_ID,
   MODEL_CONFIG_ID,
   sessionConfigOptions,
+  TOOL_MODE_CONFIG_ID,
   toPromptBlocks,
   toSessionInfo,
   type UpdateContext,
@@ -54,7 +55,10 @@ export function createAcpAgent(options: AcpAgentOptions) {
   }
 
   const configOptions = (core: AgentCore, session: Session) =>
-    sessionConfigOptions({ model: session.model, mode: session.mode }, core.knownModels)
+    sessionConfigOptions(
+      { model: session.model, mode: session.mode, toolMode: session.toolMode },
+      core.knownModels,
+    )
 
   const context = (core: AgentCore, session: Session, mode: UpdateContext['mode']): UpdateContext => ({
     mode,
@@ -182,6 +186,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
         }
         if (params.configId === MODEL_CONFIG_ID) session.setModel(params.value)
         else if (params.configId === MODE_CONFIG_ID) session.setMode(params.value)
+        else if (params.configId === TOOL_MODE_CONFIG_ID) session.setToolMode(params.value)
         else
           throw RequestError.invalidParams(
             undefined,

@@ -12,13 +12,14 @@ import type {
 } from '@agentclientprotocol/sdk'
 import { SLASH_COMMANDS } from '../session/commands.js'
 import type { AgentEvent } from '../session/events.js'
-import type { PermissionOutcome, PermissionRequest, SessionRecord } from '../session/ports.js'
+import type { PermissionOutcome, PermissionRequest, SessionRecord, ToolMode } from '../session/ports.js'
 import type { PromptBlock } from '../session/prompt.js'
 import type { ToolContent } from '../tools/define.js'
 import { MODE_DESCRIPTIONS, PERMISSION_MODES, type PermissionMode } from '../tools/permission.js'
 
 export const MODEL_CONFIG_ID = 'model'
 export const MODE_CONFIG_ID = 'mode'
+export const TOOL_MODE_CONFIG_ID = 'tool_mode'
 
 export function toPromptBlocks(blocks: ContentBlock[]): PromptBlock[] {
   return blocks.map((block): PromptBlock => {
@@ -106,6 +107,9 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
           locations: event.locations.map((l) => ({ path: l.path, ...(l.line ? { line: l.line } : {}) })),
           rawInput: event.input,
           ...(event.content?.length ? { content: event.content.map(toAcpContent) } : {}),
+          ...(event.parentToolCallId
+            ? { _meta: { punie: { parentToolCallId: event.parentToolCallId } } }
+            : {}),
         },
       ]
     case 'tool.update':
@@ -147,6 +151,7 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
       ]
     case 'session.model':
     case 'session.mode':
+    case 'session.toolMode':
       return ctx.mode === 'live'
         ? [{ sessionUpdate: 'config_option_update', configOptions: ctx.configOptions() }]
         : []
@@ -180,7 +185,7 @@ export function coalesceDeltas(events: AgentEvent[]): AgentEvent[] {
 }
 
 export function sessionConfigOptions(
-  current: { model: string; mode: PermissionMode },
+  current: { model: string; mode: PermissionMode; toolMode: ToolMode },
   knownModels: readonly string[],
 ): SessionConfigOption[] {
   const models = [...new Set([current.model, ...knownModels])]
@@ -203,6 +208,18 @@ export function sessionConfigOptions(
       type: 'select',
       currentValue: current.mode,
       options: PERMISSION_MODES.map((value) => ({ value, ...MODE_DESCRIPTIONS[value] })),
+    },
+    {
+      id: TOOL_MODE_CONFIG_ID,
+      name: 'Tool calls',
+      description: 'Direct: one JSON call per tool. Code: the model writes Python that calls the tools.',
+      category: '_tool_mode',
+      type: 'select',
+      currentValue: current.toolMode,
+      options: [
+        { value: 'direct', name: 'Direct', description: 'One JSON tool call per step' },
+        { value: 'code', name: 'Code Mode', description: 'One Python snippet calls many tools' },
+      ],
     },
   ]
 }

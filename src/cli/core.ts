@@ -55,6 +55,7 @@ export function createAgentCore(options: CoreOptions): ClosableCore {
       return choice.spec
     },
     defaultMode: userConfig.mode ?? 'ask',
+    defaultToolMode: userConfig.toolMode ?? 'direct',
     localSurface: (record: SessionRecord): SessionSurface => ({
       workspace: new LocalWorkspace(record.cwd, record.additionalDirectories),
       tools: registry,

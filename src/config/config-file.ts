@@ -9,6 +9,7 @@ export const configSchema = z
   .object({
     model: z.string().min(1).optional(),
     mode: z.enum(PERMISSION_MODES).optional(),
+    toolMode: z.enum(['direct', 'code']).optional(),
     models: z.array(z.string().min(1)).optional(),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional(),

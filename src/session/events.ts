@@ -2,7 +2,7 @@
 import type { Usage } from '../model/types.js'
 import type { PlanEntry, ToolContent, ToolKind, ToolLocation } from '../tools/define.js'
 import type { PermissionMode } from '../tools/permission.js'
-import type { PermissionOutcome } from './ports.js'
+import type { PermissionOutcome, ToolMode } from './ports.js'
 import type { PromptBlock } from './prompt.js'
 
 export type StopReason = 'end_turn' | 'max_tokens' | 'max_turn_requests' | 'refusal' | 'cancelled'
@@ -32,6 +32,8 @@ export type AgentEventBody =
       locations: ToolLocation[]
       input: unknown
       content: ToolContent[]
+      /** The card this call belongs to, for calls made from code run by execute_code. */
+      parentToolCallId?: string
     }
   | {
       type: 'tool.update'
@@ -59,6 +61,7 @@ export type AgentEventBody =
   | { type: 'session.title'; title: string }
   | { type: 'session.model'; model: string }
   | { type: 'session.mode'; mode: PermissionMode }
+  | { type: 'session.toolMode'; toolMode: ToolMode }
   | { type: 'session.cleared' }
   | { type: 'turn.end'; turnId: string; stopReason: StopReason; durationMs: number }
 

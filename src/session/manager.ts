@@ -6,7 +6,14 @@ import type { Logger } from '../log/logger.js'
 import type { PermissionMode } from '../tools/permission.js'
 import type { AgentConfig } from './config.js'
 import type { AgentEvent } from './events.js'
-import type { ModelSource, SessionPage, SessionRecord, SessionStore, SessionSurface } from './ports.js'
+import type {
+  ModelSource,
+  SessionPage,
+  SessionRecord,
+  SessionStore,
+  SessionSurface,
+  ToolMode,
+} from './ports.js'
 import { Session, type SessionState } from './session.js'
 
 export interface SessionManagerDeps {
@@ -17,6 +24,7 @@ export interface SessionManagerDeps {
   /** The model a new session in `cwd` starts with. */
   defaultModelFor(cwd: string): string
   defaultMode: PermissionMode
+  defaultToolMode: ToolMode
   env: Readonly<Record<string, string | undefined>>
   /** The surface of a session no client has attached: local workspace, built-in tools, nobody to ask. */
   localSurface(record: SessionRecord): SessionSurface
@@ -51,6 +59,7 @@ export class SessionManager {
       additionalDirectories: options.additionalDirectories ?? [],
       model: this.deps.defaultModelFor(options.cwd),
       mode: this.deps.defaultMode,
+      toolMode: this.deps.defaultToolMode,
       createdAt: now,
       updatedAt: now,
     }

@@ -13,6 +13,7 @@ export interface SessionRecord {
   title?: string
   model: string
   mode: PermissionMode
+  toolMode: ToolMode
   createdAt: number
   updatedAt: number
 }
@@ -26,7 +27,7 @@ export interface SessionStore {
   createSession(record: SessionRecord): void
   updateSession(
     id: string,
-    fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'mode' | 'updatedAt'>>,
+    fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'mode' | 'toolMode' | 'updatedAt'>>,
   ): void
   getSession(id: string): SessionRecord | undefined
   listSessions(query: { cwd?: string; cursor?: string; limit?: number }): SessionPage
@@ -40,6 +41,10 @@ export interface SessionStore {
   grants(sessionId: string): { allowed: string[]; rejected: string[] }
   saveGrant(sessionId: string, key: string, allowed: boolean): void
 }
+
+/** How the model calls tools: one JSON call per tool, or Python code that calls them as functions. */
+export type ToolMode = 'direct' | 'code'
+export const TOOL_MODES: readonly ToolMode[] = ['direct', 'code']
 
 export type PermissionOutcome = 'allow_once' | 'allow_always' | 'reject_once' | 'reject_always' | 'cancelled'
 

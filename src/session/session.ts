@@ -1,14 +1,26 @@
 // A Session: one conversation, its running turn, and the event stream every surface reads.
+
+import { createExecuteCode, DEFAULT_CODE_LIMITS } from '../codemode/execute-code.js'
+import { CodeSandbox } from '../codemode/sandbox.js'
+import { type ToolStubs, toolStubs } from '../codemode/stubs.js'
 import type { Logger } from '../log/logger.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
-import type { ChatMessage } from '../model/types.js'
+import type { ChatMessage, ToolSchema } from '../model/types.js'
+import type { Tool } from '../tools/define.js'
 import { changesWorkspace } from '../tools/define.js'
 import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
+import { createRegistry, type ToolRegistry, toModelSchema } from '../tools/registry.js'
 import { helpText, type ParsedCommand, parseSlashCommand } from './commands.js'
 import type { AgentConfig } from './config.js'
 import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from './events.js'
-import type { ModelSource, SessionRecord, SessionStore, SessionSurface } from './ports.js'
+import {
+  type ModelSource,
+  type SessionRecord,
+  type SessionStore,
+  type SessionSurface,
+  TOOL_MODES,
+} from './ports.js'
 import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
 import { buildSystemPrompt } from './system-prompt.js'
 import { titleFromPrompt } from './title.js'
@@ -30,9 +42,13 @@ export interface SessionState {
 
 export class InvalidModeError extends Error {
   override name = 'InvalidModeError'
-  constructor(mode: string) {
-    super(`unknown mode "${mode}": use one of ${PERMISSION_MODES.join(', ')}`)
+  constructor(mode: string, known: readonly string[] = PERMISSION_MODES) {
+    super(`unknown mode "${mode}": use one of ${known.join(', ')}`)
   }
+}
+
+function sameTools(a: readonly Tool[], b: readonly Tool[]): boolean {
+  return a.length === b.length && a.every((tool, i) => tool === b[i])
 }
 
 export class SessionBusyError extends Error {
@@ -51,6 +67,13 @@ export class Session {
   private seq: number
   private readonly allowed: Set<string>
   private readonly rejected: Set<string>
+  private sandbox: CodeSandbox | undefined
+  private codeTools:
+    | {
+        tools: readonly Tool[]
+        turnTools: { registry: ToolRegistry; schemas: ToolSchema[]; code: ToolStubs }
+      }
+    | undefined
 
   constructor(
     private record: SessionRecord,
@@ -78,6 +101,9 @@ export class Session {
   }
   get mode() {
     return this.record.mode
+  }
+  get toolMode() {
+    return this.record.toolMode
   }
   get workspace() {
     return this.surface.workspace
@@ -120,6 +146,16 @@ export class Session {
     this.emit({ type: 'session.model', model: spec })
   }
 
+  setToolMode(toolMode: string): void {
+    if (toolMode !== 'direct' && toolMode !== 'code') {
+      throw new InvalidModeError(toolMode, TOOL_MODES)
+    }
+    if (toolMode === this.record.toolMode) return
+    this.record = { ...this.record, toolMode }
+    this.persist(() => this.deps.store.updateSession(this.id, { toolMode }))
+    this.emit({ type: 'session.toolMode', toolMode })
+  }
+
   setMode(mode: string): void {
     if (!isPermissionMode(mode)) throw new InvalidModeError(mode)
     if (mode === this.record.mode) return
@@ -142,6 +178,7 @@ export class Session {
     this.cancel()
     await running?.catch(() => undefined)
     this.listeners.clear()
+    this.sandbox?.dispose()
     await this.surface.workspace.dispose().catch(() => undefined)
   }
 
@@ -176,16 +213,15 @@ export class Session {
     const model = await this.deps.models.get(this.record.model)
     await this.surface.ready
     if (signal.aborted) return 'cancelled'
-    const { tools, workspace } = this.surface
+    const { workspace } = this.surface
     const mode = this.record.mode
-    const offered = tools.list().filter((t) => mode !== 'read-only' || !changesWorkspace(t))
-    const offeredNames = new Set(offered.map((t) => t.name))
+    const turnTools = this.toolsForTurn()
     return runTurn({
       sessionId: this.id,
       turnId,
       model,
-      registry: tools,
-      toolSchemas: tools.modelSchemas().filter((s) => offeredNames.has(s.name)),
+      registry: turnTools.registry,
+      toolSchemas: turnTools.schemas,
       workspace,
       permissions: {
         mode,
@@ -195,7 +231,14 @@ export class Session {
         cancelTurn: () => this.cancel(),
       },
       config: this.deps.config,
-      systemPrompt: buildSystemPrompt({ cwd: this.cwd, tools: [...offeredNames], mode }),
+      systemPrompt: buildSystemPrompt({
+        cwd: this.cwd,
+        tools: turnTools.schemas.map((s) => s.name),
+        mode,
+        ...(turnTools.code
+          ? { code: { functions: turnTools.code.promptText, limits: DEFAULT_CODE_LIMITS } }
+          : {}),
+      }),
       signal,
       history: () => this.history,
       commit: (message) => this.commit(message),
@@ -203,6 +246,33 @@ export class Session {
       newId: (prefix) => this.newId(prefix),
       logger: this.deps.logger,
     })
+  }
+
+  /** This turn's tools: what the model is offered, and the registry calls are dispatched through. */
+  private toolsForTurn(): { registry: ToolRegistry; schemas: ToolSchema[]; code?: ToolStubs } {
+    const { tools } = this.surface
+    const mode = this.record.mode
+    const allowed = tools.list().filter((t) => mode !== 'read-only' || !changesWorkspace(t))
+    if (this.record.toolMode === 'direct') {
+      const names = new Set(allowed.map((t) => t.name))
+      return { registry: tools, schemas: tools.modelSchemas().filter((s) => names.has(s.name)) }
+    }
+    const cached = this.codeTools
+    if (cached && sameTools(cached.tools, allowed)) return cached.turnTools
+    const stubs = toolStubs(allowed)
+    const executeCode = createExecuteCode({
+      sandbox: () => {
+        this.sandbox ??= new CodeSandbox()
+        return this.sandbox
+      },
+      tools: allowed,
+      stubs,
+      limits: DEFAULT_CODE_LIMITS,
+    })
+    const registry = createRegistry([...allowed, executeCode])
+    const turnTools = { registry, schemas: [toModelSchema(executeCode)], code: stubs }
+    this.codeTools = { tools: allowed, turnTools }
+    return turnTools
   }
 
   private runCommand(command: ParsedCommand, turnId: string): StopReason {

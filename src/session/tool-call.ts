@@ -28,12 +28,20 @@ export interface ToolCallDeps {
   permissions: PermissionContext
   emit(body: AgentEventBody): void
   logger: Logger
+  /** Set for calls made by another tool (code run by execute_code), whose card is the parent. */
+  parentToolCallId?: string
+  newId(prefix: string): string
 }
+
+export type FailureKind = 'invalid' | 'not_found' | 'permission' | 'timeout' | 'cancelled' | 'failed'
 
 export interface ToolCallOutcome {
   message: Extract<ChatMessage, { role: 'tool' }>
   /** False when the model's call could not even be attempted (unknown tool, bad arguments). */
   valid: boolean
+  /** The tool's result, when it ran to completion. */
+  output?: unknown
+  failure?: { kind: FailureKind; message: string }
 }
 
 export const REJECTED_HINT =
@@ -44,9 +52,10 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
   const { turnId } = d
   const toolCallId = call.id
   let announced = false
-  const reply = (content: string, valid: boolean): ToolCallOutcome => ({
+  const reply = (content: string, valid: boolean, extra: Partial<ToolCallOutcome> = {}): ToolCallOutcome => ({
     message: { role: 'tool', toolCallId, content },
     valid,
+    ...extra,
   })
   const announce = (tool: Tool | undefined, input: unknown, content: ToolContent[] = []) => {
     announced = true
@@ -60,9 +69,17 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       locations: tool ? safely(() => tool.locations(input), []) : [],
       input,
       content,
+      ...(d.parentToolCallId ? { parentToolCallId: d.parentToolCallId } : {}),
     })
   }
-  const fail = (tool: Tool | undefined, input: unknown, error: string, valid: boolean, hint = '') => {
+  const fail = (
+    tool: Tool | undefined,
+    input: unknown,
+    error: string,
+    valid: boolean,
+    hint = '',
+    kind: FailureKind = 'failed',
+  ) => {
     if (!announced) announce(tool, input)
     d.emit({
       type: 'tool.end',
@@ -73,7 +90,7 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       error,
       durationMs: performance.now() - started,
     })
-    return reply(`Error: ${error}${hint ? `\n${hint}` : ''}`, valid)
+    return reply(`Error: ${error}${hint ? `\n${hint}` : ''}`, valid, { failure: { kind, message: error } })
   }
 
   const tool = d.registry.get(call.name)
@@ -84,7 +101,14 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       .list()
       .map((t) => t.name)
       .join(', ')
-    return fail(undefined, rawInput, `unknown tool "${call.name}"`, false, `Available tools: ${names}.`)
+    return fail(
+      undefined,
+      rawInput,
+      `unknown tool "${call.name}"`,
+      false,
+      `Available tools: ${names}.`,
+      'invalid',
+    )
   }
   if (!parsed.ok) {
     const error = `the arguments for ${call.name} are not valid JSON (${parsed.error})`
@@ -94,12 +118,13 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       error,
       false,
       'Send the arguments as one JSON object matching the tool schema.',
+      'invalid',
     )
   }
   const checked = tool.input.safeParse(parsed.value)
   if (!checked.success) {
     const error = `invalid arguments for ${call.name}: ${z.prettifyError(checked.error)}`
-    return fail(tool, rawInput, error, false, 'Fix the arguments and call the tool again.')
+    return fail(tool, rawInput, error, false, 'Fix the arguments and call the tool again.', 'invalid')
   }
   const input = checked.data
   const ctx: ToolContext = {
@@ -108,25 +133,32 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
     signal: d.signal,
     workspace: d.workspace,
     emit: (update) => d.emit({ type: 'tool.update', turnId, toolCallId, ...update }),
+    callTool: async (name, args) => {
+      const nested = await executeToolCall(
+        { id: d.newId('call'), name, arguments: JSON.stringify(args ?? {}) },
+        { ...d, parentToolCallId: toolCallId },
+      )
+      return nested.failure ? { ok: false, ...nested.failure } : { ok: true, output: nested.output }
+    },
   }
 
   if (tool.presentation === 'plan') {
     const output = (await tool.run(input, ctx)) as { entries: PlanEntry[] }
     d.emit({ type: 'plan', turnId, entries: output.entries })
-    return reply(tool.render(output), true)
+    return reply(tool.render(output), true, { output })
   }
 
   let preview: ToolContent[]
   try {
     preview = await tool.preview(input, ctx)
   } catch (error) {
-    return fail(tool, input, messageOf(error), true, hintFor(error))
+    return fail(tool, input, messageOf(error), true, hintFor(error), failureKind(error))
   }
   announce(tool, input, preview)
 
   const scope = safely(() => tool.permissionScope(input), '*')
   const verdict = decidePermission(d.permissions.mode, tool, scope, d.permissions.grants)
-  if (verdict.action === 'deny') return fail(tool, input, verdict.reason, true, REJECTED_HINT)
+  if (verdict.action === 'deny') return fail(tool, input, verdict.reason, true, REJECTED_HINT, 'permission')
   if (verdict.action === 'ask') {
     const title = safely(() => tool.title(input), tool.name)
     d.emit({ type: 'permission.request', turnId, toolCallId, title, scope })
@@ -151,12 +183,12 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
     d.emit({ type: 'permission.response', turnId, toolCallId, outcome })
     if (outcome === 'cancelled') {
       d.permissions.cancelTurn()
-      return fail(tool, input, 'cancelled by the user', true)
+      return fail(tool, input, 'cancelled by the user', true, '', 'cancelled')
     }
     if (outcome === 'allow_always' || outcome === 'reject_always')
       d.permissions.remember(verdict.key, outcome === 'allow_always')
     if (outcome === 'reject_once' || outcome === 'reject_always') {
-      return fail(tool, input, `the user rejected ${title}`, true, REJECTED_HINT)
+      return fail(tool, input, `the user rejected ${title}`, true, REJECTED_HINT, 'permission')
     }
   }
 
@@ -176,11 +208,11 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       content: safely(() => tool.content(output, input), preview),
       durationMs: performance.now() - started,
     })
-    return reply(tool.render(output), true)
+    return reply(tool.render(output), true, { output })
   } catch (error) {
-    if (d.signal.aborted) return fail(tool, input, 'cancelled by the user', true)
+    if (d.signal.aborted) return fail(tool, input, 'cancelled by the user', true, '', 'cancelled')
     d.logger.debug('tool %s failed: %s', tool.name, messageOf(error))
-    return fail(tool, input, messageOf(error), true, hintFor(error))
+    return fail(tool, input, messageOf(error), true, hintFor(error), failureKind(error))
   }
 }
 
@@ -197,6 +229,15 @@ export function parseArguments(text: string): ParsedArguments {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+function failureKind(error: unknown): FailureKind {
+  const name = (error as { name?: string })?.name
+  if (name === 'WorkspaceFileNotFoundError') return 'not_found'
+  if (name === 'WorkspaceBoundaryError') return 'permission'
+  if (name === 'TimeoutError') return 'timeout'
+  if (name === 'EditError' || name === 'UnknownTerminalError') return 'invalid'
+  return 'failed'
 }
 
 function hintFor(error: unknown): string {

@@ -37,4 +37,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (session_id, key)
   ) WITHOUT ROWID;
   `,
+  `
+  ALTER TABLE sessions ADD COLUMN tool_mode TEXT NOT NULL DEFAULT 'direct';
+  `,
 ]

@@ -17,6 +17,7 @@ interface SessionRow {
   title: string | null
   model: string
   mode: string
+  tool_mode: string
   created_at: number
   updated_at: number
 }
@@ -59,7 +60,7 @@ export class SqliteStore implements SessionStore {
   constructor(private readonly db: Db) {
     this.statements = {
       insertSession: db.prepare(
-        'INSERT INTO sessions (id, cwd, additional_dirs, title, model, mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sessions (id, cwd, additional_dirs, title, model, mode, tool_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       insertEvent: db.prepare('INSERT INTO events (session_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)'),
@@ -102,6 +103,7 @@ export class SqliteStore implements SessionStore {
       r.title ?? null,
       r.model,
       r.mode,
+      r.toolMode,
       r.createdAt,
       r.updatedAt,
     )
@@ -109,12 +111,13 @@ export class SqliteStore implements SessionStore {
 
   updateSession(
     id: string,
-    fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'mode' | 'updatedAt'>>,
+    fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'mode' | 'toolMode' | 'updatedAt'>>,
   ): void {
     const columns: Record<string, string | number> = {}
     if (fields.title !== undefined) columns.title = fields.title
     if (fields.model !== undefined) columns.model = fields.model
     if (fields.mode !== undefined) columns.mode = fields.mode
+    if (fields.toolMode !== undefined) columns.tool_mode = fields.toolMode
     if (fields.updatedAt !== undefined) columns.updated_at = fields.updatedAt
     const names = Object.keys(columns)
     if (!names.length) return
@@ -197,6 +200,7 @@ function toRecord(row: SessionRow): SessionRecord {
     ...(row.title ? { title: row.title } : {}),
     model: row.model,
     mode: isPermissionMode(row.mode) ? row.mode : 'ask',
+    toolMode: row.tool_mode === 'code' ? 'code' : 'direct',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }

@@ -40,7 +40,17 @@ export interface ToolContext {
   workspace: Workspace
   /** Shows progress on the tool call card (live terminal, partial output). */
   emit(update: { content?: ToolContent[]; title?: string }): void
+  /** Calls another tool as the model would: validated, permission-checked, shown as a card of its own. */
+  callTool(name: string, args: unknown): Promise<NestedToolResult>
 }
+
+export type NestedToolResult =
+  | { ok: true; output: unknown }
+  | {
+      ok: false
+      kind: 'invalid' | 'not_found' | 'permission' | 'timeout' | 'cancelled' | 'failed'
+      message: string
+    }
 
 export interface ToolDefinition<In extends z.ZodType, Out extends z.ZodType> {
   name: string

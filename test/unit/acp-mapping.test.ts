@@ -13,7 +13,8 @@ const ev = (body: AgentEventBody): AgentEvent =>
   ({ ...body, sessionId: 's', seq: ++seq, at: 0 }) as AgentEvent
 const ctx = (mode: 'live' | 'replay') => ({
   mode,
-  configOptions: () => sessionConfigOptions({ model: 'ollama:x', mode: 'ask' }, ['local']),
+  configOptions: () =>
+    sessionConfigOptions({ model: 'ollama:x', mode: 'ask', toolMode: 'direct' }, ['local']),
 })
 
 describe('eventToUpdates', () => {
@@ -133,7 +134,10 @@ describe('prompt blocks', () => {
   })
 
   it('lists the current model first and once, and the permission modes', () => {
-    const [option, mode] = sessionConfigOptions({ model: 'local', mode: 'read-only' }, ['local', 'ollama:x'])
+    const [option, mode] = sessionConfigOptions({ model: 'local', mode: 'read-only', toolMode: 'code' }, [
+      'local',
+      'ollama:x',
+    ])
     expect(option?.type === 'select' && option.options).toEqual([
       { value: 'local', name: 'local' },
       { value: 'ollama:x', name: 'ollama:x' },

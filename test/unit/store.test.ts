@@ -11,6 +11,7 @@ const record = (id: string, updatedAt: number, cwd = '/ws') => ({
   additionalDirectories: [],
   model: 'local',
   mode: 'ask' as const,
+  toolMode: 'direct' as const,
   createdAt: updatedAt,
   updatedAt,
 })

@@ -1,0 +1,156 @@
+// execute_code: the model's one Python snippet, run in the sandbox, with every tool callable as a function.
+// Each call goes through the same validation, permission flow and tool cards as a direct call.
+import { z } from 'zod'
+import { defineTool, type NestedToolResult, type Tool } from '../tools/define.js'
+import type { SandboxLimits } from './protocol.js'
+import type { CodeSandbox, SandboxResult } from './sandbox.js'
+import { parameterOrder, type ToolStubs } from './stubs.js'
+
+export interface CodeModeLimits extends SandboxLimits {
+  /** Wall time for a run, tool calls included. */
+  timeoutMs: number
+  maxToolCalls: number
+}
+
+export const DEFAULT_CODE_LIMITS: CodeModeLimits = {
+  timeoutMs: 30_000,
+  maxDurationSecs: 30,
+  maxMemoryBytes: 128 * 1024 * 1024,
+  maxRecursionDepth: 200,
+  maxToolCalls: 50,
+}
+
+const PYTHON_EXCEPTION: Record<Extract<NestedToolResult, { ok: false }>['kind'], string> = {
+  invalid: 'ValueError',
+  not_found: 'FileNotFoundError',
+  permission: 'PermissionError',
+  timeout: 'TimeoutError',
+  cancelled: 'RuntimeError',
+  failed: 'RuntimeError',
+}
+
+export class CodeRunError extends Error {
+  override name = 'CodeRunError'
+}
+
+const output = z.object({
+  stdout: z.string(),
+  stdoutTruncated: z.boolean(),
+  result: z.unknown(),
+  toolCalls: z.number().int(),
+})
+
+export interface ExecuteCodeOptions {
+  sandbox: () => CodeSandbox
+  /** The tools the code may call. */
+  tools: readonly Tool[]
+  stubs: ToolStubs
+  limits: CodeModeLimits
+}
+
+export function createExecuteCode(options: ExecuteCodeOptions): Tool {
+  const byName = new Map(options.tools.map((t) => [t.name, t]))
+  return defineTool({
+    name: 'execute_code',
+    description:
+      'Run a Python snippet that calls the workspace tools as functions. Printed output and the value of the last expression come back.',
+    kind: 'other',
+    permission: 'never',
+    input: z.object({
+      code: z.string().min(1).describe('Python code; the tool functions are already defined'),
+    }),
+    output,
+    title: ({ code }) => `Run Python (${code.split('\n').length} lines)`,
+    preview: async ({ code }) => [{ type: 'text', text: `\`\`\`python\n${code}\n\`\`\`` }],
+    content: (out) => (out.stdout ? [{ type: 'text', text: `\`\`\`\n${out.stdout}\n\`\`\`` }] : []),
+    render: (out) =>
+      [
+        out.stdout ? `${out.stdout}${out.stdoutTruncated ? '\n[output truncated]' : ''}` : '(no output)',
+        ...(out.result !== null && out.result !== undefined ? [`Result: ${JSON.stringify(out.result)}`] : []),
+        `(${out.toolCalls} tool call${out.toolCalls === 1 ? '' : 's'})`,
+      ].join('\n'),
+    run: async ({ code }, ctx) => {
+      let toolCalls = 0
+      const result = await options.sandbox().run({
+        code,
+        stubs: options.stubs,
+        limits: options.limits,
+        timeoutMs: options.limits.timeoutMs,
+        signal: ctx.signal,
+        onCall: async (name, args, kwargs) => {
+          const tool = byName.get(name)
+          if (!tool) return { ok: false, exception: 'NameError', message: `name '${name}' is not defined` }
+          if (++toolCalls > options.limits.maxToolCalls) {
+            return {
+              ok: false,
+              exception: 'RuntimeError',
+              message: `more than ${options.limits.maxToolCalls} tool calls in one run`,
+            }
+          }
+          const input = toInput(tool, args, kwargs)
+          if (!input.ok) return { ok: false, exception: 'TypeError', message: input.message }
+          const answer = await ctx.callTool(name, input.value)
+          return answer.ok
+            ? { ok: true, value: answer.output }
+            : { ok: false, exception: PYTHON_EXCEPTION[answer.kind], message: answer.message }
+        },
+      })
+      return outcome(result, toolCalls, options.limits)
+    },
+  })
+}
+
+function outcome(result: SandboxResult, toolCalls: number, limits: CodeModeLimits) {
+  const printed = result.stdout ? `Output before the error:\n${result.stdout}\n` : ''
+  switch (result.status) {
+    case 'ok':
+      return {
+        stdout: result.stdout,
+        stdoutTruncated: result.stdoutTruncated,
+        result: result.value,
+        toolCalls,
+      }
+    case 'error':
+      if (result.kind === 'typing') {
+        throw new CodeRunError(
+          `the code was not run: it does not type-check against the tool functions:\n${result.message}`,
+        )
+      }
+      throw new CodeRunError(`${printed}${result.traceback}`)
+    case 'timeout':
+      throw new CodeRunError(
+        `${printed}TimeoutError: the code ran longer than ${limits.timeoutMs / 1000} s (tool calls included) and was stopped`,
+      )
+    case 'cancelled':
+      throw new CodeRunError('cancelled by the user')
+    case 'crashed':
+      throw new CodeRunError(`${printed}the sandbox crashed: ${result.message}`)
+  }
+}
+
+/** Python positional and keyword arguments → the tool's input object, by the stub's parameter order. */
+function toInput(
+  tool: Tool,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
+  const names = parameterOrder(tool)
+  if (args.length > names.length) {
+    return {
+      ok: false,
+      message: `${tool.name}() takes ${names.length} positional arguments but ${args.length} were given`,
+    }
+  }
+  const value: Record<string, unknown> = {}
+  args.forEach((arg, i) => {
+    value[names[i] as string] = arg
+  })
+  for (const [key, arg] of Object.entries(kwargs)) {
+    if (key in value)
+      return { ok: false, message: `${tool.name}() got multiple values for argument '${key}'` }
+    value[key] = arg
+  }
+  // Python None for an optional parameter means "not given".
+  for (const key of Object.keys(value)) if (value[key] === null) delete value[key]
+  return { ok: true, value }
+}

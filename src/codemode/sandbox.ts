@@ -1,0 +1,148 @@
+// Runs Python snippets in a child process, kept warm between runs. A child can be killed at once, which a
+// worker thread stuck in native code cannot: that is how a runaway loop is cancelled or timed out.
+import { type ChildProcess, fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { SandboxLimits, ToChild, ToParent } from './protocol.js'
+import type { ToolStubs } from './stubs.js'
+
+// The compiled child, from src/codemode (tests) and dist/codemode alike.
+const CHILD = fileURLToPath(new URL('../../dist/codemode/monty-child.js', import.meta.url))
+const MAX_STDOUT_CHARS = 20_000
+
+export type CallAnswer = { ok: true; value: unknown } | { ok: false; exception: string; message: string }
+
+export interface SandboxRun {
+  code: string
+  stubs?: ToolStubs
+  limits: SandboxLimits
+  /** Wall time for the whole run, tool calls included. */
+  timeoutMs: number
+  signal: AbortSignal
+  onCall(name: string, args: unknown[], kwargs: Record<string, unknown>): Promise<CallAnswer>
+}
+
+export type SandboxOutcome =
+  | { status: 'ok'; value: unknown }
+  | {
+      status: 'error'
+      kind: 'syntax' | 'runtime' | 'typing'
+      typeName: string
+      message: string
+      traceback: string
+    }
+  | { status: 'timeout' }
+  | { status: 'cancelled' }
+  | { status: 'crashed'; message: string }
+
+export type SandboxResult = { stdout: string; stdoutTruncated: boolean } & SandboxOutcome
+
+export class CodeSandbox {
+  private child: ChildProcess | undefined
+  private stderr = ''
+
+  async run(request: SandboxRun): Promise<SandboxResult> {
+    request.signal.throwIfAborted()
+    const child = this.ensureChild()
+    let stdout = ''
+    let truncated = false
+    return new Promise<SandboxResult>((resolve) => {
+      let settled = false
+      const finish = (result: SandboxOutcome, kill = false) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        request.signal.removeEventListener('abort', onAbort)
+        child.off('message', onMessage)
+        child.off('exit', onExit)
+        if (kill) this.kill()
+        resolve({ ...result, stdout, stdoutTruncated: truncated })
+      }
+      const onAbort = () => finish({ status: 'cancelled' }, true)
+      const onExit = () => {
+        this.child = undefined
+        finish({
+          status: 'crashed',
+          message: this.stderr.trim().split('\n').slice(-5).join('\n') || 'the sandbox process exited',
+        })
+      }
+      const onMessage = (message: ToParent) => {
+        switch (message.type) {
+          case 'print':
+            if (stdout.length < MAX_STDOUT_CHARS) stdout += message.text
+            else truncated = true
+            if (stdout.length > MAX_STDOUT_CHARS) {
+              stdout = stdout.slice(0, MAX_STDOUT_CHARS)
+              truncated = true
+            }
+            break
+          case 'call':
+            void request.onCall(message.name, message.args, message.kwargs).then((answer) => {
+              if (settled) return
+              const reply: ToChild = answer.ok
+                ? { type: 'result', callId: message.callId, value: answer.value }
+                : {
+                    type: 'raise',
+                    callId: message.callId,
+                    exception: answer.exception,
+                    message: answer.message,
+                  }
+              child.send(reply)
+            })
+            break
+          case 'done':
+            finish({ status: 'ok', value: message.value })
+            break
+          case 'error':
+            finish({
+              status: 'error',
+              kind: message.kind,
+              typeName: message.typeName,
+              message: message.message,
+              traceback: message.traceback,
+            })
+            break
+        }
+      }
+      const timer = setTimeout(() => finish({ status: 'timeout' }, true), request.timeoutMs)
+      request.signal.addEventListener('abort', onAbort, { once: true })
+      child.on('message', onMessage)
+      child.once('exit', onExit)
+      const run: ToChild = {
+        type: 'run',
+        code: request.code,
+        limits: request.limits,
+        prefixLines: request.stubs?.prefixLines ?? 0,
+        ...(request.stubs ? { typeCheckPrefix: request.stubs.typeCheckPrefix } : {}),
+      }
+      child.send(run)
+    })
+  }
+
+  dispose(): void {
+    this.kill()
+  }
+
+  private ensureChild(): ChildProcess {
+    if (this.child && this.child.exitCode === null && this.child.connected) return this.child
+    this.stderr = ''
+    const child = fork(CHILD, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: [],
+    })
+    child.stderr?.on('data', (data: Buffer) => {
+      this.stderr = (this.stderr + data.toString()).slice(-4000)
+    })
+    child.on('exit', () => {
+      if (this.child === child) this.child = undefined
+    })
+    this.child = child
+    return child
+  }
+
+  private kill() {
+    const child = this.child
+    this.child = undefined
+    if (child && child.exitCode === null) child.kill('SIGKILL')
+  }
+}
