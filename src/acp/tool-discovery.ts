@@ -7,6 +7,7 @@ import { defineTool, type Tool } from '../tools/define.js'
 export const DISCOVER_TOOLS_METHOD = '_punie/discover_tools'
 export const TOOL_CALL_METHOD = '_punie/tool_call'
 const DISCOVERY_TIMEOUT_MS = 3000
+const IDE_TOOL_TIMEOUT_MS = 60_000
 
 const toolKind = z.enum(['read', 'edit', 'delete', 'move', 'search', 'execute', 'think', 'fetch', 'other'])
 
@@ -18,6 +19,8 @@ export const catalogSchema = z.object({
       inputSchema: z.record(z.string(), z.unknown()),
       kind: toolKind.optional(),
       requiresPermission: z.boolean().optional(),
+      /** How long a call may take before it fails with a timeout (default 60 s). */
+      timeoutMs: z.number().int().positive().optional(),
     }),
   ),
 })
@@ -53,16 +56,31 @@ export function ideTool(entry: CatalogEntry, client: AgentContext, sessionId: st
     title: () => entry.name,
     render: (output) => (typeof output === 'string' ? output : JSON.stringify(output)),
     run: async (args, ctx) => {
-      const answer = await client.request<{ result?: unknown; error?: string }>(
-        TOOL_CALL_METHOD,
-        { sessionId, toolCallId: ctx.toolCallId, name: entry.name, arguments: args },
-        { cancellationSignal: ctx.signal, stopWaitingOnCancel: true },
-      )
+      const timeoutMs = entry.timeoutMs ?? IDE_TOOL_TIMEOUT_MS
+      const timeout = AbortSignal.timeout(timeoutMs)
+      let answer: { result?: unknown; error?: string }
+      try {
+        answer = await client.request<{ result?: unknown; error?: string }>(
+          TOOL_CALL_METHOD,
+          { sessionId, toolCallId: ctx.toolCallId, name: entry.name, arguments: args },
+          { cancellationSignal: AbortSignal.any([ctx.signal, timeout]), stopWaitingOnCancel: true },
+        )
+      } catch (error) {
+        if (timeout.aborted && !ctx.signal.aborted) throw new IdeToolTimeoutError(entry.name, timeoutMs)
+        throw error
+      }
       if (answer?.error) throw new Error(answer.error)
       return answer?.result ?? null
     },
   })
   return { ...tool, modelSchema: entry.inputSchema }
+}
+
+export class IdeToolTimeoutError extends Error {
+  override name = 'TimeoutError'
+  constructor(tool: string, ms: number) {
+    super(`the IDE did not answer ${tool} within ${ms / 1000} s`)
+  }
 }
 
 /** Built-ins, with catalog tools added and same-named built-ins replaced by the IDE's. */

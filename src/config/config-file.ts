@@ -18,6 +18,15 @@ export const configSchema = z
     contextWindow: z.number().int().positive().optional(),
     stream: z.boolean().optional(),
     requestTimeoutMs: z.number().int().positive().optional(),
+    codeMode: z
+      .object({
+        timeoutMs: z.number().int().positive().optional(),
+        maxToolCalls: z.number().int().positive().optional(),
+        maxMemoryMb: z.number().positive().optional(),
+        maxRecursionDepth: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
 

@@ -1,4 +1,5 @@
 // How a session's turns behave; defaults favour reproducible runs on local models.
+import { type CodeModeLimits, DEFAULT_CODE_LIMITS } from '../codemode/execute-code.js'
 import type { PunieConfig } from '../config/config-file.js'
 
 export interface AgentConfig {
@@ -9,6 +10,7 @@ export interface AgentConfig {
   maxInvalidToolRetries: number
   /** Used for usage reports when the server does not say. */
   contextWindow: number
+  codeLimits: CodeModeLimits
 }
 
 export const DEFAULT_AGENT_CONFIG: AgentConfig = {
@@ -17,6 +19,7 @@ export const DEFAULT_AGENT_CONFIG: AgentConfig = {
   maxTurnRequests: 25,
   maxInvalidToolRetries: 2,
   contextWindow: 32_768,
+  codeLimits: DEFAULT_CODE_LIMITS,
 }
 
 export function agentConfigFrom(file: PunieConfig): AgentConfig {
@@ -26,5 +29,18 @@ export function agentConfigFrom(file: PunieConfig): AgentConfig {
     maxTurnRequests: file.maxTurnRequests ?? DEFAULT_AGENT_CONFIG.maxTurnRequests,
     maxInvalidToolRetries: file.maxInvalidToolRetries ?? DEFAULT_AGENT_CONFIG.maxInvalidToolRetries,
     contextWindow: file.contextWindow ?? DEFAULT_AGENT_CONFIG.contextWindow,
+    codeLimits: codeLimitsFrom(file.codeMode),
+  }
+}
+
+function codeLimitsFrom(settings: PunieConfig['codeMode']): CodeModeLimits {
+  const base = DEFAULT_CODE_LIMITS
+  const timeoutMs = settings?.timeoutMs ?? base.timeoutMs
+  return {
+    timeoutMs,
+    maxDurationSecs: timeoutMs / 1000,
+    maxToolCalls: settings?.maxToolCalls ?? base.maxToolCalls,
+    maxMemoryBytes: settings?.maxMemoryMb ? settings.maxMemoryMb * 1024 * 1024 : base.maxMemoryBytes,
+    maxRecursionDepth: settings?.maxRecursionDepth ?? base.maxRecursionDepth,
   }
 }

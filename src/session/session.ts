@@ -1,6 +1,6 @@
 // A Session: one conversation, its running turn, and the event stream every surface reads.
 
-import { createExecuteCode, DEFAULT_CODE_LIMITS } from '../codemode/execute-code.js'
+import { createExecuteCode } from '../codemode/execute-code.js'
 import { CodeSandbox } from '../codemode/sandbox.js'
 import { type ToolStubs, toolStubs } from '../codemode/stubs.js'
 import type { Logger } from '../log/logger.js'
@@ -236,7 +236,7 @@ export class Session {
         tools: turnTools.schemas.map((s) => s.name),
         mode,
         ...(turnTools.code
-          ? { code: { functions: turnTools.code.promptText, limits: DEFAULT_CODE_LIMITS } }
+          ? { code: { functions: turnTools.code.promptText, limits: this.deps.config.codeLimits } }
           : {}),
       }),
       signal,
@@ -267,7 +267,7 @@ export class Session {
       },
       tools: allowed,
       stubs,
-      limits: DEFAULT_CODE_LIMITS,
+      limits: this.deps.config.codeLimits,
     })
     const registry = createRegistry([...allowed, executeCode])
     const turnTools = { registry, schemas: [toModelSchema(executeCode)], code: stubs }

@@ -24,6 +24,7 @@ export interface CatalogTool {
   inputSchema: Record<string, unknown>
   kind?: string
   requiresPermission?: boolean
+  timeoutMs?: number
   /** What the IDE answers when the agent calls it. */
   answer: (args: Record<string, unknown>) => unknown
 }
@@ -153,11 +154,15 @@ export class ScriptedIde {
     return this.terminals.size
   }
 
-  callTool(params: { name: string; arguments: Record<string, unknown> }) {
+  async callTool(params: { name: string; arguments: Record<string, unknown> }) {
     this.toolCalls.push({ name: params.name, arguments: params.arguments })
     const tool = this.catalog?.find((t) => t.name === params.name)
     if (!tool) return { error: `no IDE tool ${params.name}` }
-    return { result: tool.answer(params.arguments) }
+    try {
+      return { result: await tool.answer(params.arguments) }
+    } catch (error) {
+      return { error: (error as Error).message }
+    }
   }
 
   private terminal(id: string): IdeTerminal {
