@@ -217,6 +217,7 @@ export function sessionConfigOptions(
       type: 'select',
       currentValue: current.toolMode,
       options: [
+        { value: 'both', name: 'Both', description: 'JSON tool calls, and Python code for multi-step work' },
         { value: 'direct', name: 'Direct', description: 'One JSON tool call per step' },
         { value: 'code', name: 'Code Mode', description: 'One Python snippet calls many tools' },
       ],

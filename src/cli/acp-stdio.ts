@@ -9,14 +9,14 @@ import {
 } from '../acp/early-initialize.js'
 import { initializeResponse } from '../acp/initialize.js'
 import { createFileLogger, type LogLevel, redirectConsole } from '../log/logger.js'
-import type { ClosableCore } from './core.js'
+import type { AgentFlags, ClosableCore } from './core.js'
 
 export interface AcpStdioOptions {
   version: string
   home: string
   logDir: string
   logLevel: LogLevel
-  modelFlag?: string
+  flags: AgentFlags
 }
 
 export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
@@ -42,7 +42,7 @@ export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
         home: options.home,
         env: process.env,
         logger,
-        ...(options.modelFlag ? { modelFlag: options.modelFlag } : {}),
+        flags: options.flags,
       }),
     )
     core.catch((error: unknown) => {

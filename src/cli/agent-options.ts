@@ -1,14 +1,26 @@
 // The options of the agent itself (`punie` / `punie acp`), defined once for commander and for the fast path.
 import { parseArgs } from 'node:util'
-import { isLogLevel, LOG_LEVELS, type LogLevel } from '../log/logger.js'
+import { LOG_LEVELS, type LogLevel } from '../log/logger.js'
+import { TOOL_FORMATS, type ToolFormat } from '../model/text-tool-calls.js'
+import { TOOL_MODES, type ToolMode } from '../session/ports.js'
 
 export interface AgentOptions {
   model?: string
   logLevel: LogLevel
   logDir?: string
+  tools?: ToolMode
+  toolFormat?: ToolFormat
 }
 
-export const AGENT_FLAGS = [
+interface AgentFlag {
+  name: string
+  key: keyof AgentOptions
+  value: string
+  description: string
+  choices?: readonly string[]
+}
+
+export const AGENT_FLAGS: readonly AgentFlag[] = [
   {
     name: 'model',
     key: 'model',
@@ -16,14 +28,29 @@ export const AGENT_FLAGS = [
     description:
       'model: local, local:NAME, ollama:NAME, lmstudio:NAME, openai:NAME, http://host:port/v1/NAME',
   },
-  { name: 'log-level', key: 'logLevel', value: 'level', description: `log level (${LOG_LEVELS.join(', ')})` },
+  {
+    name: 'tools',
+    key: 'tools',
+    value: 'mode',
+    description: 'how the model calls tools: JSON calls (direct), Python code (code) or both (default)',
+    choices: TOOL_MODES,
+  },
+  {
+    name: 'tool-format',
+    key: 'toolFormat',
+    value: 'format',
+    description:
+      'native tool calls, calls written as text (for servers without tool calling), or auto (default)',
+    choices: TOOL_FORMATS,
+  },
+  { name: 'log-level', key: 'logLevel', value: 'level', description: 'log level', choices: LOG_LEVELS },
   {
     name: 'log-dir',
     key: 'logDir',
     value: 'dir',
     description: 'log directory (default $PUNIE_HOME/logs, PUNIE_HOME=~/.punie)',
   },
-] as const
+]
 
 export const DEFAULT_LOG_LEVEL: LogLevel = 'info'
 
@@ -45,11 +72,12 @@ export function parseAgentLaunch(args: string[]): AgentOptions | undefined {
   }
   if (parsed.positionals.length > 1 || (parsed.positionals[0] ?? 'acp') !== 'acp') return undefined
   const values = parsed.values as Record<string, string | undefined>
-  const logLevel = values['log-level'] ?? DEFAULT_LOG_LEVEL
-  if (!isLogLevel(logLevel)) return undefined
-  return {
-    logLevel,
-    ...(values.model !== undefined ? { model: values.model } : {}),
-    ...(values['log-dir'] !== undefined ? { logDir: values['log-dir'] } : {}),
+  const options: Record<string, string> = { logLevel: DEFAULT_LOG_LEVEL }
+  for (const flag of AGENT_FLAGS) {
+    const value = values[flag.name]
+    if (value === undefined) continue
+    if (flag.choices && !flag.choices.includes(value)) return undefined
+    options[flag.key] = value
   }
+  return options as unknown as AgentOptions
 }

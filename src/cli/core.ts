@@ -6,9 +6,10 @@ import { homePaths } from '../config/home.js'
 import type { Logger } from '../log/logger.js'
 import { chooseModelSpec } from '../model/choose.js'
 import { createModelSource } from '../model/source.js'
+import type { ToolFormat } from '../model/text-tool-calls.js'
 import { agentConfigFrom } from '../session/config.js'
 import { SessionManager } from '../session/manager.js'
-import type { SessionRecord, SessionSurface } from '../session/ports.js'
+import type { SessionRecord, SessionSurface, ToolMode } from '../session/ports.js'
 import { SqliteStore } from '../store/sqlite-store.js'
 import { builtinTools } from '../tools/builtin/index.js'
 import { createRegistry } from '../tools/registry.js'
@@ -18,7 +19,14 @@ export interface CoreOptions {
   home: string
   env: Env
   logger: Logger
-  modelFlag?: string
+  flags: AgentFlags
+}
+
+/** Command-line choices; each wins over the config file. */
+export interface AgentFlags {
+  model?: string
+  toolMode?: ToolMode
+  toolFormat?: ToolFormat
 }
 
 export interface ClosableCore extends AgentCore {
@@ -40,13 +48,16 @@ export function createAgentCore(options: CoreOptions): ClosableCore {
   const manager = new SessionManager({
     store,
     models,
-    config: agentConfigFrom(userConfig),
+    config: {
+      ...agentConfigFrom(userConfig),
+      ...(options.flags.toolFormat ? { toolFormat: options.flags.toolFormat } : {}),
+    },
     logger: options.logger,
     env: options.env,
     defaultModelFor: (cwd) => {
       const project = loadConfig(paths.config, cwd)
       const choice = chooseModelSpec({
-        flag: options.modelFlag,
+        flag: options.flags.model,
         env: options.env.PUNIE_MODEL,
         userConfig: userConfig.model,
         projectConfig: project.model,
@@ -55,7 +66,7 @@ export function createAgentCore(options: CoreOptions): ClosableCore {
       return choice.spec
     },
     defaultMode: userConfig.mode ?? 'ask',
-    defaultToolMode: userConfig.toolMode ?? 'direct',
+    defaultToolMode: options.flags.toolMode ?? userConfig.toolMode ?? 'both',
     localSurface: (record: SessionRecord): SessionSurface => ({
       workspace: new LocalWorkspace(record.cwd, record.additionalDirectories),
       tools: registry,

@@ -1,6 +1,5 @@
 // The commander program: help, version, subcommands and error messages. Subcommands load lazily.
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { isLogLevel, LOG_LEVELS } from '../log/logger.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
 import { runAgent } from './run-agent.js'
 
@@ -11,12 +10,14 @@ export function buildProgram(version: string): Command {
     .showHelpAfterError()
   for (const flag of AGENT_FLAGS) {
     const option = new Option(`--${flag.name} <${flag.value}>`, flag.description)
-    if (flag.key === 'logLevel') {
-      option.default(DEFAULT_LOG_LEVEL).argParser((value: string) => {
-        if (!isLogLevel(value)) throw new InvalidArgumentError(`use one of ${LOG_LEVELS.join(', ')}`)
+    const choices = flag.choices
+    if (choices) {
+      option.argParser((value: string) => {
+        if (!choices.includes(value)) throw new InvalidArgumentError(`use one of ${choices.join(', ')}`)
         return value
       })
     }
+    if (flag.key === 'logLevel') option.default(DEFAULT_LOG_LEVEL)
     program.addOption(option)
   }
 

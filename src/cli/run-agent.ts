@@ -19,7 +19,11 @@ export async function runAgent(opts: AgentOptions, version: string): Promise<voi
     home,
     logDir: opts.logDir ?? homePaths(home).logs,
     logLevel: opts.logLevel,
-    ...(opts.model ? { modelFlag: opts.model } : {}),
+    flags: {
+      ...(opts.model ? { model: opts.model } : {}),
+      ...(opts.tools ? { toolMode: opts.tools } : {}),
+      ...(opts.toolFormat ? { toolFormat: opts.toolFormat } : {}),
+    },
   })
   // Stdin closed: the client is gone. Exit even if a stray handle (a slow model socket) lingers.
   process.exit(0)

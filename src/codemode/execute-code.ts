@@ -6,6 +6,8 @@ import type { SandboxLimits } from './protocol.js'
 import type { CodeSandbox, SandboxResult } from './sandbox.js'
 import { parameterOrder, type ToolStubs } from './stubs.js'
 
+export const EXECUTE_CODE = 'execute_code'
+
 export interface CodeModeLimits extends SandboxLimits {
   /** Wall time for a run, tool calls included. */
   timeoutMs: number
@@ -51,7 +53,7 @@ export interface ExecuteCodeOptions {
 export function createExecuteCode(options: ExecuteCodeOptions): Tool {
   const byName = new Map(options.tools.map((t) => [t.name, t]))
   return defineTool({
-    name: 'execute_code',
+    name: EXECUTE_CODE,
     description:
       'Run a Python snippet that calls the workspace tools as functions. Printed output and the value of the last expression come back.',
     kind: 'other',
@@ -65,7 +67,9 @@ export function createExecuteCode(options: ExecuteCodeOptions): Tool {
     content: (out) => (out.stdout ? [{ type: 'text', text: `\`\`\`\n${out.stdout}\n\`\`\`` }] : []),
     render: (out) =>
       [
-        out.stdout ? `${out.stdout}${out.stdoutTruncated ? '\n[output truncated]' : ''}` : '(no output)',
+        out.stdout
+          ? `${out.stdout.replace(/\n$/, '')}${out.stdoutTruncated ? '\n[output truncated]' : ''}`
+          : '(no output)',
         ...(out.result !== null && out.result !== undefined ? [`Result: ${JSON.stringify(out.result)}`] : []),
         `(${out.toolCalls} tool call${out.toolCalls === 1 ? '' : 's'})`,
       ].join('\n'),

@@ -18,10 +18,16 @@ export interface ToolStubs {
 export function toolStubs(tools: readonly Tool[]): ToolStubs {
   const shapes: string[] = []
   const functions = tools.map((tool) => functionStub(tool, shapes))
-  const header = 'from typing import Any, Literal, NotRequired, TypedDict'
+  // The sandbox raises these, but its type checker does not know them by default.
+  const header = [
+    'from typing import Any, Literal, NotRequired, TypedDict',
+    'class FileNotFoundError(OSError): ...',
+    'class PermissionError(OSError): ...',
+  ].join('\n')
   const typeCheckPrefix = `${[header, ...shapes, ...functions.map((f) => `${f}\n    raise NotImplementedError()`)].join('\n\n')}\n`
   const promptText = [...shapes, ...functions].join('\n\n')
-  return { typeCheckPrefix, prefixLines: typeCheckPrefix.split('\n').length - 1, promptText }
+  // The checker joins prefix and code with one more newline, so code line 1 is the prefix's line count + 1.
+  return { typeCheckPrefix, prefixLines: typeCheckPrefix.split('\n').length, promptText }
 }
 
 function functionStub(tool: Tool, shapes: string[]): string {

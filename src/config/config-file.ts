@@ -3,13 +3,16 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { TOOL_FORMATS } from '../model/text-tool-calls.js'
+import { TOOL_MODES } from '../session/ports.js'
 import { PERMISSION_MODES } from '../tools/permission.js'
 
 export const configSchema = z
   .object({
     model: z.string().min(1).optional(),
     mode: z.enum(PERMISSION_MODES).optional(),
-    toolMode: z.enum(['direct', 'code']).optional(),
+    toolMode: z.enum(TOOL_MODES).optional(),
+    toolFormat: z.enum(TOOL_FORMATS).optional(),
     models: z.array(z.string().min(1)).optional(),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional(),

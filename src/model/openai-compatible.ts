@@ -45,9 +45,9 @@ export function createOpenAICompatibleModel(
     })
     const body = {
       model: info.model,
-      messages: toWireMessages(request.messages),
+      messages: toWireMessages(request.messages, { textTools: request.textTools ?? false }),
       temperature: request.temperature,
-      ...(request.tools.length ? { tools: toWireTools(request.tools) } : {}),
+      ...(request.tools.length && !request.textTools ? { tools: toWireTools(request.tools) } : {}),
       ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
     }
     options.logger.debug(

@@ -24,6 +24,8 @@ export interface ChatRequest {
   temperature: number
   maxTokens?: number
   signal: AbortSignal
+  /** The server has no native tool calling: tools are described in the prompt and calls travel as text. */
+  textTools?: boolean
 }
 
 export interface Usage {

@@ -4,27 +4,47 @@ import type { ChatMessage, FinishReason, ToolCallRequest, ToolSchema, Usage } fr
 
 export type WireMessage = Record<string, unknown>
 
-export function toWireMessages(messages: ChatMessage[]): WireMessage[] {
+export function toWireMessages(
+  messages: ChatMessage[],
+  options: { textTools: boolean } = { textTools: false },
+): WireMessage[] {
   return messages.map((m) => {
     switch (m.role) {
       case 'assistant':
-        return m.toolCalls?.length
-          ? {
-              role: 'assistant',
-              content: m.content || null,
-              tool_calls: m.toolCalls.map((c) => ({
-                id: c.id,
-                type: 'function',
-                function: { name: c.name, arguments: c.arguments },
-              })),
-            }
-          : { role: 'assistant', content: m.content }
+        if (!m.toolCalls?.length) return { role: 'assistant', content: m.content }
+        if (options.textTools) {
+          const calls = m.toolCalls.map(
+            (c) =>
+              `<tool_call>\n${JSON.stringify({ name: c.name, arguments: parseOr(c.arguments) })}\n</tool_call>`,
+          )
+          return { role: 'assistant', content: [m.content, ...calls].filter(Boolean).join('\n') }
+        }
+        return {
+          role: 'assistant',
+          content: m.content || null,
+          tool_calls: m.toolCalls.map((c) => ({
+            id: c.id,
+            type: 'function',
+            function: { name: c.name, arguments: c.arguments },
+          })),
+        }
       case 'tool':
-        return { role: 'tool', tool_call_id: m.toolCallId, content: m.content }
+        // Servers without tool calling have no tool role in their chat template.
+        return options.textTools
+          ? { role: 'user', content: `<tool_response>\n${m.content}\n</tool_response>` }
+          : { role: 'tool', tool_call_id: m.toolCallId, content: m.content }
       default:
         return { role: m.role, content: m.content }
     }
   })
+}
+
+function parseOr(json: string): unknown {
+  try {
+    return JSON.parse(json)
+  } catch {
+    return json
+  }
 }
 
 export function toWireTools(tools: ToolSchema[]) {

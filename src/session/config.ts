@@ -1,6 +1,7 @@
 // How a session's turns behave; defaults favour reproducible runs on local models.
 import { type CodeModeLimits, DEFAULT_CODE_LIMITS } from '../codemode/execute-code.js'
 import type { PunieConfig } from '../config/config-file.js'
+import type { ToolFormat } from '../model/text-tool-calls.js'
 
 export interface AgentConfig {
   temperature: number
@@ -11,6 +12,8 @@ export interface AgentConfig {
   /** Used for usage reports when the server does not say. */
   contextWindow: number
   codeLimits: CodeModeLimits
+  /** How tool calls travel: natively, as text in the answer, or natively with text as a fallback. */
+  toolFormat: ToolFormat
 }
 
 export const DEFAULT_AGENT_CONFIG: AgentConfig = {
@@ -20,6 +23,7 @@ export const DEFAULT_AGENT_CONFIG: AgentConfig = {
   maxInvalidToolRetries: 2,
   contextWindow: 32_768,
   codeLimits: DEFAULT_CODE_LIMITS,
+  toolFormat: 'auto',
 }
 
 export function agentConfigFrom(file: PunieConfig): AgentConfig {
@@ -30,6 +34,7 @@ export function agentConfigFrom(file: PunieConfig): AgentConfig {
     maxInvalidToolRetries: file.maxInvalidToolRetries ?? DEFAULT_AGENT_CONFIG.maxInvalidToolRetries,
     contextWindow: file.contextWindow ?? DEFAULT_AGENT_CONFIG.contextWindow,
     codeLimits: codeLimitsFrom(file.codeMode),
+    toolFormat: file.toolFormat ?? DEFAULT_AGENT_CONFIG.toolFormat,
   }
 }
 

@@ -43,8 +43,12 @@ export interface SessionStore {
 }
 
 /** How the model calls tools: one JSON call per tool, or Python code that calls them as functions. */
-export type ToolMode = 'direct' | 'code'
-export const TOOL_MODES: readonly ToolMode[] = ['direct', 'code']
+export const TOOL_MODES = ['both', 'direct', 'code'] as const
+export type ToolMode = (typeof TOOL_MODES)[number]
+
+export function isToolMode(value: string): value is ToolMode {
+  return (TOOL_MODES as readonly string[]).includes(value)
+}
 
 export type PermissionOutcome = 'allow_once' | 'allow_always' | 'reject_once' | 'reject_always' | 'cancelled'
 

@@ -1,6 +1,6 @@
 // A Session: one conversation, its running turn, and the event stream every surface reads.
 
-import { createExecuteCode } from '../codemode/execute-code.js'
+import { createExecuteCode, EXECUTE_CODE } from '../codemode/execute-code.js'
 import { CodeSandbox } from '../codemode/sandbox.js'
 import { type ToolStubs, toolStubs } from '../codemode/stubs.js'
 import type { Logger } from '../log/logger.js'
@@ -15,6 +15,7 @@ import { helpText, type ParsedCommand, parseSlashCommand } from './commands.js'
 import type { AgentConfig } from './config.js'
 import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from './events.js'
 import {
+  isToolMode,
   type ModelSource,
   type SessionRecord,
   type SessionStore,
@@ -68,11 +69,8 @@ export class Session {
   private readonly allowed: Set<string>
   private readonly rejected: Set<string>
   private sandbox: CodeSandbox | undefined
-  private codeTools:
-    | {
-        tools: readonly Tool[]
-        turnTools: { registry: ToolRegistry; schemas: ToolSchema[]; code: ToolStubs }
-      }
+  private codeCache:
+    | { all: readonly Tool[]; tools: readonly Tool[]; registry: ToolRegistry; stubs: ToolStubs }
     | undefined
 
   constructor(
@@ -147,9 +145,7 @@ export class Session {
   }
 
   setToolMode(toolMode: string): void {
-    if (toolMode !== 'direct' && toolMode !== 'code') {
-      throw new InvalidModeError(toolMode, TOOL_MODES)
-    }
+    if (!isToolMode(toolMode)) throw new InvalidModeError(toolMode, TOOL_MODES)
     if (toolMode === this.record.toolMode) return
     this.record = { ...this.record, toolMode }
     this.persist(() => this.deps.store.updateSession(this.id, { toolMode }))
@@ -222,6 +218,8 @@ export class Session {
       model,
       registry: turnTools.registry,
       toolSchemas: turnTools.schemas,
+      toolFormat: this.deps.config.toolFormat,
+      ...(this.deps.config.toolFormat === 'text' && turnTools.code ? { textCodeTool: EXECUTE_CODE } : {}),
       workspace,
       permissions: {
         mode,
@@ -235,6 +233,7 @@ export class Session {
         cwd: this.cwd,
         tools: turnTools.schemas.map((s) => s.name),
         mode,
+        ...(this.deps.config.toolFormat === 'text' ? { textTools: turnTools.schemas } : {}),
         ...(turnTools.code
           ? { code: { functions: turnTools.code.promptText, limits: this.deps.config.codeLimits } }
           : {}),
@@ -253,12 +252,28 @@ export class Session {
     const { tools } = this.surface
     const mode = this.record.mode
     const allowed = tools.list().filter((t) => mode !== 'read-only' || !changesWorkspace(t))
-    if (this.record.toolMode === 'direct') {
-      const names = new Set(allowed.map((t) => t.name))
-      return { registry: tools, schemas: tools.modelSchemas().filter((s) => names.has(s.name)) }
+    const names = new Set(allowed.map((t) => t.name))
+    const direct = tools.modelSchemas().filter((s) => names.has(s.name))
+    if (this.record.toolMode === 'direct') return { registry: tools, schemas: direct }
+    const code = this.codeTools(tools.list(), allowed)
+    const codeSchema = code.registry.modelSchemas().filter((s) => s.name === EXECUTE_CODE)
+    return {
+      registry: code.registry,
+      schemas: this.record.toolMode === 'code' ? codeSchema : [...direct, ...codeSchema],
+      code: code.stubs,
     }
-    const cached = this.codeTools
-    if (cached && sameTools(cached.tools, allowed)) return cached.turnTools
+  }
+
+  /**
+   * execute_code over the allowed tools, with their stubs, in a registry that still holds every tool (so a
+   * forbidden direct call is refused by the policy, with its reason); rebuilt only when the tools change.
+   */
+  private codeTools(
+    all: readonly Tool[],
+    allowed: readonly Tool[],
+  ): { registry: ToolRegistry; stubs: ToolStubs } {
+    const cached = this.codeCache
+    if (cached && sameTools(cached.all, all) && sameTools(cached.tools, allowed)) return cached
     const stubs = toolStubs(allowed)
     const executeCode = createExecuteCode({
       sandbox: () => {
@@ -269,10 +284,8 @@ export class Session {
       stubs,
       limits: this.deps.config.codeLimits,
     })
-    const registry = createRegistry([...allowed, executeCode])
-    const turnTools = { registry, schemas: [toModelSchema(executeCode)], code: stubs }
-    this.codeTools = { tools: allowed, turnTools }
-    return turnTools
+    this.codeCache = { all, tools: allowed, registry: createRegistry([...all, executeCode]), stubs }
+    return this.codeCache
   }
 
   private runCommand(command: ParsedCommand, turnId: string): StopReason {

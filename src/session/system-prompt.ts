@@ -1,5 +1,6 @@
 // The system prompt. Kept short: on a local model every token of it is paid on every request.
 import type { CodeModeLimits } from '../codemode/execute-code.js'
+import type { ToolSchema } from '../model/types.js'
 import type { PermissionMode } from '../tools/permission.js'
 
 export interface SystemPromptOptions {
@@ -8,6 +9,8 @@ export interface SystemPromptOptions {
   mode: PermissionMode
   /** Code Mode: the tool functions as Python stubs, and the sandbox's limits. */
   code?: { functions: string; limits: CodeModeLimits }
+  /** For servers without native tool calls: the tools and how to call them in text. */
+  textTools?: readonly ToolSchema[]
 }
 
 export function buildSystemPrompt(options: SystemPromptOptions): string {
@@ -23,9 +26,21 @@ export function buildSystemPrompt(options: SystemPromptOptions): string {
           'The session is read-only: you cannot change files or run commands; say what you would change instead.',
         ]
       : []),
+    ...(options.textTools?.length ? textToolsSection(options.textTools) : []),
     ...(options.code ? codeModeSection(options.code) : []),
     'Be concise. When you are done, reply with the answer and no tool call.',
   ].join('\n')
+}
+
+function textToolsSection(tools: readonly ToolSchema[]): string[] {
+  return [
+    'To call a tool, write on its own lines:',
+    '<tool_call>',
+    '{"name": "TOOL", "arguments": {…}}',
+    '</tool_call>',
+    'and stop; the result comes back in <tool_response>. The tools, with their JSON schemas:',
+    ...tools.map((t) => `- ${t.name}: ${t.description} ${JSON.stringify(t.parameters)}`),
+  ]
 }
 
 function codeModeSection(code: NonNullable<SystemPromptOptions['code']>): string[] {

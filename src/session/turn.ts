@@ -1,5 +1,6 @@
 // The turn loop: model → tool calls → results → model, until an answer or a limit.
 import type { Logger } from '../log/logger.js'
+import { MarkupHold, parseTextToolCalls, type ToolFormat } from '../model/text-tool-calls.js'
 import type {
   ChatMessage,
   ChatModel,
@@ -22,6 +23,9 @@ export interface TurnDeps {
   registry: ToolRegistry
   /** What the model is offered: the registry, less what the mode forbids. */
   toolSchemas: ToolSchema[]
+  toolFormat: ToolFormat
+  /** In text format with Code Mode on, fenced Python in the answer becomes a call of this tool. */
+  textCodeTool?: string
   workspace: Workspace
   permissions: PermissionContext
   config: AgentConfig
@@ -94,6 +98,12 @@ export async function runTurn(d: TurnDeps): Promise<StopReason> {
 async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome> {
   const messageId = d.newId('msg')
   const outcome: RequestOutcome = { text: '', toolCalls: [], finish: 'stop', aborted: false }
+  // Without native tool calls guaranteed, markup that may be a call is held back until it can be parsed.
+  const hold = d.toolFormat === 'native' ? undefined : new MarkupHold()
+  const say = (text: string) => {
+    outcome.text += text
+    d.emit({ type: 'message.delta', turnId: d.turnId, messageId, text })
+  }
   let usage: Usage | undefined
   let firstTokenMs: number | undefined
   const started = performance.now()
@@ -126,14 +136,16 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
       temperature: d.config.temperature,
       maxTokens: d.config.maxTokens,
       signal: d.signal,
+      textTools: d.toolFormat === 'text',
     })
     for await (const chunk of stream) {
       switch (chunk.type) {
-        case 'text':
+        case 'text': {
           markFirstToken()
-          outcome.text += chunk.text
-          d.emit({ type: 'message.delta', turnId: d.turnId, messageId, text: chunk.text })
+          const shown = hold ? hold.push(chunk.text) : chunk.text
+          if (shown) say(shown)
           break
+        }
         case 'reasoning':
           markFirstToken()
           d.emit({ type: 'thought.delta', turnId: d.turnId, messageId, text: chunk.text })
@@ -166,6 +178,18 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
   if (usage) {
     const contextWindow = d.model.info.contextWindow ?? d.config.contextWindow
     d.emit({ type: 'usage', turnId: d.turnId, usage, contextWindow })
+  }
+  const held = hold?.end()
+  if (held) {
+    const parsed =
+      outcome.toolCalls.length === 0
+        ? parseTextToolCalls(held, {
+            tools: new Map(d.toolSchemas.map((s) => [s.name, s.parameters])),
+            ...(d.textCodeTool ? { codeTool: d.textCodeTool } : {}),
+          })
+        : { calls: [], text: held }
+    if (parsed.text) say(parsed.text)
+    outcome.toolCalls = parsed.calls.map((call) => ({ id: d.newId('call'), ...call }))
   }
   if (outcome.finish === 'length') outcome.toolCalls = []
   return outcome

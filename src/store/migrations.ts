@@ -38,6 +38,6 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   `,
   `
-  ALTER TABLE sessions ADD COLUMN tool_mode TEXT NOT NULL DEFAULT 'direct';
+  ALTER TABLE sessions ADD COLUMN tool_mode TEXT NOT NULL DEFAULT 'both';
   `,
 ]

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import type { ChatMessage } from '../model/types.js'
 import type { AgentEvent } from '../session/events.js'
 import type { SessionPage, SessionRecord, SessionStore } from '../session/ports.js'
+import { isToolMode } from '../session/ports.js'
 import { isPermissionMode } from '../tools/permission.js'
 import { MIGRATIONS } from './migrations.js'
 
@@ -200,7 +201,7 @@ function toRecord(row: SessionRow): SessionRecord {
     ...(row.title ? { title: row.title } : {}),
     model: row.model,
     mode: isPermissionMode(row.mode) ? row.mode : 'ask',
-    toolMode: row.tool_mode === 'code' ? 'code' : 'direct',
+    toolMode: isToolMode(row.tool_mode) ? row.tool_mode : 'both',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }

@@ -25,7 +25,7 @@ export function startInProcessAgent(options: {
         home: options.home,
         env: { ...options.env },
         logger,
-        ...(options.model ? { modelFlag: options.model } : {}),
+        flags: options.model ? { model: options.model } : {},
       }),
     )
     return core

@@ -99,6 +99,7 @@ describe('tool discovery when the IDE has no catalog', () => {
       'kill_terminal',
       'release_terminal',
       'plan',
+      'execute_code',
     ])
   })
 })
