@@ -1,10 +1,14 @@
-// Tool dispatch overhead with the I/O taken out: read_file against an in-memory workspace, through the same
-// path a model's tool call takes (argument parsing, validation, permission, events, rendering).
+// In-process dispatch benchmarks, with the I/O taken out: read_file against an in-memory workspace, and
+// execute_code in the real sandbox, both through the path a model's tool call takes (parsing, validation,
+// permission, events, rendering).
+import { createExecuteCode, DEFAULT_CODE_LIMITS } from '../src/codemode/execute-code.js'
+import { CodeSandbox } from '../src/codemode/sandbox.js'
+import { toolStubs } from '../src/codemode/stubs.js'
 import { silentLogger } from '../src/log/logger.js'
 import type { AgentEventBody } from '../src/session/events.js'
-import { executeToolCall } from '../src/session/tool-call.js'
+import { executeToolCall, type ToolCallDeps } from '../src/session/tool-call.js'
 import { builtinTools } from '../src/tools/builtin/index.js'
-import { createRegistry } from '../src/tools/registry.js'
+import { createRegistry, type ToolRegistry } from '../src/tools/registry.js'
 import type { Workspace } from '../src/workspace/workspace.js'
 
 const FILE = 'def main():\n    return 42\n'.repeat(20)
@@ -32,36 +36,41 @@ function memoryWorkspace(): Workspace {
   }
 }
 
-/** Microseconds per read_file call, median of several batches. */
-export async function readFileDispatchMicros(calls = 2000, batches = 5): Promise<number> {
-  const registry = createRegistry(builtinTools)
-  const workspace = memoryWorkspace()
-  const events: AgentEventBody[] = []
-  const deps = {
+function dispatchDeps(registry: ToolRegistry, events: AgentEventBody[]): ToolCallDeps {
+  let ids = 0
+  return {
     sessionId: 'bench',
     turnId: 'turn',
     registry,
-    workspace,
+    workspace: memoryWorkspace(),
     signal: new AbortController().signal,
     permissions: {
-      mode: 'ask' as const,
+      mode: 'ask',
       grants: { allowed: new Set<string>(), rejected: new Set<string>() },
       remember: () => undefined,
-      ask: async () => 'allow_once' as const,
+      ask: async () => 'allow_once',
       cancelTurn: () => undefined,
     },
-    emit: (body: AgentEventBody) => {
+    emit: (body) => {
       events.push(body)
     },
     logger: silentLogger,
-    newId: (prefix: string) => `${prefix}_${Math.random().toString(36).slice(2)}`,
+    newId: (prefix) => `${prefix}_${ids++}`,
   }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+
+/** Microseconds per read_file call, median of several batches. */
+export async function readFileDispatchMicros(calls = 2000, batches = 5): Promise<number> {
+  const events: AgentEventBody[] = []
+  const deps = dispatchDeps(createRegistry(builtinTools), events)
   const call = (i: number) => ({
     id: `c${i}`,
     name: 'read_file',
     arguments: '{"path":"src/main.py","line":1,"limit":40}',
   })
-  for (let i = 0; i < 200; i++) await executeToolCall(call(i), deps)
+  for (let i = 0; i < 1000; i++) await executeToolCall(call(i), deps)
   const perBatch: number[] = []
   for (let b = 0; b < batches; b++) {
     events.length = 0
@@ -69,6 +78,37 @@ export async function readFileDispatchMicros(calls = 2000, batches = 5): Promise
     for (let i = 0; i < calls; i++) await executeToolCall(call(i), deps)
     perBatch.push(((performance.now() - started) * 1000) / calls)
   }
-  perBatch.sort((a, b) => a - b)
-  return perBatch[Math.floor(perBatch.length / 2)] as number
+  return median(perBatch)
+}
+
+/** execute_code milliseconds: the first run (starts the sandbox), then medians of warm runs. */
+export async function executeCodeMillis(runs = 20) {
+  const sandbox = new CodeSandbox()
+  const executeCode = createExecuteCode({
+    sandbox: () => sandbox,
+    tools: builtinTools,
+    stubs: toolStubs(builtinTools),
+    limits: DEFAULT_CODE_LIMITS,
+  })
+  const deps = dispatchDeps(createRegistry([...builtinTools, executeCode]), [])
+  const time = async (code: string) => {
+    const started = performance.now()
+    const outcome = await executeToolCall(
+      { id: 'x', name: 'execute_code', arguments: JSON.stringify({ code }) },
+      deps,
+    )
+    if (outcome.failure) throw new Error(outcome.failure.message)
+    return performance.now() - started
+  }
+  const trivialCode = '1 + 1'
+  const tenCalls = 'for i in range(10):\n    read_file("src/main.py", line=1, limit=5)'
+  const cold = await time(trivialCode)
+  const trivial: number[] = []
+  const ten: number[] = []
+  for (let i = 0; i < runs; i++) {
+    trivial.push(await time(trivialCode))
+    ten.push(await time(tenCalls))
+  }
+  sandbox.dispose()
+  return { cold, trivial: median(trivial), tenCalls: median(ten) }
 }

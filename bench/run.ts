@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { REPO_ROOT, spawnAgent } from '../test/helpers/acp-harness.js'
 import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
-import { readFileDispatchMicros } from './dispatch.js'
+import { executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const TURNS = Number(process.env.BENCH_TURNS ?? 20)
@@ -107,6 +107,20 @@ async function main() {
     const rss = agent.child.pid ? peakRssMb(agent.child.pid) : undefined
     await agent.harness.close()
     const dispatchMicros = await readFileDispatchMicros()
+    const code = await executeCodeMillis()
+    const requestBytes: Record<string, number> = {}
+    for (const mode of ['direct', 'code', 'both']) {
+      const probe = spawnAgent({
+        home: home.path,
+        args: ['--model', model.spec, '--log-level', 'warn', '--tools', mode],
+      })
+      await probe.harness.initialize()
+      const probeSession = await probe.harness.newSession(workspace.path)
+      const mark = model.chatRequests().length
+      await probe.harness.prompt(probeSession.sessionId, 'hello')
+      requestBytes[mode] = model.chatRequests()[mark]?.bytes ?? 0
+      await probe.harness.close()
+    }
 
     const bareMs = median(bare)
     const initMs = median(init)
@@ -148,8 +162,25 @@ async function main() {
         unit: 'µs/call',
         note: 'parse, validate, permission, events, render',
       },
+      {
+        name: 'execute_code, trivial snippet (warm sandbox)',
+        value: round(code.trivial, 2),
+        unit: 'ms',
+        note: `first run, starting the sandbox: ${round(code.cold)} ms`,
+      },
+      {
+        name: 'execute_code, 10 read_file calls (warm sandbox)',
+        value: round(code.tenCalls, 2),
+        unit: 'ms',
+        note: 'type check + run + 10 dispatches through permission and events',
+      },
       { name: 'peak RSS of the agent', value: round(rss ?? Number.NaN), unit: 'MB', target: '≤ 120 MB' },
-      { name: 'first model request (system prompt + tool schemas)', value: firstRequestBytes, unit: 'bytes' },
+      {
+        name: 'first model request, default tool mode (both)',
+        value: firstRequestBytes,
+        unit: 'bytes',
+        note: `direct ${requestBytes.direct} B, code ${requestBytes.code} B, both ${requestBytes.both} B`,
+      },
       {
         name: 'model requests per plain text turn',
         value: round(requests.length / (TURNS + 1), 2),

@@ -1,12 +1,11 @@
 // Runs Python snippets in a child process, kept warm between runs. A child can be killed at once, which a
 // worker thread stuck in native code cannot: that is how a runaway loop is cancelled or timed out.
 import { type ChildProcess, fork } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { packageRoot } from '../package-root.js'
 import type { SandboxLimits, ToChild, ToParent } from './protocol.js'
 import type { ToolStubs } from './stubs.js'
 
-// The compiled child, from src/codemode (tests) and dist/codemode alike.
-const CHILD = fileURLToPath(new URL('../../dist/codemode/monty-child.js', import.meta.url))
 const MAX_STDOUT_CHARS = 20_000
 
 export type CallAnswer = { ok: true; value: unknown } | { ok: false; exception: string; message: string }
@@ -125,7 +124,8 @@ export class CodeSandbox {
   private ensureChild(): ChildProcess {
     if (this.child && this.child.exitCode === null && this.child.connected) return this.child
     this.stderr = ''
-    const child = fork(CHILD, [], {
+    // Always the compiled child, also when this module runs from source (tests).
+    const child = fork(join(packageRoot(), 'dist', 'codemode', 'monty-child.js'), [], {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       execArgv: [],

@@ -134,6 +134,32 @@ describe('punie over stdio', () => {
     expect((await agent.harness.newSession(workspace.path)).sessionId).toBeTruthy()
   })
 
+  it('runs Code Mode with --tools code, and what the Python prints never reaches stdout', async () => {
+    writeFileSync(join(workspace.path, 'm.py'), 'x = 1\n')
+    const agent = start(['--tools', 'code'])
+    await agent.harness.initialize()
+    const { sessionId } = await agent.harness.newSession(workspace.path)
+    model.enqueue(
+      {
+        toolCalls: [
+          {
+            name: 'execute_code',
+            arguments: { code: 'print("hello from python")\nread_file("m.py")["content"]' },
+          },
+        ],
+      },
+      (r) => ({ text: `Sandbox said: ${r.body.messages.at(-1)?.content}` }),
+    )
+    await agent.harness.prompt(sessionId, 'run it')
+    expect(model.chatRequests()[0]?.body.tools?.map((t) => t.function.name)).toEqual(['execute_code'])
+    expect(agent.harness.agentText(sessionId)).toBe(
+      'Sandbox said: hello from python\nResult: "x = 1\\n"\n(1 tool call)',
+    )
+    await agent.harness.close()
+    expect(agent.strayStdout).toEqual([])
+    expect(agent.stdoutLines.some((l) => l.includes('hello from python') && !l.startsWith('{'))).toBe(false)
+  })
+
   it('answers a malformed JSON line with a parse error and keeps the connection up', async () => {
     const agent = start()
     await agent.harness.initialize()
