@@ -73,7 +73,7 @@ export function ideTool(entry: CatalogEntry, client: AgentContext, sessionId: st
       return answer?.result ?? null
     },
   })
-  return { ...tool, modelSchema: entry.inputSchema }
+  return { ...tool, modelSchema: entry.inputSchema, runsIn: 'ide' }
 }
 
 export class IdeToolTimeoutError extends Error {

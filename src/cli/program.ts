@@ -36,5 +36,43 @@ export function buildProgram(version: string): Command {
       process.stdout.write(`${opts.json ? JSON.stringify(listings, null, 2) : formatToolTable(listings)}\n`)
     })
 
+  const perf = program.command('perf').description('performance figures from the sessions Punie recorded')
+  const scoped = (command: Command) =>
+    command
+      .option('--session <id>', 'one session')
+      .option('--since <age>', 'sessions active in this period: 30m, 12h, 7d, 2w', '7d')
+      .option('--json', 'print the figures as JSON')
+  scoped(perf.command('summary').description('print the figures as a table')).action(
+    (opts: { session?: string; since: string; json?: boolean }) =>
+      runPerf(async (m) => {
+        const { figures, scope } = m.collectFigures(opts)
+        process.stdout.write(
+          `${opts.json ? JSON.stringify(figures, null, 2) : m.summaryText(figures, scope)}\n`,
+        )
+      }),
+  )
+  scoped(perf.command('report').description('write a standalone HTML report with charts and print its path'))
+    .option('--out <file>', 'where to write it (default $PUNIE_HOME/reports/perf-<time>.html)')
+    .action((opts: { session?: string; since: string; json?: boolean; out?: string }) =>
+      runPerf(async (m) => {
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(m.collectFigures(opts).figures, null, 2)}\n`)
+          return
+        }
+        process.stdout.write(`${m.writeReport(opts)}\n`)
+      }),
+    )
+
   return program
+}
+
+async function runPerf(run: (m: typeof import('./perf-command.js')) => Promise<void>): Promise<void> {
+  const m = await import('./perf-command.js')
+  try {
+    await run(m)
+  } catch (error) {
+    if (!(error instanceof m.PerfCommandError)) throw error
+    process.stderr.write(`punie perf: ${error.message}\n`)
+    process.exitCode = 1
+  }
 }

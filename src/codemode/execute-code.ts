@@ -52,7 +52,7 @@ export interface ExecuteCodeOptions {
 
 export function createExecuteCode(options: ExecuteCodeOptions): Tool {
   const byName = new Map(options.tools.map((t) => [t.name, t]))
-  return defineTool({
+  const tool = defineTool({
     name: EXECUTE_CODE,
     description:
       'Run a Python snippet that calls the workspace tools as functions. Printed output and the value of the last expression come back.',
@@ -102,6 +102,7 @@ export function createExecuteCode(options: ExecuteCodeOptions): Tool {
       return outcome(result, toolCalls, options.limits)
     },
   })
+  return { ...tool, runsIn: 'sandbox' }
 }
 
 function outcome(result: SandboxResult, toolCalls: number, limits: CodeModeLimits) {

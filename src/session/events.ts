@@ -5,6 +5,8 @@ import type { PermissionMode } from '../tools/permission.js'
 import type { PermissionOutcome, ToolMode } from './ports.js'
 import type { PromptBlock } from './prompt.js'
 
+export type ToolBackend = 'ide' | 'local' | 'sandbox'
+
 export type StopReason = 'end_turn' | 'max_tokens' | 'max_turn_requests' | 'refusal' | 'cancelled'
 
 export type AgentEventBody =
@@ -34,6 +36,8 @@ export type AgentEventBody =
       content: ToolContent[]
       /** The card this call belongs to, for calls made from code run by execute_code. */
       parentToolCallId?: string
+      /** Where the work happens: the IDE, this machine, or the Python sandbox. */
+      backend: ToolBackend
     }
   | {
       type: 'tool.update'

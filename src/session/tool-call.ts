@@ -7,7 +7,7 @@ import type { PlanEntry, Tool, ToolContent, ToolContext } from '../tools/define.
 import { decidePermission, type Grants, type PermissionMode } from '../tools/permission.js'
 import type { ToolRegistry } from '../tools/registry.js'
 import type { Workspace } from '../workspace/workspace.js'
-import type { AgentEventBody } from './events.js'
+import type { AgentEventBody, ToolBackend } from './events.js'
 import type { PermissionOutcome, PermissionRequest } from './ports.js'
 
 export interface PermissionContext {
@@ -70,6 +70,7 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       input,
       content,
       ...(d.parentToolCallId ? { parentToolCallId: d.parentToolCallId } : {}),
+      backend: tool ? backendOf(tool, d.workspace) : 'local',
     })
   }
   const fail = (
@@ -229,6 +230,23 @@ export function parseArguments(text: string): ParsedArguments {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/** Which side does a tool's work, for timing by backend. */
+export function backendOf(tool: Tool, workspace: Workspace): ToolBackend {
+  if (tool.runsIn) return tool.runsIn
+  switch (tool.kind) {
+    case 'read':
+      return workspace.backends.read
+    case 'edit':
+    case 'delete':
+    case 'move':
+      return workspace.backends.write
+    case 'execute':
+      return workspace.backends.terminal
+    default:
+      return 'local'
+  }
 }
 
 function failureKind(error: unknown): FailureKind {

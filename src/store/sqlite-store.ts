@@ -156,6 +156,14 @@ export class SqliteStore implements SessionStore {
       : { sessions: page }
   }
 
+  /** Sessions touched at or after `at` (ms since the epoch), oldest first. */
+  sessionsUpdatedSince(at: number): SessionRecord[] {
+    return this.db
+      .prepare<[number], SessionRow>('SELECT * FROM sessions WHERE updated_at >= ? ORDER BY created_at')
+      .all(at)
+      .map(toRecord)
+  }
+
   appendEvent(event: AgentEvent): void {
     this.statements.insertEvent.run(event.sessionId, event.seq, event.type, event.at, JSON.stringify(event))
   }

@@ -85,6 +85,8 @@ export interface Tool {
   output: z.ZodType
   /** The JSON schema the model sees, when it is not derived from `input` (tools offered by the IDE). */
   modelSchema?: Record<string, unknown>
+  /** Set for tools that run elsewhere than the workspace implies: in the IDE itself, or in the sandbox. */
+  runsIn?: 'ide' | 'sandbox'
   title(input: unknown): string
   locations(input: unknown): ToolLocation[]
   preview(input: unknown, ctx: ToolContext): Promise<ToolContent[]>

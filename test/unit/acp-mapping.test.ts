@@ -37,6 +37,7 @@ describe('eventToUpdates', () => {
       locations: [{ path: 'a.py' }],
       input: { path: 'a.py' },
       content: [],
+      backend: 'local',
     })
     expect(eventToUpdates(start, ctx('live'))).toEqual([
       {

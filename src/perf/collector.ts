@@ -1,0 +1,193 @@
+// Timing figures read from the AgentEvent stream: per tool call, per model request, per turn. It only reads
+// events, live or replayed from the store, so it is always on and can never change what a turn does.
+import type { AgentEvent, StopReason, ToolBackend } from '../session/events.js'
+
+export interface ToolTiming {
+  sessionId: string
+  turnId: string
+  toolCallId: string
+  name: string
+  backend: ToolBackend
+  /** Set for calls made from code; their time is part of their parent's. */
+  parentToolCallId?: string
+  ok: boolean
+  durationMs: number
+  at: number
+}
+
+export interface ModelTiming {
+  sessionId: string
+  turnId: string
+  model: string
+  ok: boolean
+  durationMs: number
+  firstTokenMs?: number
+  /** Time after the first token. */
+  generationMs?: number
+  promptTokens: number
+  completionTokens: number
+  tokensPerSecond?: number
+  at: number
+}
+
+export interface TurnTiming {
+  sessionId: string
+  turnId: string
+  totalMs: number
+  modelMs: number
+  toolMs: number
+  /** What Punie itself took: the turn less model and (top-level) tool time. */
+  overheadMs: number
+  stopReason: StopReason
+  modelRequests: number
+  toolCalls: number
+  promptTokens: number
+  completionTokens: number
+  at: number
+}
+
+interface OpenTurn {
+  at: number
+  modelMs: number
+  toolMs: number
+  modelRequests: number
+  toolCalls: number
+  promptTokens: number
+  completionTokens: number
+}
+
+interface OpenTool {
+  name: string
+  backend: ToolBackend
+  parentToolCallId?: string
+}
+
+export class PerfCollector {
+  readonly tools: ToolTiming[] = []
+  readonly models: ModelTiming[] = []
+  readonly turns: TurnTiming[] = []
+  private readonly openTurns = new Map<string, OpenTurn>()
+  // Keyed by session and call id: calls of one tool may overlap (code, several sessions).
+  private readonly openTools = new Map<string, OpenTool>()
+  private readonly requestModel = new Map<string, string>()
+
+  add(event: AgentEvent): void {
+    switch (event.type) {
+      case 'turn.start':
+        this.openTurns.set(key(event.sessionId, event.turnId), {
+          at: event.at,
+          modelMs: 0,
+          toolMs: 0,
+          modelRequests: 0,
+          toolCalls: 0,
+          promptTokens: 0,
+          completionTokens: 0,
+        })
+        break
+      case 'tool.start':
+        this.openTools.set(key(event.sessionId, event.toolCallId), {
+          name: event.name,
+          backend: event.backend ?? 'local',
+          ...(event.parentToolCallId ? { parentToolCallId: event.parentToolCallId } : {}),
+        })
+        break
+      case 'tool.end': {
+        const id = key(event.sessionId, event.toolCallId)
+        const open = this.openTools.get(id)
+        this.openTools.delete(id)
+        this.tools.push({
+          sessionId: event.sessionId,
+          turnId: event.turnId,
+          toolCallId: event.toolCallId,
+          name: open?.name ?? event.name,
+          backend: open?.backend ?? 'local',
+          ...(open?.parentToolCallId ? { parentToolCallId: open.parentToolCallId } : {}),
+          ok: event.status === 'completed',
+          durationMs: event.durationMs,
+          at: event.at,
+        })
+        const turn = this.openTurns.get(key(event.sessionId, event.turnId))
+        if (turn && !open?.parentToolCallId) {
+          turn.toolMs += event.durationMs
+          turn.toolCalls++
+        }
+        break
+      }
+      case 'model.end': {
+        const prompt = event.usage?.promptTokens ?? 0
+        const completion = event.usage?.completionTokens ?? 0
+        const generationMs =
+          event.firstTokenMs !== undefined ? event.durationMs - event.firstTokenMs : undefined
+        this.models.push({
+          sessionId: event.sessionId,
+          turnId: event.turnId,
+          model: this.requestModel.get(key(event.sessionId, event.turnId)) ?? '',
+          ok: event.ok,
+          durationMs: event.durationMs,
+          ...(event.firstTokenMs !== undefined ? { firstTokenMs: event.firstTokenMs } : {}),
+          ...(generationMs !== undefined ? { generationMs } : {}),
+          promptTokens: prompt,
+          completionTokens: completion,
+          ...(generationMs && completion ? { tokensPerSecond: completion / (generationMs / 1000) } : {}),
+          at: event.at,
+        })
+        const turn = this.openTurns.get(key(event.sessionId, event.turnId))
+        if (turn) {
+          turn.modelMs += event.durationMs
+          turn.modelRequests++
+          turn.promptTokens += prompt
+          turn.completionTokens += completion
+        }
+        break
+      }
+      case 'model.start':
+        this.requestModel.set(key(event.sessionId, event.turnId), event.model)
+        break
+      case 'turn.end': {
+        const id = key(event.sessionId, event.turnId)
+        const turn = this.openTurns.get(id)
+        this.openTurns.delete(id)
+        if (!turn) break
+        this.requestModel.delete(id)
+        this.turns.push({
+          sessionId: event.sessionId,
+          turnId: event.turnId,
+          totalMs: event.durationMs,
+          modelMs: turn.modelMs,
+          toolMs: turn.toolMs,
+          overheadMs: Math.max(0, event.durationMs - turn.modelMs - turn.toolMs),
+          stopReason: event.stopReason,
+          modelRequests: turn.modelRequests,
+          toolCalls: turn.toolCalls,
+          promptTokens: turn.promptTokens,
+          completionTokens: turn.completionTokens,
+          at: turn.at,
+        })
+        break
+      }
+      default:
+        break
+    }
+  }
+
+  static from(events: Iterable<AgentEvent>): PerfCollector {
+    const collector = new PerfCollector()
+    for (const event of events) collector.add(event)
+    return collector
+  }
+}
+
+function key(a: string, b: string): string {
+  return `${a}\u0000${b}`
+}
+
+/** The q-quantile (0..1) of values, by linear interpolation; undefined for no values. */
+export function quantile(values: readonly number[], q: number): number | undefined {
+  if (values.length === 0) return undefined
+  const sorted = [...values].sort((a, b) => a - b)
+  const position = (sorted.length - 1) * q
+  const low = Math.floor(position)
+  const high = Math.ceil(position)
+  const lowValue = sorted[low] as number
+  return lowValue + ((sorted[high] as number) - lowValue) * (position - low)
+}

@@ -1,0 +1,127 @@
+// The figures a report shows, computed from collected timings. Pure.
+import {
+  type ModelTiming,
+  type PerfCollector,
+  quantile,
+  type ToolTiming,
+  type TurnTiming,
+} from './collector.js'
+
+export interface LatencyRow {
+  key: string
+  calls: number
+  errors: number
+  p50: number
+  p95: number
+}
+
+export interface SessionTrend {
+  sessionId: string
+  at: number
+  turns: number
+  meanTurnMs: number
+  meanOverheadMs: number
+}
+
+export interface PerfFigures {
+  sessions: number
+  turns: number
+  turnP50: number
+  turnP95: number
+  overheadP50: number
+  modelShare: number
+  toolShare: number
+  overheadShare: number
+  modelRequests: number
+  firstTokenP50?: number
+  tokensPerSecondP50?: number
+  promptTokens: number
+  completionTokens: number
+  tools: LatencyRow[]
+  backends: LatencyRow[]
+  recentTurns: TurnTiming[]
+  trend: SessionTrend[]
+}
+
+export function computeFigures(collector: PerfCollector, recent = 30): PerfFigures {
+  const { turns, tools, models } = collector
+  const total = sum(turns.map((t) => t.totalMs))
+  const share = (part: number) => (total > 0 ? part / total : 0)
+  const ttft = models.map((m) => m.firstTokenMs).filter((v): v is number => v !== undefined)
+  const speeds = models.map((m) => m.tokensPerSecond).filter((v): v is number => v !== undefined)
+  return {
+    sessions: new Set(turns.map((t) => t.sessionId)).size,
+    turns: turns.length,
+    turnP50:
+      quantile(
+        turns.map((t) => t.totalMs),
+        0.5,
+      ) ?? 0,
+    turnP95:
+      quantile(
+        turns.map((t) => t.totalMs),
+        0.95,
+      ) ?? 0,
+    overheadP50:
+      quantile(
+        turns.map((t) => t.overheadMs),
+        0.5,
+      ) ?? 0,
+    modelShare: share(sum(turns.map((t) => t.modelMs))),
+    toolShare: share(sum(turns.map((t) => t.toolMs))),
+    overheadShare: share(sum(turns.map((t) => t.overheadMs))),
+    modelRequests: models.length,
+    ...optional('firstTokenP50', quantile(ttft, 0.5)),
+    ...optional('tokensPerSecondP50', quantile(speeds, 0.5)),
+    promptTokens: sum(models.map((m: ModelTiming) => m.promptTokens)),
+    completionTokens: sum(models.map((m: ModelTiming) => m.completionTokens)),
+    tools: latencyBy(tools, (t) => t.name),
+    backends: latencyBy(tools, (t) => t.backend),
+    recentTurns: [...turns].sort((a, b) => a.at - b.at).slice(-recent),
+    trend: trendBySession(turns),
+  }
+}
+
+function latencyBy(tools: readonly ToolTiming[], keyOf: (t: ToolTiming) => string): LatencyRow[] {
+  const groups = new Map<string, ToolTiming[]>()
+  for (const tool of tools) groups.set(keyOf(tool), [...(groups.get(keyOf(tool)) ?? []), tool])
+  return [...groups.entries()]
+    .map(([key, group]) => ({
+      key,
+      calls: group.length,
+      errors: group.filter((t) => !t.ok).length,
+      p50:
+        quantile(
+          group.map((t) => t.durationMs),
+          0.5,
+        ) ?? 0,
+      p95:
+        quantile(
+          group.map((t) => t.durationMs),
+          0.95,
+        ) ?? 0,
+    }))
+    .sort((a, b) => b.calls - a.calls || a.key.localeCompare(b.key))
+}
+
+function trendBySession(turns: readonly TurnTiming[]): SessionTrend[] {
+  const bySession = new Map<string, TurnTiming[]>()
+  for (const turn of turns) bySession.set(turn.sessionId, [...(bySession.get(turn.sessionId) ?? []), turn])
+  return [...bySession.entries()]
+    .map(([sessionId, group]) => ({
+      sessionId,
+      at: Math.min(...group.map((t) => t.at)),
+      turns: group.length,
+      meanTurnMs: sum(group.map((t) => t.totalMs)) / group.length,
+      meanOverheadMs: sum(group.map((t) => t.overheadMs)) / group.length,
+    }))
+    .sort((a, b) => a.at - b.at)
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0)
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>)
+}
