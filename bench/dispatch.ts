@@ -5,7 +5,8 @@ import { createExecuteCode, DEFAULT_CODE_LIMITS } from '../src/codemode/execute-
 import { CodeSandbox } from '../src/codemode/sandbox.js'
 import { toolStubs } from '../src/codemode/stubs.js'
 import { silentLogger } from '../src/log/logger.js'
-import type { AgentEventBody } from '../src/session/events.js'
+import { PerfCollector } from '../src/perf/collector.js'
+import type { AgentEvent, AgentEventBody } from '../src/session/events.js'
 import { executeToolCall, type ToolCallDeps } from '../src/session/tool-call.js'
 import { builtinTools } from '../src/tools/builtin/index.js'
 import { createRegistry, type ToolRegistry } from '../src/tools/registry.js'
@@ -111,4 +112,48 @@ export async function executeCodeMillis(runs = 20) {
   }
   sandbox.dispose()
   return { cold, trivial: median(trivial), tenCalls: median(ten) }
+}
+
+/** Microseconds the collector spends on one turn's events (a model request, a tool call, another request). */
+export function collectorMicrosPerTurn(turns = 5000): number {
+  const event = (at: number, seq: number, body: AgentEventBody) =>
+    ({ ...body, sessionId: 's', at, seq }) as AgentEvent
+  const usage = { promptTokens: 900, completionTokens: 30, totalTokens: 930 }
+  const turn = (i: number): AgentEvent[] => {
+    const turnId = `t${i}`
+    const toolCallId = `c${i}`
+    return [
+      event(i, 1, { type: 'turn.start', turnId, prompt: [] }),
+      event(i, 2, { type: 'model.start', turnId, request: 1, model: 'm', baseURL: 'u' }),
+      event(i, 3, { type: 'model.end', turnId, request: 1, ok: true, durationMs: 5, firstTokenMs: 1, usage }),
+      event(i, 4, {
+        type: 'tool.start',
+        turnId,
+        toolCallId,
+        name: 'read_file',
+        kind: 'read',
+        title: 'Read',
+        locations: [],
+        input: {},
+        content: [],
+        backend: 'local',
+      }),
+      event(i, 5, {
+        type: 'tool.end',
+        turnId,
+        toolCallId,
+        name: 'read_file',
+        status: 'completed',
+        durationMs: 1,
+      }),
+      event(i, 6, { type: 'model.start', turnId, request: 2, model: 'm', baseURL: 'u' }),
+      event(i, 7, { type: 'model.end', turnId, request: 2, ok: true, durationMs: 5, usage }),
+      event(i, 8, { type: 'turn.end', turnId, stopReason: 'end_turn', durationMs: 12 }),
+    ]
+  }
+  const batches = Array.from({ length: turns }, (_, i) => turn(i))
+  const collector = new PerfCollector()
+  const started = performance.now()
+  for (const batch of batches) for (const e of batch) collector.add(e)
+  return ((performance.now() - started) * 1000) / turns
 }

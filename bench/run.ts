@@ -1,11 +1,13 @@
 // `npm run bench`: start-up, session and turn overheads of the real binary, each next to bare `node -e 0`.
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { REPO_ROOT, spawnAgent } from '../test/helpers/acp-harness.js'
 import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
-import { executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
+import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const TURNS = Number(process.env.BENCH_TURNS ?? 20)
@@ -107,6 +109,8 @@ async function main() {
     const rss = agent.child.pid ? peakRssMb(agent.child.pid) : undefined
     await agent.harness.close()
     const dispatchMicros = await readFileDispatchMicros()
+    const collectorMicros = collectorMicrosPerTurn()
+    const otelTurns = await turnsWithTelemetry(home.path, workspace.path, model)
     const code = await executeCodeMillis()
     const requestBytes: Record<string, number> = {}
     for (const mode of ['direct', 'code', 'both']) {
@@ -163,6 +167,18 @@ async function main() {
         note: 'parse, validate, permission, events, render',
       },
       {
+        name: 'text-turn overhead with OpenTelemetry export on',
+        value: round(median(otelTurns)),
+        unit: 'ms',
+        note: 'spans sent to a local OTLP sink; compare with the text-turn overhead above',
+      },
+      {
+        name: 'perf collector cost per turn',
+        value: round(collectorMicros, 2),
+        unit: 'µs/turn',
+        note: 'reads 8 events per turn; it runs at report time, so live turns pay nothing',
+      },
+      {
         name: 'execute_code, trivial snippet (warm sandbox)',
         value: round(code.trivial, 2),
         unit: 'ms',
@@ -201,6 +217,40 @@ async function main() {
     await model.close()
     home.remove()
     workspace.remove()
+  }
+}
+
+/** Text turns with OpenTelemetry export switched on, spans going to a sink on loopback. */
+async function turnsWithTelemetry(
+  home: string,
+  workspace: string,
+  model: ScriptedModelServer,
+): Promise<number[]> {
+  const sink = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => res.end('{}'))
+  })
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve))
+  const endpoint = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`
+  const agent = spawnAgent({
+    home,
+    args: ['--model', model.spec, '--log-level', 'warn'],
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+  })
+  try {
+    await agent.harness.initialize()
+    const { sessionId } = await agent.harness.newSession(workspace)
+    await agent.harness.prompt(sessionId, 'warm up')
+    const turns: number[] = []
+    for (let i = 0; i < TURNS; i++) {
+      const t = performance.now()
+      await agent.harness.prompt(sessionId, `question ${i}`)
+      turns.push(performance.now() - t)
+    }
+    return turns
+  } finally {
+    await agent.harness.close()
+    sink.close()
   }
 }
 

@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.js'
 import { chooseModelSpec } from '../model/choose.js'
 import { createModelSource } from '../model/source.js'
 import type { ToolFormat } from '../model/text-tool-calls.js'
+import { createOtelExporter } from '../perf/otel.js'
 import { agentConfigFrom } from '../session/config.js'
 import { SessionManager } from '../session/manager.js'
 import type { SessionRecord, SessionSurface, ToolMode } from '../session/ports.js'
@@ -14,6 +15,7 @@ import { SqliteStore } from '../store/sqlite-store.js'
 import { builtinTools } from '../tools/builtin/index.js'
 import { createRegistry } from '../tools/registry.js'
 import { LocalWorkspace } from '../workspace/local.js'
+import { packageVersion } from './version.js'
 
 export interface CoreOptions {
   home: string
@@ -33,7 +35,7 @@ export interface ClosableCore extends AgentCore {
   close(): Promise<void>
 }
 
-export function createAgentCore(options: CoreOptions): ClosableCore {
+export async function createAgentCore(options: CoreOptions): Promise<ClosableCore> {
   const paths = homePaths(options.home)
   const userConfig = readConfigFile(paths.config)
   const store = SqliteStore.open(paths.database)
@@ -74,6 +76,8 @@ export function createAgentCore(options: CoreOptions): ClosableCore {
       askPermission: async () => 'reject_once',
     }),
   })
+  const telemetry = await createOtelExporter(options.env, packageVersion(), options.logger)
+  if (telemetry) manager.observe((event) => telemetry.onEvent(event))
   return {
     manager,
     knownModels: ['local', ...(userConfig.models ?? [])],
@@ -81,6 +85,9 @@ export function createAgentCore(options: CoreOptions): ClosableCore {
     logger: options.logger,
     close: async () => {
       await manager.closeAll()
+      await telemetry
+        ?.shutdown()
+        .catch((error: unknown) => options.logger.warn('telemetry flush failed: %s', error))
       store.close()
     },
   }

@@ -5,7 +5,7 @@ import { isAbsolute } from 'node:path'
 import type { Logger } from '../log/logger.js'
 import type { PermissionMode } from '../tools/permission.js'
 import type { AgentConfig } from './config.js'
-import type { AgentEvent } from './events.js'
+import type { AgentEvent, AgentEventListener } from './events.js'
 import type {
   ModelSource,
   SessionPage,
@@ -46,6 +46,7 @@ export class InvalidSessionRequestError extends Error {
 
 export class SessionManager {
   private readonly sessions = new Map<string, Session>()
+  private readonly observers = new Set<AgentEventListener>()
 
   constructor(private readonly deps: SessionManagerDeps) {}
 
@@ -88,6 +89,16 @@ export class SessionManager {
     return this.activate(record, state, surface)
   }
 
+  /** Every event of every session, present and future: for recorders such as telemetry export. */
+  observe(listener: AgentEventListener): () => void {
+    this.observers.add(listener)
+    const unsubscribes = [...this.sessions.values()].map((s) => s.subscribe(listener))
+    return () => {
+      this.observers.delete(listener)
+      for (const unsubscribe of unsubscribes) unsubscribe()
+    }
+  }
+
   find(id: string): Session | undefined {
     return this.sessions.get(id)
   }
@@ -123,6 +134,7 @@ export class SessionManager {
       logger: this.deps.logger,
       env: this.deps.env,
     })
+    for (const observer of this.observers) session.subscribe(observer)
     this.sessions.set(record.id, session)
     return session
   }
