@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { REPO_ROOT, spawnAgent } from '../test/helpers/acp-harness.js'
+import { type AcpHarness, REPO_ROOT, spawnAgent } from '../test/helpers/acp-harness.js'
 import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
 import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
@@ -87,13 +87,7 @@ async function main() {
     await agent.harness.initialize()
     const { sessionId } = await agent.harness.newSession(workspace.path)
     const before = model.chatRequests().length
-    await agent.harness.prompt(sessionId, 'warm up')
-    const turns: number[] = []
-    for (let i = 0; i < TURNS; i++) {
-      const t = performance.now()
-      await agent.harness.prompt(sessionId, `question ${i}`)
-      turns.push(performance.now() - t)
-    }
+    const turns = await timedTextTurns(agent.harness, sessionId)
     const requests = model.chatRequests().slice(before)
     const firstRequestBytes = requests[0]?.bytes ?? 0
 
@@ -220,6 +214,18 @@ async function main() {
   }
 }
 
+/** Milliseconds per plain text turn, after one warm-up turn. */
+async function timedTextTurns(harness: AcpHarness, sessionId: string): Promise<number[]> {
+  await harness.prompt(sessionId, 'warm up')
+  const turns: number[] = []
+  for (let i = 0; i < TURNS; i++) {
+    const t = performance.now()
+    await harness.prompt(sessionId, `question ${i}`)
+    turns.push(performance.now() - t)
+  }
+  return turns
+}
+
 /** Text turns with OpenTelemetry export switched on, spans going to a sink on loopback. */
 async function turnsWithTelemetry(
   home: string,
@@ -240,14 +246,7 @@ async function turnsWithTelemetry(
   try {
     await agent.harness.initialize()
     const { sessionId } = await agent.harness.newSession(workspace)
-    await agent.harness.prompt(sessionId, 'warm up')
-    const turns: number[] = []
-    for (let i = 0; i < TURNS; i++) {
-      const t = performance.now()
-      await agent.harness.prompt(sessionId, `question ${i}`)
-      turns.push(performance.now() - t)
-    }
-    return turns
+    return await timedTextTurns(agent.harness, sessionId)
   } finally {
     await agent.harness.close()
     sink.close()

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { homePaths, punieHome } from '../config/home.js'
 import { PerfCollector } from '../perf/collector.js'
-import { computeFigures, type PerfFigures } from '../perf/figures.js'
+import { computeFigures, headlineRows, type PerfFigures } from '../perf/figures.js'
 import { renderReport } from '../perf/report-html.js'
 import { format } from '../perf/svg.js'
 import { SqliteStore } from '../store/sqlite-store.js'
@@ -55,18 +55,12 @@ export function collectFigures(
 }
 
 export function summaryText(figures: PerfFigures, scope: string): string {
-  const pct = (v: number) => `${(v * 100).toFixed(0)}%`
+  const rows = headlineRows(figures)
+  const width = Math.max(...rows.map(([label]) => label.length))
   const lines = [
     `Punie performance, ${scope}`,
     '',
-    `sessions / turns               ${figures.sessions} / ${figures.turns}`,
-    `turn time p50 / p95            ${format(figures.turnP50)} / ${format(figures.turnP95)} ms`,
-    `model / tools / Punie          ${pct(figures.modelShare)} / ${pct(figures.toolShare)} / ${pct(figures.overheadShare)}`,
-    `Punie overhead per turn, p50   ${format(figures.overheadP50)} ms`,
-    `model requests                 ${figures.modelRequests}`,
-    `time to first token, p50       ${figures.firstTokenP50 === undefined ? '–' : `${format(figures.firstTokenP50)} ms`}`,
-    `generation speed, p50          ${figures.tokensPerSecondP50 === undefined ? '–' : `${format(figures.tokensPerSecondP50)} tokens/s`}`,
-    `tokens prompt / completion     ${figures.promptTokens} / ${figures.completionTokens}`,
+    ...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`),
   ]
   if (figures.tools.length) {
     const width = Math.max(

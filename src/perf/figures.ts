@@ -6,6 +6,7 @@ import {
   type ToolTiming,
   type TurnTiming,
 } from './collector.js'
+import { format } from './svg.js'
 
 export interface LatencyRow {
   key: string
@@ -124,4 +125,23 @@ function sum(values: readonly number[]): number {
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, number>)
+}
+
+/** The headline figures as label and value, for the terminal summary and the HTML report alike. */
+export function headlineRows(f: PerfFigures): [string, string][] {
+  const pct = (v: number) => `${(v * 100).toFixed(0)}%`
+  const ms = (v: number | undefined) => (v === undefined ? '–' : `${format(v)} ms`)
+  return [
+    ['sessions / turns', `${f.sessions} / ${f.turns}`],
+    ['turn time p50 / p95', `${format(f.turnP50)} / ${format(f.turnP95)} ms`],
+    ['time in model / tools / Punie', `${pct(f.modelShare)} / ${pct(f.toolShare)} / ${pct(f.overheadShare)}`],
+    ['Punie overhead per turn, p50', ms(f.overheadP50)],
+    ['model requests', `${f.modelRequests}`],
+    ['time to first token, p50', ms(f.firstTokenP50)],
+    [
+      'generation speed, p50',
+      f.tokensPerSecondP50 === undefined ? '–' : `${format(f.tokensPerSecondP50)} tokens/s`,
+    ],
+    ['tokens: prompt / completion', `${f.promptTokens} / ${f.completionTokens}`],
+  ]
 }

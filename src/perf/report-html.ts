@@ -1,6 +1,6 @@
 // The standalone HTML performance report: figures, then charts. Nothing is loaded from outside the file.
-import type { PerfFigures } from './figures.js'
-import { barChart, escapeHtml, format, lineChart } from './svg.js'
+import { headlineRows, type PerfFigures } from './figures.js'
+import { barChart, escapeHtml, lineChart } from './svg.js'
 
 const COLORS = {
   model: '#4f6bed',
@@ -72,26 +72,7 @@ export function renderReport(
       color: COLORS.model,
     }),
   ]
-  const pct = (v: number) => `${(v * 100).toFixed(0)}%`
-  const rows: [string, string][] = [
-    ['sessions / turns', `${figures.sessions} / ${figures.turns}`],
-    ['turn time p50 / p95', `${format(figures.turnP50)} / ${format(figures.turnP95)} ms`],
-    [
-      'time in model / tools / Punie',
-      `${pct(figures.modelShare)} / ${pct(figures.toolShare)} / ${pct(figures.overheadShare)}`,
-    ],
-    ['Punie overhead per turn, p50', `${format(figures.overheadP50)} ms`],
-    ['model requests', `${figures.modelRequests}`],
-    [
-      'time to first token, p50',
-      figures.firstTokenP50 === undefined ? '–' : `${format(figures.firstTokenP50)} ms`,
-    ],
-    [
-      'generation speed, p50',
-      figures.tokensPerSecondP50 === undefined ? '–' : `${format(figures.tokensPerSecondP50)} tokens/s`,
-    ],
-    ['tokens: prompt / completion', `${figures.promptTokens} / ${figures.completionTokens}`],
-  ]
+  const rows = headlineRows(figures)
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(meta.title)}</title>
 <style>
