@@ -254,6 +254,8 @@ function failureKind(error: unknown): FailureKind {
   if (name === 'WorkspaceFileNotFoundError') return 'not_found'
   if (name === 'WorkspaceBoundaryError') return 'permission'
   if (name === 'TimeoutError') return 'timeout'
+  if (name === 'DevtoolError')
+    return (error as { failure?: string }).failure === 'timeout' ? 'timeout' : 'failed'
   if (name === 'EditError' || name === 'UnknownTerminalError') return 'invalid'
   return 'failed'
 }

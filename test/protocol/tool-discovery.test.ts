@@ -99,6 +99,11 @@ describe('tool discovery when the IDE has no catalog', () => {
       'kill_terminal',
       'release_terminal',
       'plan',
+      'typecheck',
+      'run_tests',
+      'git_status',
+      'git_diff',
+      'git_log',
       'execute_code',
     ])
   })

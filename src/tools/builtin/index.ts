@@ -1,4 +1,5 @@
 import type { Tool } from '../define.js'
+import { gitDiffTool, gitLogTool, gitStatusTool, runTests, typecheck } from './devtools.js'
 import { editFile } from './edit-file.js'
 import { glob } from './glob.js'
 import { grep } from './grep.js'
@@ -22,4 +23,9 @@ export const builtinTools: readonly Tool[] = [
   killTerminal,
   releaseTerminal,
   plan,
+  typecheck,
+  runTests,
+  gitStatusTool,
+  gitDiffTool,
+  gitLogTool,
 ]

@@ -1,0 +1,168 @@
+// Deterministic developer tools with typed results: type checking, tests and git. They run on this machine in
+// the workspace root, with paths checked against the workspace like every other tool.
+import { z } from 'zod'
+import { gitDiff, gitLog, gitStatus } from '../../devtools/git.js'
+import { typecheck as runTypecheck } from '../../devtools/pyright.js'
+import { runTests as runPytest } from '../../devtools/pytest.js'
+import { defineTool } from '../define.js'
+
+const diagnostic = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+  severity: z.enum(['error', 'warning', 'information']),
+  rule: z.string().nullable(),
+  message: z.string(),
+})
+
+export const typecheck = defineTool({
+  name: 'typecheck',
+  description:
+    'Type-check Python code with pyright and return every error with file, line, column, rule and message.',
+  kind: 'read',
+  permission: 'never',
+  input: z.object({
+    path: z.string().optional().describe('File or directory relative to the workspace root (default: all)'),
+  }),
+  output: z.object({
+    success: z.boolean(),
+    checker: z.string(),
+    files_checked: z.number().int(),
+    error_count: z.number().int(),
+    warning_count: z.number().int(),
+    errors: z.array(diagnostic),
+  }),
+  title: ({ path }) => `Type-check ${path ?? 'the project'}`,
+  locations: ({ path }) => (path ? [{ path }] : []),
+  render: (out) =>
+    [
+      `${out.error_count} errors, ${out.warning_count} warnings in ${out.files_checked} files (${out.checker})`,
+      ...out.errors
+        .slice(0, 50)
+        .map(
+          (e) =>
+            `${e.file}:${e.line}:${e.column}: ${e.severity}${e.rule ? ` [${e.rule}]` : ''}: ${e.message}`,
+        ),
+    ].join('\n'),
+  run: async ({ path }, ctx) => {
+    const target = await ctx.workspace.resolve(path ?? '.')
+    return runTypecheck(ctx.workspace.root, target, ctx.signal)
+  },
+})
+
+export const runTests = defineTool({
+  name: 'run_tests',
+  description:
+    'Run the Python tests with pytest (optionally one path and a -k expression) and return each test outcome.',
+  kind: 'execute',
+  permission: 'ask',
+  input: z.object({
+    path: z.string().optional().describe('Test file or directory relative to the workspace root'),
+    k: z.string().optional().describe('pytest -k expression selecting tests by name'),
+  }),
+  output: z.object({
+    success: z.boolean(),
+    passed: z.number().int(),
+    failed: z.number().int(),
+    errors: z.number().int(),
+    skipped: z.number().int(),
+    duration: z.number(),
+    tests: z.array(
+      z.object({
+        name: z.string(),
+        outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
+        duration: z.number(),
+        message: z.string().nullable(),
+      }),
+    ),
+    output: z.string(),
+  }),
+  title: ({ path, k }) => `pytest ${path ?? ''}${k ? ` -k ${k}` : ''}`.trim(),
+  locations: ({ path }) => (path ? [{ path }] : []),
+  permissionScope: () => 'pytest',
+  render: (out) =>
+    [
+      `${out.passed} passed, ${out.failed} failed, ${out.errors} errors, ${out.skipped} skipped in ${out.duration.toFixed(2)} s`,
+      ...out.tests
+        .filter((t) => t.outcome === 'failed' || t.outcome === 'error')
+        .map((t) => `${t.outcome.toUpperCase()} ${t.name}: ${t.message ?? ''}`),
+    ].join('\n'),
+  run: async ({ path, k }, ctx) => {
+    if (path) await ctx.workspace.resolve(path)
+    return runPytest(ctx.workspace.root, {
+      ...(path ? { path } : {}),
+      ...(k ? { k } : {}),
+      signal: ctx.signal,
+    })
+  },
+})
+
+export const gitStatusTool = defineTool({
+  name: 'git_status',
+  description: 'The git branch, its distance from upstream, and every changed, staged or untracked file.',
+  kind: 'read',
+  permission: 'never',
+  input: z.object({}),
+  output: z.object({
+    branch: z.string().nullable(),
+    upstream: z.string().nullable(),
+    ahead: z.number().int(),
+    behind: z.number().int(),
+    files: z.array(
+      z.object({
+        path: z.string(),
+        staged: z.string(),
+        unstaged: z.string(),
+        originalPath: z.string().optional(),
+      }),
+    ),
+    clean: z.boolean(),
+  }),
+  title: () => 'git status',
+  render: (out) =>
+    [
+      `On ${out.branch ?? '(detached HEAD)'}${out.upstream ? ` (${out.ahead} ahead, ${out.behind} behind ${out.upstream})` : ''}`,
+      ...(out.clean ? ['Nothing changed.'] : out.files.map((f) => `${f.staged}${f.unstaged} ${f.path}`)),
+    ].join('\n'),
+  run: async (_input, ctx) => gitStatus(ctx.workspace.root, ctx.signal),
+})
+
+export const gitDiffTool = defineTool({
+  name: 'git_diff',
+  description: 'The working-tree changes (or the staged ones) as per-file counts and a unified diff.',
+  kind: 'read',
+  permission: 'never',
+  input: z.object({ staged: z.boolean().optional().describe('Show what is staged for commit instead') }),
+  output: z.object({
+    files: z.array(
+      z.object({ path: z.string(), additions: z.number().nullable(), deletions: z.number().nullable() }),
+    ),
+    diff: z.string(),
+    truncated: z.boolean(),
+  }),
+  title: ({ staged }) => (staged ? 'git diff --cached' : 'git diff'),
+  render: (out) =>
+    out.files.length ? `${out.diff}${out.truncated ? '\n[diff truncated]' : ''}` : 'No changes.',
+  run: async ({ staged }, ctx) => gitDiff(ctx.workspace.root, staged ?? false, ctx.signal),
+})
+
+export const gitLogTool = defineTool({
+  name: 'git_log',
+  description: 'The most recent commits: hash, author, date and subject.',
+  kind: 'read',
+  permission: 'never',
+  input: z.object({
+    n: z.number().int().min(1).max(200).optional().describe('How many commits (default 10)'),
+  }),
+  output: z.object({
+    commits: z.array(
+      z.object({ hash: z.string(), author: z.string(), date: z.string(), subject: z.string() }),
+    ),
+  }),
+  title: ({ n }) => `git log -n ${n ?? 10}`,
+  render: (out) =>
+    out.commits
+      .map((c) => `${c.hash.slice(0, 10)} ${c.date.slice(0, 10)} ${c.author}: ${c.subject}`)
+      .join('\n') || 'No commits yet.',
+  run: async ({ n }, ctx) => ({ commits: await gitLog(ctx.workspace.root, n ?? 10, ctx.signal) }),
+})
