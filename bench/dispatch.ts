@@ -57,6 +57,7 @@ function dispatchDeps(registry: ToolRegistry, events: AgentEventBody[]): ToolCal
     },
     logger: silentLogger,
     newId: (prefix) => `${prefix}_${ids++}`,
+    memo: <T>(_key: string, make: () => T) => make(),
   }
 }
 

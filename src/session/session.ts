@@ -69,6 +69,7 @@ export class Session {
   private readonly allowed: Set<string>
   private readonly rejected: Set<string>
   private sandbox: CodeSandbox | undefined
+  private readonly memos = new Map<string, unknown>()
   private codeCache:
     | { all: readonly Tool[]; tools: readonly Tool[]; registry: ToolRegistry; stubs: ToolStubs }
     | undefined
@@ -243,6 +244,10 @@ export class Session {
       commit: (message) => this.commit(message),
       emit: (body) => this.emit(body),
       newId: (prefix) => this.newId(prefix),
+      memo: <T>(key: string, make: () => T): T => {
+        if (!this.memos.has(key)) this.memos.set(key, make())
+        return this.memos.get(key) as T
+      },
       logger: this.deps.logger,
     })
   }

@@ -30,6 +30,7 @@ export interface ToolCallDeps {
   logger: Logger
   /** Set for calls made by another tool (code run by execute_code), whose card is the parent. */
   parentToolCallId?: string
+  memo<T>(key: string, make: () => T): T
   newId(prefix: string): string
 }
 
@@ -141,6 +142,7 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       )
       return nested.failure ? { ok: false, ...nested.failure } : { ok: true, output: nested.output }
     },
+    memo: d.memo,
   }
 
   if (tool.presentation === 'plan') {

@@ -35,6 +35,7 @@ export interface TurnDeps {
   commit(message: ChatMessage): void
   emit(body: AgentEventBody): void
   newId(prefix: string): string
+  memo<T>(key: string, make: () => T): T
   logger: Logger
 }
 

@@ -42,6 +42,8 @@ export interface ToolContext {
   emit(update: { content?: ToolContent[]; title?: string }): void
   /** Calls another tool as the model would: validated, permission-checked, shown as a card of its own. */
   callTool(name: string, args: unknown): Promise<NestedToolResult>
+  /** A value kept for the rest of the session (a linter, a language server), made on first use. */
+  memo<T>(key: string, make: () => T): T
 }
 
 export type NestedToolResult =

@@ -1,8 +1,9 @@
 // Typed developer tools against the real pyright, pytest and git, on projects the tests create.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { ScriptedIde } from '../helpers/ide.js'
 import { useProtocolFixture } from './fixtures.js'
 import { runTool, setMode } from './tool-harness.js'
 
@@ -89,5 +90,47 @@ describe('developer tools', () => {
     expect(staged.result).toContain('+s')
     const log = await runTool(f, sessionId, 'git_log', { n: 5 })
     expect(log.result).toMatch(/^[0-9a-f]{10} \d{4}-\d{2}-\d{2} Ada: first commit$/)
+  })
+})
+
+describe('lint and format with ruff', () => {
+  const f = useProtocolFixture({ ide: () => new ScriptedIde() })
+  const messy =
+    'import os\nimport sys\n\n\ndef check(x):\n    if x == None:\n        return   1\n    return sys.argv\n'
+
+  it('lints with the project settings and reports each violation with its code', async () => {
+    writeFileSync(join(f.workspace, 'pyproject.toml'), '[tool.ruff.lint]\nselect = ["F401"]\n')
+    writeFileSync(join(f.workspace, 'messy.py'), messy)
+    const sessionId = await f.session()
+    const run = await runTool(f, sessionId, 'lint', {})
+    expect(run.result).toBe('1 violations in 1 files\nmessy.py:1:8: F401 `os` imported but unused [fixable]')
+  })
+
+  it('applies fixes and formatting as edits that ask permission and show their diff', async () => {
+    writeFileSync(join(f.workspace, 'messy.py'), messy)
+    const sessionId = await f.session()
+    f.acp.ide?.answerPermissions('allow_once', 'allow_once')
+    const fixed = await runTool(f, sessionId, 'lint', { path: 'messy.py', fix: true })
+    expect(fixed.result).toBe('0 violations in 1 files; fixed messy.py')
+    expect(readFileSync(join(f.workspace, 'messy.py'), 'utf8')).not.toContain('import os')
+    expect(f.acp.ide?.permissionRequests[0]?.toolCall).toMatchObject({
+      title: 'Write messy.py',
+      content: [{ type: 'diff' }],
+    })
+
+    const formatted = await runTool(f, sessionId, 'format', { path: 'messy.py' })
+    expect(formatted.result).toBe('Formatted messy.py (1 checked)')
+    expect(readFileSync(join(f.workspace, 'messy.py'), 'utf8')).toContain('        return 1\n')
+    const again = await runTool(f, sessionId, 'format', {})
+    expect(again.result).toBe('All 1 files already formatted.')
+  })
+
+  it('leaves the file alone when the fix is rejected', async () => {
+    writeFileSync(join(f.workspace, 'messy.py'), messy)
+    const sessionId = await f.session()
+    f.acp.ide?.answerPermissions('reject_once')
+    const run = await runTool(f, sessionId, 'lint', { fix: true })
+    expect(run.result).toMatch(/could not write messy\.py: the user rejected/)
+    expect(readFileSync(join(f.workspace, 'messy.py'), 'utf8')).toBe(messy)
   })
 })

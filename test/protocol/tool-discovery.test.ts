@@ -100,6 +100,8 @@ describe('tool discovery when the IDE has no catalog', () => {
       'release_terminal',
       'plan',
       'typecheck',
+      'lint',
+      'format',
       'run_tests',
       'git_status',
       'git_diff',

@@ -4,7 +4,8 @@ import { z } from 'zod'
 import { gitDiff, gitLog, gitStatus } from '../../devtools/git.js'
 import { typecheck as runTypecheck } from '../../devtools/pyright.js'
 import { runTests as runPytest } from '../../devtools/pytest.js'
-import { defineTool } from '../define.js'
+import { RuffLinter } from '../../devtools/ruff.js'
+import { defineTool, type ToolContext } from '../define.js'
 
 const diagnostic = z.object({
   file: z.string(),
@@ -165,4 +166,115 @@ export const gitLogTool = defineTool({
       .map((c) => `${c.hash.slice(0, 10)} ${c.date.slice(0, 10)} ${c.author}: ${c.subject}`)
       .join('\n') || 'No commits yet.',
   run: async ({ n }, ctx) => ({ commits: await gitLog(ctx.workspace.root, n ?? 10, ctx.signal) }),
+})
+
+/** The Python files a path names: itself, or those under it (.gitignore respected). */
+async function pythonFiles(ctx: ToolContext, path: string): Promise<string[]> {
+  const info = await ctx.workspace.stat(path)
+  if (!info) throw new Error(`no such file or directory: ${path}`)
+  if (info.type === 'file') return [await ctx.workspace.resolve(path)]
+  const files: string[] = []
+  for await (const file of ctx.workspace.walkFiles(path, ctx.signal))
+    if (/\.pyi?$/.test(file)) files.push(file)
+  return files
+}
+
+const linter = (ctx: ToolContext) =>
+  ctx.memo(`ruff:${ctx.workspace.root}`, () => new RuffLinter(ctx.workspace.root))
+
+/** Writes changed files through write_file, so each change asks permission and shows its diff. */
+async function writeChanged(ctx: ToolContext, changes: { file: string; text: string }[]): Promise<string[]> {
+  const written: string[] = []
+  for (const change of changes) {
+    const path = ctx.workspace.display(change.file)
+    const result = await ctx.callTool('write_file', { path, content: change.text })
+    if (!result.ok) throw new Error(`could not write ${path}: ${result.message}`)
+    written.push(path)
+  }
+  return written
+}
+
+export const lint = defineTool({
+  name: 'lint',
+  description:
+    "Lint Python files with ruff (the project's ruff settings apply). With fix: true, applies the available fixes as edits.",
+  kind: 'read',
+  permission: 'never',
+  input: z.object({
+    path: z.string().optional().describe('File or directory relative to the workspace root (default: all)'),
+    fix: z.boolean().optional().describe('Apply the fixes ruff offers (each changed file asks permission)'),
+  }),
+  output: z.object({
+    files_checked: z.number().int(),
+    violations: z.array(
+      z.object({
+        file: z.string(),
+        line: z.number().int(),
+        column: z.number().int(),
+        code: z.string().nullable(),
+        message: z.string(),
+        fixable: z.boolean(),
+      }),
+    ),
+    fixed_files: z.array(z.string()),
+  }),
+  title: ({ path, fix }) => `${fix ? 'Fix lint in' : 'Lint'} ${path ?? 'the project'}`,
+  locations: ({ path }) => (path ? [{ path }] : []),
+  render: (out) =>
+    [
+      `${out.violations.length} violations in ${out.files_checked} files${out.fixed_files.length ? `; fixed ${out.fixed_files.join(', ')}` : ''}`,
+      ...out.violations
+        .slice(0, 100)
+        .map(
+          (v) =>
+            `${v.file}:${v.line}:${v.column}: ${v.code ?? 'error'} ${v.message}${v.fixable ? ' [fixable]' : ''}`,
+        ),
+    ].join('\n'),
+  run: async ({ path = '.', fix }, ctx) => {
+    const ruff = linter(ctx)
+    const files = await pythonFiles(ctx, path)
+    const changes: { file: string; text: string }[] = []
+    for (const file of files) {
+      const text = await ctx.workspace.readText(file, {}, ctx.signal)
+      if (!fix) continue
+      const fixed = await ruff.fix(text)
+      if (fixed !== text) changes.push({ file, text: fixed })
+    }
+    const fixedFiles = await writeChanged(ctx, changes)
+    const violations = []
+    for (const file of files) {
+      const text = await ctx.workspace.readText(file, {}, ctx.signal)
+      for (const v of await ruff.check(text)) violations.push({ file: ctx.workspace.display(file), ...v })
+    }
+    return { files_checked: files.length, violations, fixed_files: fixedFiles }
+  },
+})
+
+export const format = defineTool({
+  name: 'format',
+  description:
+    "Format Python files with ruff's formatter; each changed file is written as an edit with its diff.",
+  kind: 'edit',
+  permission: 'never',
+  input: z.object({
+    path: z.string().optional().describe('File or directory relative to the workspace root (default: all)'),
+  }),
+  output: z.object({ files_checked: z.number().int(), formatted: z.array(z.string()) }),
+  title: ({ path }) => `Format ${path ?? 'the project'}`,
+  locations: ({ path }) => (path ? [{ path }] : []),
+  render: (out) =>
+    out.formatted.length
+      ? `Formatted ${out.formatted.join(', ')} (${out.files_checked} checked)`
+      : `All ${out.files_checked} files already formatted.`,
+  run: async ({ path = '.' }, ctx) => {
+    const ruff = linter(ctx)
+    const files = await pythonFiles(ctx, path)
+    const changes: { file: string; text: string }[] = []
+    for (const file of files) {
+      const text = await ctx.workspace.readText(file, {}, ctx.signal)
+      const formatted = await ruff.format(text)
+      if (formatted !== text) changes.push({ file, text: formatted })
+    }
+    return { files_checked: files.length, formatted: await writeChanged(ctx, changes) }
+  },
 })

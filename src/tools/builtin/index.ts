@@ -1,5 +1,5 @@
 import type { Tool } from '../define.js'
-import { gitDiffTool, gitLogTool, gitStatusTool, runTests, typecheck } from './devtools.js'
+import { format, gitDiffTool, gitLogTool, gitStatusTool, lint, runTests, typecheck } from './devtools.js'
 import { editFile } from './edit-file.js'
 import { glob } from './glob.js'
 import { grep } from './grep.js'
@@ -24,6 +24,8 @@ export const builtinTools: readonly Tool[] = [
   releaseTerminal,
   plan,
   typecheck,
+  lint,
+  format,
   runTests,
   gitStatusTool,
   gitDiffTool,
