@@ -176,6 +176,11 @@ export class Session {
     await running?.catch(() => undefined)
     this.listeners.clear()
     this.sandbox?.dispose()
+    // Tool state kept for the session (language servers, linters) goes with it.
+    await Promise.all(
+      [...this.memos.values()].map((value) => (value as { dispose?: () => unknown }).dispose?.()),
+    ).catch(() => undefined)
+    this.memos.clear()
     await this.surface.workspace.dispose().catch(() => undefined)
   }
 

@@ -106,6 +106,13 @@ describe('tool discovery when the IDE has no catalog', () => {
       'git_status',
       'git_diff',
       'git_log',
+      'goto_definition',
+      'find_references',
+      'hover',
+      'document_symbols',
+      'workspace_symbols',
+      'rename_symbol',
+      'diagnostics',
       'execute_code',
     ])
   })

@@ -4,6 +4,15 @@ import { editFile } from './edit-file.js'
 import { glob } from './glob.js'
 import { grep } from './grep.js'
 import { listDir } from './list-dir.js'
+import {
+  diagnostics,
+  documentSymbols,
+  findReferences,
+  gotoDefinition,
+  hover,
+  renameSymbol,
+  workspaceSymbols,
+} from './lsp-tools.js'
 import { plan } from './plan.js'
 import { readFile } from './read-file.js'
 import { runCommand } from './run-command.js'
@@ -30,4 +39,11 @@ export const builtinTools: readonly Tool[] = [
   gitStatusTool,
   gitDiffTool,
   gitLogTool,
+  gotoDefinition,
+  findReferences,
+  hover,
+  documentSymbols,
+  workspaceSymbols,
+  renameSymbol,
+  diagnostics,
 ]

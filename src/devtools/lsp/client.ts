@@ -1,0 +1,223 @@
+// One language server process, spoken to over JSON-RPC on stdio: initialize, open documents, ask, shut down.
+// Every request has a timeout; a server that exits is marked dead so the pool can start a new one.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { pathToFileURL } from 'node:url'
+import {
+  createMessageConnection,
+  type MessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-jsonrpc/node.js'
+import type { Diagnostic, InitializeParams, PublishDiagnosticsParams } from 'vscode-languageserver-protocol'
+import { DevtoolError } from '../process.js'
+
+export interface ServerCommand {
+  command: string
+  args: string[]
+  languageId: string
+}
+
+const REQUEST_TIMEOUT_MS = 30_000
+
+export class LspClient {
+  private readonly connection: MessageConnection
+  private readonly child: ChildProcess
+  private readonly versions = new Map<string, number>()
+  private readonly texts = new Map<string, string>()
+  private readonly diagnostics = new Map<string, Diagnostic[]>()
+  private readonly diagnosticWaiters = new Map<string, (() => void)[]>()
+  private exited = false
+  private stderr = ''
+  readonly ready: Promise<void>
+
+  constructor(
+    readonly root: string,
+    readonly server: ServerCommand,
+  ) {
+    this.child = spawn(server.command, server.args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] })
+    // A killed server's pipes fail on the next write; that is reported as a crash, not thrown.
+    this.child.stdin?.on('error', () => undefined)
+    this.child.stdout?.on('error', () => undefined)
+    this.child.stderr?.on('data', (d: Buffer) => {
+      this.stderr = (this.stderr + d.toString()).slice(-4000)
+    })
+    // Talk to the server only once it has started: writing to a process that failed to spawn throws inside
+    // the JSON-RPC library, out of reach.
+    const started = new Promise<void>((resolve, reject) => {
+      this.child.once('spawn', resolve)
+      this.child.once('error', (error: NodeJS.ErrnoException) => {
+        this.exited = true
+        reject(
+          new DevtoolError(
+            server.command,
+            error.code === 'ENOENT' ? 'missing' : 'crashed',
+            error.code === 'ENOENT'
+              ? `the language server ${server.command} is not installed`
+              : error.message,
+          ),
+        )
+      })
+    })
+    this.connection = createMessageConnection(
+      new StreamMessageReader(this.child.stdout as NodeJS.ReadableStream),
+      new StreamMessageWriter(this.child.stdin as NodeJS.WritableStream),
+    )
+    this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      this.diagnostics.set(params.uri, params.diagnostics)
+      for (const wake of this.diagnosticWaiters.get(params.uri)?.splice(0) ?? []) wake()
+    })
+    // Servers ask for settings and progress tokens; answering keeps them from stalling.
+    this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
+      params.items.map(() => null),
+    )
+    this.connection.onRequest('window/workDoneProgress/create', () => null)
+    this.connection.onRequest('client/registerCapability', () => null)
+    this.connection.onError(() => undefined)
+    this.connection.listen()
+    // Once the process is gone, nothing may write to it again (late answers to its own requests included).
+    this.child.once('exit', () => {
+      this.exited = true
+      this.connection.dispose()
+    })
+    this.ready = started.then(() => this.initialize())
+    this.ready.catch(() => undefined)
+  }
+
+  get alive(): boolean {
+    return !this.exited
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid
+  }
+
+  /** Opens or updates a document with the given text (the IDE buffer when there is one). */
+  sync(path: string, text: string): string {
+    const uri = pathToFileURL(path).href
+    const version = this.versions.get(uri)
+    if (version === undefined) {
+      this.notify('textDocument/didOpen', {
+        textDocument: { uri, languageId: this.server.languageId, version: 1, text },
+      })
+      this.versions.set(uri, 1)
+    } else if (this.texts.get(uri) !== text) {
+      this.notify('textDocument/didChange', {
+        textDocument: { uri, version: version + 1 },
+        contentChanges: [{ text }],
+      })
+      this.versions.set(uri, version + 1)
+      this.diagnostics.delete(uri)
+    }
+    this.texts.set(uri, text)
+    return uri
+  }
+
+  async request<R>(method: string, params: unknown, signal?: AbortSignal): Promise<R> {
+    await this.ready
+    if (this.exited) throw this.crashed()
+    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+    const cancel = signal ? AbortSignal.any([signal, timeout]) : timeout
+    return new Promise<R>((resolve, reject) => {
+      const onAbort = () =>
+        reject(
+          timeout.aborted
+            ? new DevtoolError(
+                this.server.command,
+                'timeout',
+                `the language server did not answer ${method} within ${REQUEST_TIMEOUT_MS / 1000} s`,
+              )
+            : (signal?.reason ?? new Error('cancelled')),
+        )
+      cancel.addEventListener('abort', onAbort, { once: true })
+      const onExit = () => reject(this.crashed())
+      this.child.once('exit', onExit)
+      this.connection.sendRequest(method, params).then(
+        (value) => {
+          cancel.removeEventListener('abort', onAbort)
+          this.child.off('exit', onExit)
+          resolve(value as R)
+        },
+        (error: unknown) => {
+          cancel.removeEventListener('abort', onAbort)
+          this.child.off('exit', onExit)
+          reject(
+            this.exited
+              ? this.crashed()
+              : new DevtoolError(
+                  this.server.command,
+                  'bad_output',
+                  `${method} failed: ${(error as Error).message}`,
+                ),
+          )
+        },
+      )
+    })
+  }
+
+  /** The diagnostics the server published for a document, waiting for them after a change (up to a timeout). */
+  async diagnosticsFor(uri: string, timeoutMs = 15_000): Promise<Diagnostic[]> {
+    await this.ready
+    const known = this.diagnostics.get(uri)
+    if (known) return known
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs)
+      const waiters = this.diagnosticWaiters.get(uri) ?? []
+      waiters.push(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+      this.diagnosticWaiters.set(uri, waiters)
+    })
+    return this.diagnostics.get(uri) ?? []
+  }
+
+  async shutdown(): Promise<void> {
+    if (!this.exited) {
+      try {
+        // If the timeout wins, the request may still fail later; that is expected and absorbed.
+        const ask = this.connection.sendRequest('shutdown').catch(() => undefined)
+        await Promise.race([ask, new Promise((r) => setTimeout(r, 2000))])
+        this.notify('exit')
+      } catch {
+        // already going
+      }
+    }
+    this.connection.dispose()
+    if (!this.exited) this.child.kill('SIGKILL')
+  }
+
+  private async initialize(): Promise<void> {
+    const rootUri = pathToFileURL(this.root).href
+    const params: InitializeParams = {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'workspace' }],
+      capabilities: {
+        textDocument: {
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          definition: {},
+          references: {},
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+          rename: { prepareSupport: false },
+          publishDiagnostics: {},
+        },
+        workspace: { symbol: {}, workspaceEdit: { documentChanges: true }, configuration: true },
+      },
+    }
+    await this.connection.sendRequest('initialize', params)
+    this.notify('initialized', {})
+  }
+
+  /** Notifications to a server that has just died fail; the next request reports the crash instead. */
+  private notify(method: string, params?: unknown): void {
+    this.connection.sendNotification(method, params).catch(() => undefined)
+  }
+
+  private crashed(): DevtoolError {
+    return new DevtoolError(
+      this.server.command,
+      'crashed',
+      `the language server exited: ${this.stderr.trim().split('\n').slice(-3).join(' ') || 'no output'}`,
+    )
+  }
+}

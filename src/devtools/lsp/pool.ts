@@ -1,0 +1,41 @@
+// Language servers per (workspace root, language): started on first use, started again after a crash, and shut
+// down with their session.
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { LspClient, type ServerCommand } from './client.js'
+
+/** pyright's language server, shipped with Punie through npm. */
+export function defaultPythonServer(): ServerCommand {
+  const manifest = createRequire(import.meta.url).resolve('pyright/package.json')
+  return {
+    command: process.execPath,
+    args: [join(dirname(manifest), 'langserver.index.js'), '--stdio'],
+    languageId: 'python',
+  }
+}
+
+export class LspPool {
+  private readonly clients = new Map<string, LspClient>()
+
+  constructor(private readonly servers: Record<string, ServerCommand> = { python: defaultPythonServer() }) {}
+
+  /** A running client for the language, starting (or restarting) its server if needed. */
+  async client(root: string, language: string): Promise<LspClient> {
+    const server = this.servers[language]
+    if (!server) throw new Error(`no language server is configured for ${language}`)
+    const key = `${root}\u0000${language}`
+    let client = this.clients.get(key)
+    if (!client || !client.alive) {
+      client = new LspClient(root, server)
+      this.clients.set(key, client)
+    }
+    await client.ready
+    return client
+  }
+
+  async dispose(): Promise<void> {
+    const clients = [...this.clients.values()]
+    this.clients.clear()
+    await Promise.all(clients.map((c) => c.shutdown()))
+  }
+}

@@ -1,0 +1,156 @@
+// Semantic tools against the real pyright language server, on a project with a symbol used across files.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { LspPool } from '../../src/devtools/lsp/pool.js'
+import { locate } from '../../src/devtools/lsp/positions.js'
+import { ScriptedIde } from '../helpers/ide.js'
+import { useProtocolFixture } from './fixtures.js'
+import { runTool, setMode } from './tool-harness.js'
+
+function project(root: string) {
+  mkdirSync(join(root, 'shop'))
+  mkdirSync(join(root, 'tests'))
+  writeFileSync(join(root, 'shop', '__init__.py'), '')
+  writeFileSync(
+    join(root, 'shop', 'prices.py'),
+    'def total(prices: list[float]) -> float:\n    """Sum of the prices."""\n    return sum(prices)\n\n\ndef label(amount: float) -> str:\n    return amount\n',
+  )
+  writeFileSync(
+    join(root, 'shop', 'cart.py'),
+    'from shop.prices import total\n\n\ndef checkout(items: list[float]) -> float:\n    return total(items)\n',
+  )
+  writeFileSync(
+    join(root, 'tests', 'test_prices.py'),
+    'from shop.prices import total\n\n\ndef test_total():\n    assert total([1.0, 2.0]) == 3.0\n',
+  )
+}
+
+/** Language server processes started by this process (the agent runs in-process here). */
+function ourServers(): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'langserver.index.js'], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number)
+  } catch {
+    return []
+  }
+}
+
+describe('semantic tools through the language server', () => {
+  const f = useProtocolFixture({ ide: () => new ScriptedIde() })
+
+  it('navigates definitions, references, hover and symbols, finding a symbol whose line is a little off', {
+    timeout: 90_000,
+  }, async () => {
+    project(f.workspace)
+    const sessionId = await f.session()
+    const definition = await runTool(f, sessionId, 'goto_definition', {
+      path: 'shop/cart.py',
+      line: 4,
+      symbol: 'total',
+    })
+    expect(definition.result).toBe('shop/prices.py:1:5: def total(prices: list[float]) -> float:')
+    const references = await runTool(f, sessionId, 'find_references', {
+      path: 'shop/prices.py',
+      line: 1,
+      symbol: 'total',
+    })
+    expect(
+      references.result
+        .split('\n')
+        .map((l) => l.split(':').slice(0, 2).join(':'))
+        .sort(),
+    ).toEqual([
+      'shop/cart.py:1',
+      'shop/cart.py:5',
+      'shop/prices.py:1',
+      'tests/test_prices.py:1',
+      'tests/test_prices.py:5',
+    ])
+    const hover = await runTool(f, sessionId, 'hover', { path: 'shop/cart.py', line: 5, symbol: 'total' })
+    expect(hover.result).toContain('def total(prices: list[float]) -> float')
+    expect(hover.result).toContain('Sum of the prices.')
+    const symbols = await runTool(f, sessionId, 'document_symbols', { path: 'shop/prices.py' })
+    expect(symbols.result.split('\n')).toEqual(
+      expect.arrayContaining(['1: function total', '6: function label']),
+    )
+    const found = await runTool(f, sessionId, 'workspace_symbols', { query: 'checkout' })
+    expect(found.result).toContain('shop/cart.py:4: function checkout')
+    const missing = await runTool(f, sessionId, 'goto_definition', {
+      path: 'shop/cart.py',
+      line: 1,
+      symbol: 'nowhere',
+    })
+    expect(missing.result).toMatch(/"nowhere" is not on line 1 or within 3 lines/)
+  })
+
+  it('reports diagnostics for the editor buffer, not only the disk', { timeout: 90_000 }, async () => {
+    project(f.workspace)
+    const sessionId = await f.session()
+    const onDisk = await runTool(f, sessionId, 'diagnostics', { path: 'shop/prices.py' })
+    expect(onDisk.result).toMatch(/^7:12: error \[reportReturnType\]/)
+    f.acp.ide?.buffers.set(
+      join(f.workspace, 'shop', 'prices.py'),
+      'def label(amount: float) -> str:\n    return str(amount)\n',
+    )
+    const inBuffer = await runTool(f, sessionId, 'diagnostics', { path: 'shop/prices.py' })
+    expect(inBuffer.result).toBe('No problems.')
+  })
+
+  it('renames across files through the permission flow, and restarts a crashed server', {
+    timeout: 90_000,
+  }, async () => {
+    project(f.workspace)
+    const sessionId = await f.session()
+    await setMode(f, sessionId, 'yolo')
+    const renamed = await runTool(f, sessionId, 'rename_symbol', {
+      path: 'shop/prices.py',
+      line: 1,
+      symbol: 'total',
+      new_name: 'grand_total',
+    })
+    expect(renamed.result).toMatch(/^Renamed in .*\(5 edits\)$/)
+    expect(readFileSync(join(f.workspace, 'shop', 'cart.py'), 'utf8')).toContain('return grand_total(items)')
+    expect(readFileSync(join(f.workspace, 'tests', 'test_prices.py'), 'utf8')).toContain(
+      'from shop.prices import grand_total',
+    )
+
+    const [pid] = ourServers()
+    expect(pid).toBeTruthy()
+    process.kill(pid as number, 'SIGKILL')
+    await new Promise((r) => setTimeout(r, 200))
+    const again = await runTool(f, sessionId, 'goto_definition', {
+      path: 'shop/cart.py',
+      line: 5,
+      symbol: 'grand_total',
+    })
+    expect(again.result).toBe('shop/prices.py:1:5: def grand_total(prices: list[float]) -> float:')
+    expect(ourServers()).not.toContain(pid)
+    expect(ourServers()).toHaveLength(1)
+  })
+})
+
+describe('language server failures and positions', () => {
+  it('reports a language server that is not installed as a typed error', async () => {
+    const pool = new LspPool({ python: { command: '/no/such/langserver', args: [], languageId: 'python' } })
+    await expect(pool.client(process.cwd(), 'python')).rejects.toMatchObject({
+      name: 'DevtoolError',
+      failure: 'missing',
+    })
+    await pool.dispose()
+  })
+
+  it('finds a symbol on the given line or nearby, preferring the nearest column', () => {
+    const text = 'a = 1\nb = a + a\n\nc = 2\n'
+    expect(locate(text, 2, { symbol: 'a', column: 9 })).toEqual({ line: 1, character: 8 })
+    expect(locate(text, 4, { symbol: 'b' })).toEqual({ line: 1, character: 0 })
+    expect(locate(text, 1, { column: 3 })).toEqual({ line: 0, character: 2 })
+    expect(() => locate(text, 1, { symbol: 'zz' })).toThrow(/not on line 1/)
+  })
+})
