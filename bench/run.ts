@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { type AcpHarness, REPO_ROOT, spawnAgent } from '../test/helpers/acp-harness.js'
 import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
+import { devtoolFigures } from './devtools.js'
 import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
@@ -106,6 +107,7 @@ async function main() {
     const collectorMicros = collectorMicrosPerTurn()
     const otelTurns = await turnsWithTelemetry(home.path, workspace.path, model)
     const code = await executeCodeMillis()
+    const tools = await devtoolFigures()
     const requestBytes: Record<string, number> = {}
     for (const mode of ['direct', 'code', 'both']) {
       const probe = spawnAgent({
@@ -183,6 +185,24 @@ async function main() {
         value: round(code.tenCalls, 2),
         unit: 'ms',
         note: 'type check + run + 10 dispatches through permission and events',
+      },
+      {
+        name: 'LSP cold start to first answer (pyright)',
+        value: round(tools.lspColdMs),
+        unit: 'ms',
+        note: 'start the language server, open a file, goto_definition across files',
+      },
+      {
+        name: 'LSP warm query (goto_definition)',
+        value: round(tools.lspWarmP50, 2),
+        unit: 'ms p50',
+        note: `p95 ${round(tools.lspWarmP95, 2)} ms`,
+      },
+      {
+        name: 'lint latency per file (ruff WebAssembly)',
+        value: round(tools.lintP50, 2),
+        unit: 'ms p50',
+        note: `${tools.lines}-line files; first call, loading ruff: ${round(tools.lintColdMs)} ms`,
       },
       { name: 'peak RSS of the agent', value: round(rss ?? Number.NaN), unit: 'MB', target: '≤ 120 MB' },
       {

@@ -1,10 +1,7 @@
 // Deterministic developer tools with typed results: type checking, tests and git. They run on this machine in
 // the workspace root, with paths checked against the workspace like every other tool.
 import { z } from 'zod'
-import { gitDiff, gitLog, gitStatus } from '../../devtools/git.js'
-import { typecheck as runTypecheck } from '../../devtools/pyright.js'
-import { runTests as runPytest } from '../../devtools/pytest.js'
-import { RuffLinter } from '../../devtools/ruff.js'
+import type { RuffLinter } from '../../devtools/ruff.js'
 import { defineTool, type ToolContext } from '../define.js'
 
 const diagnostic = z.object({
@@ -47,6 +44,7 @@ export const typecheck = defineTool({
     ].join('\n'),
   run: async ({ path }, ctx) => {
     const target = await ctx.workspace.resolve(path ?? '.')
+    const { typecheck: runTypecheck } = await import('../../devtools/pyright.js')
     return runTypecheck(ctx.workspace.root, target, ctx.signal)
   },
 })
@@ -90,6 +88,7 @@ export const runTests = defineTool({
     ].join('\n'),
   run: async ({ path, k }, ctx) => {
     if (path) await ctx.workspace.resolve(path)
+    const { runTests: runPytest } = await import('../../devtools/pytest.js')
     return runPytest(ctx.workspace.root, {
       ...(path ? { path } : {}),
       ...(k ? { k } : {}),
@@ -125,7 +124,7 @@ export const gitStatusTool = defineTool({
       `On ${out.branch ?? '(detached HEAD)'}${out.upstream ? ` (${out.ahead} ahead, ${out.behind} behind ${out.upstream})` : ''}`,
       ...(out.clean ? ['Nothing changed.'] : out.files.map((f) => `${f.staged}${f.unstaged} ${f.path}`)),
     ].join('\n'),
-  run: async (_input, ctx) => gitStatus(ctx.workspace.root, ctx.signal),
+  run: async (_input, ctx) => (await git()).gitStatus(ctx.workspace.root, ctx.signal),
 })
 
 export const gitDiffTool = defineTool({
@@ -144,7 +143,7 @@ export const gitDiffTool = defineTool({
   title: ({ staged }) => (staged ? 'git diff --cached' : 'git diff'),
   render: (out) =>
     out.files.length ? `${out.diff}${out.truncated ? '\n[diff truncated]' : ''}` : 'No changes.',
-  run: async ({ staged }, ctx) => gitDiff(ctx.workspace.root, staged ?? false, ctx.signal),
+  run: async ({ staged }, ctx) => (await git()).gitDiff(ctx.workspace.root, staged ?? false, ctx.signal),
 })
 
 export const gitLogTool = defineTool({
@@ -165,7 +164,9 @@ export const gitLogTool = defineTool({
     out.commits
       .map((c) => `${c.hash.slice(0, 10)} ${c.date.slice(0, 10)} ${c.author}: ${c.subject}`)
       .join('\n') || 'No commits yet.',
-  run: async ({ n }, ctx) => ({ commits: await gitLog(ctx.workspace.root, n ?? 10, ctx.signal) }),
+  run: async ({ n }, ctx) => ({
+    commits: await (await git()).gitLog(ctx.workspace.root, n ?? 10, ctx.signal),
+  }),
 })
 
 /** The Python files a path names: itself, or those under it (.gitignore respected). */
@@ -179,8 +180,13 @@ async function pythonFiles(ctx: ToolContext, path: string): Promise<string[]> {
   return files
 }
 
-const linter = (ctx: ToolContext) =>
-  ctx.memo(`ruff:${ctx.workspace.root}`, () => new RuffLinter(ctx.workspace.root))
+// Backends load on first use, not with the agent.
+const git = () => import('../../devtools/git.js')
+
+const linter = async (ctx: ToolContext): Promise<RuffLinter> => {
+  const { RuffLinter } = await import('../../devtools/ruff.js')
+  return ctx.memo(`ruff:${ctx.workspace.root}`, () => new RuffLinter(ctx.workspace.root))
+}
 
 /** Writes changed files through write_file, so each change asks permission and shows its diff. */
 async function writeChanged(ctx: ToolContext, changes: { file: string; text: string }[]): Promise<string[]> {
@@ -231,7 +237,7 @@ export const lint = defineTool({
         ),
     ].join('\n'),
   run: async ({ path = '.', fix }, ctx) => {
-    const ruff = linter(ctx)
+    const ruff = await linter(ctx)
     const files = await pythonFiles(ctx, path)
     const changes: { file: string; text: string }[] = []
     for (const file of files) {
@@ -267,7 +273,7 @@ export const format = defineTool({
       ? `Formatted ${out.formatted.join(', ')} (${out.files_checked} checked)`
       : `All ${out.files_checked} files already formatted.`,
   run: async ({ path = '.' }, ctx) => {
-    const ruff = linter(ctx)
+    const ruff = await linter(ctx)
     const files = await pythonFiles(ctx, path)
     const changes: { file: string; text: string }[] = []
     for (const file of files) {

@@ -11,7 +11,7 @@ import type {
 } from 'vscode-languageserver-protocol'
 import { z } from 'zod'
 import type { LspClient } from '../../devtools/lsp/client.js'
-import { LspPool } from '../../devtools/lsp/pool.js'
+import type { LspPool } from '../../devtools/lsp/pool.js'
 import { applyTextEdits, locate } from '../../devtools/lsp/positions.js'
 import { defineTool, type ToolContext } from '../define.js'
 
@@ -60,6 +60,12 @@ const location = z.object({
 })
 type Loc = z.infer<typeof location>
 
+/** The session's language servers; the JSON-RPC client loads on first use, not with the agent. */
+async function lspPool(ctx: ToolContext): Promise<LspPool> {
+  const { LspPool } = await import('../../devtools/lsp/pool.js')
+  return ctx.memo('lsp-pool', () => new LspPool())
+}
+
 function languageOf(path: string): string {
   if (/\.pyi?$/.test(path)) return 'python'
   throw new Error(`no language server is set up for ${path}; Python files (.py, .pyi) are supported`)
@@ -72,8 +78,7 @@ async function open(
   const language = languageOf(path)
   const absolute = await ctx.workspace.resolve(path)
   const text = await ctx.workspace.readText(path, {}, ctx.signal)
-  const pool = ctx.memo('lsp-pool', () => new LspPool())
-  const client = await pool.client(ctx.workspace.root, language)
+  const client = await (await lspPool(ctx)).client(ctx.workspace.root, language)
   return { client, uri: client.sync(absolute, text), text }
 }
 
@@ -235,8 +240,7 @@ export const workspaceSymbols = defineTool({
   render: (out) =>
     out.symbols.map((s) => `${s.path}:${s.line}: ${s.kind} ${s.name}`).join('\n') || 'No symbols match.',
   run: async ({ query }, ctx) => {
-    const pool = ctx.memo('lsp-pool', () => new LspPool())
-    const client = await pool.client(ctx.workspace.root, 'python')
+    const client = await (await lspPool(ctx)).client(ctx.workspace.root, 'python')
     const found = await client.request<SymbolInformation[] | null>('workspace/symbol', { query }, ctx.signal)
     return {
       symbols: (found ?? []).slice(0, 200).map((s) => ({

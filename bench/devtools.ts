@@ -1,0 +1,67 @@
+// Language server and linter latencies on a generated Python project: cold start to first answer, warm
+// queries, and lint time per file.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { LspPool } from '../src/devtools/lsp/pool.js'
+import { RuffLinter } from '../src/devtools/ruff.js'
+import { makeTempDir } from '../test/helpers/temp.js'
+
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] as number
+
+function module(i: number): string {
+  const lines = [`from pkg.m${Math.max(0, i - 1)} import f${Math.max(0, i - 1)}`, '', '']
+  for (let j = 0; j < 20; j++)
+    lines.push(`def g${i}_${j}(x: int) -> int:`, `    return f${Math.max(0, i - 1)}(x) + ${j}`, '', '')
+  lines.push(`def f${i}(x: int) -> int:`, '    return x * 2', '')
+  return lines.join('\n')
+}
+
+export async function devtoolFigures(queries = 20) {
+  const dir = makeTempDir('punie-bench-py-')
+  mkdirSync(join(dir.path, 'pkg'))
+  writeFileSync(join(dir.path, 'pkg', '__init__.py'), '')
+  for (let i = 0; i < 20; i++) writeFileSync(join(dir.path, 'pkg', `m${i}.py`), module(i))
+  const target = join(dir.path, 'pkg', 'm10.py')
+  const text = module(10)
+  const position = { line: 4, character: 11 }
+  const pool = new LspPool()
+  try {
+    const started = performance.now()
+    const client = await pool.client(dir.path, 'python')
+    const uri = client.sync(target, text)
+    await client.request('textDocument/definition', { textDocument: { uri }, position })
+    const coldMs = performance.now() - started
+    const warm: number[] = []
+    for (let i = 0; i < queries; i++) {
+      const t = performance.now()
+      await client.request('textDocument/definition', {
+        textDocument: { uri: pathToFileURL(target).href },
+        position,
+      })
+      warm.push(performance.now() - t)
+    }
+    const linter = new RuffLinter(dir.path)
+    const lintStarted = performance.now()
+    await linter.check(text)
+    const lintColdMs = performance.now() - lintStarted
+    const lint: number[] = []
+    for (let i = 0; i < queries; i++) {
+      const t = performance.now()
+      await linter.check(module(i))
+      lint.push(performance.now() - t)
+    }
+    return {
+      lspColdMs: coldMs,
+      lspWarmP50: quantile(warm, 0.5),
+      lspWarmP95: quantile(warm, 0.95),
+      lintColdMs,
+      lintP50: quantile(lint, 0.5),
+      lines: text.split('\n').length,
+    }
+  } finally {
+    await pool.dispose()
+    dir.remove()
+  }
+}
