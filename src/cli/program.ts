@@ -9,8 +9,9 @@ export function buildProgram(version: string): Command {
     .version(version, '-v, --version')
     .showHelpAfterError()
   for (const flag of AGENT_FLAGS) {
-    const option = new Option(`--${flag.name} <${flag.value}>`, flag.description)
     const choices = flag.choices
+    const description = choices ? `${flag.description} (${choices.join(', ')})` : flag.description
+    const option = new Option(`--${flag.name} <${flag.value}>`, description)
     if (choices) {
       option.argParser((value: string) => {
         if (!choices.includes(value)) throw new InvalidArgumentError(`use one of ${choices.join(', ')}`)
