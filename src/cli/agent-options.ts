@@ -32,7 +32,7 @@ export const AGENT_FLAGS: readonly AgentFlag[] = [
     name: 'tools',
     key: 'tools',
     value: 'mode',
-    description: 'how the model calls tools: JSON calls (direct), Python code (code) or both (default)',
+    description: 'how the model calls tools, as JSON calls, Python code or both; default both',
     choices: TOOL_MODES,
   },
   {
@@ -40,7 +40,7 @@ export const AGENT_FLAGS: readonly AgentFlag[] = [
     key: 'toolFormat',
     value: 'format',
     description:
-      'native tool calls, calls written as text (for servers without tool calling), or auto (default)',
+      'native tool calls, calls written as text for servers without tool calling, or auto; default auto',
     choices: TOOL_FORMATS,
   },
   { name: 'log-level', key: 'logLevel', value: 'level', description: 'log level', choices: LOG_LEVELS },
