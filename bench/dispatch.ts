@@ -4,6 +4,7 @@
 import { createExecuteCode, DEFAULT_CODE_LIMITS } from '../src/codemode/execute-code.js'
 import { CodeSandbox } from '../src/codemode/sandbox.js'
 import { toolStubs } from '../src/codemode/stubs.js'
+import { DEFAULT_DEVTOOL_SETTINGS } from '../src/devtools/settings.js'
 import { silentLogger } from '../src/log/logger.js'
 import { PerfCollector } from '../src/perf/collector.js'
 import type { AgentEvent, AgentEventBody } from '../src/session/events.js'
@@ -58,6 +59,7 @@ function dispatchDeps(registry: ToolRegistry, events: AgentEventBody[]): ToolCal
     logger: silentLogger,
     newId: (prefix) => `${prefix}_${ids++}`,
     memo: <T>(_key: string, make: () => T) => make(),
+    settings: DEFAULT_DEVTOOL_SETTINGS,
   }
 }
 

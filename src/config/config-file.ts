@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { TYPECHECKERS } from '../devtools/settings.js'
 import { TOOL_FORMATS } from '../model/text-tool-calls.js'
 import { TOOL_MODES } from '../session/ports.js'
 import { PERMISSION_MODES } from '../tools/permission.js'
@@ -13,6 +14,8 @@ export const configSchema = z
     mode: z.enum(PERMISSION_MODES).optional(),
     toolMode: z.enum(TOOL_MODES).optional(),
     toolFormat: z.enum(TOOL_FORMATS).optional(),
+    typechecker: z.enum(TYPECHECKERS).optional(),
+    languageServers: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
     models: z.array(z.string().min(1)).optional(),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional(),

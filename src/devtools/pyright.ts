@@ -43,7 +43,12 @@ export async function typecheck(
 }
 
 /** Parses pyright's --outputjson; anything else is reported as garbage output, with its stderr. */
-export function parsePyright(stdout: string, root: string, stderr = ''): TypecheckResult {
+export function parsePyright(
+  stdout: string,
+  root: string,
+  stderr = '',
+  checker = 'pyright',
+): TypecheckResult {
   let report: {
     generalDiagnostics?: {
       file: string
@@ -79,7 +84,7 @@ export function parsePyright(stdout: string, root: string, stderr = ''): Typeche
   const errorCount = report.summary?.errorCount ?? errors.filter((e) => e.severity === 'error').length
   return {
     success: errorCount === 0,
-    checker: 'pyright',
+    checker,
     files_checked: report.summary?.filesAnalyzed ?? 0,
     error_count: errorCount,
     warning_count: report.summary?.warningCount ?? errors.filter((e) => e.severity === 'warning').length,

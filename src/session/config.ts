@@ -1,6 +1,7 @@
 // How a session's turns behave; defaults favour reproducible runs on local models.
 import { type CodeModeLimits, DEFAULT_CODE_LIMITS } from '../codemode/execute-code.js'
 import type { PunieConfig } from '../config/config-file.js'
+import { DEFAULT_DEVTOOL_SETTINGS, type DevtoolSettings } from '../devtools/settings.js'
 import type { ToolFormat } from '../model/text-tool-calls.js'
 
 export interface AgentConfig {
@@ -14,6 +15,7 @@ export interface AgentConfig {
   codeLimits: CodeModeLimits
   /** How tool calls travel: natively, as text in the answer, or natively with text as a fallback. */
   toolFormat: ToolFormat
+  devtools: DevtoolSettings
 }
 
 export const DEFAULT_AGENT_CONFIG: AgentConfig = {
@@ -24,6 +26,7 @@ export const DEFAULT_AGENT_CONFIG: AgentConfig = {
   contextWindow: 32_768,
   codeLimits: DEFAULT_CODE_LIMITS,
   toolFormat: 'auto',
+  devtools: DEFAULT_DEVTOOL_SETTINGS,
 }
 
 export function agentConfigFrom(file: PunieConfig): AgentConfig {
@@ -35,6 +38,10 @@ export function agentConfigFrom(file: PunieConfig): AgentConfig {
     contextWindow: file.contextWindow ?? DEFAULT_AGENT_CONFIG.contextWindow,
     codeLimits: codeLimitsFrom(file.codeMode),
     toolFormat: file.toolFormat ?? DEFAULT_AGENT_CONFIG.toolFormat,
+    devtools: {
+      typechecker: file.typechecker ?? DEFAULT_DEVTOOL_SETTINGS.typechecker,
+      languageServers: file.languageServers ?? DEFAULT_DEVTOOL_SETTINGS.languageServers,
+    },
   }
 }
 

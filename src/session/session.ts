@@ -253,6 +253,7 @@ export class Session {
         if (!this.memos.has(key)) this.memos.set(key, make())
         return this.memos.get(key) as T
       },
+      settings: this.deps.config.devtools,
       logger: this.deps.logger,
     })
   }

@@ -1,6 +1,7 @@
 // Runs one tool call the model asked for: validate, preview, ask permission, run, and report it all as
 // events and a tool message the model reads.
 import { z } from 'zod'
+import type { DevtoolSettings } from '../devtools/settings.js'
 import type { Logger } from '../log/logger.js'
 import type { ChatMessage, ToolCallRequest } from '../model/types.js'
 import type { PlanEntry, Tool, ToolContent, ToolContext } from '../tools/define.js'
@@ -31,6 +32,7 @@ export interface ToolCallDeps {
   /** Set for calls made by another tool (code run by execute_code), whose card is the parent. */
   parentToolCallId?: string
   memo<T>(key: string, make: () => T): T
+  settings: DevtoolSettings
   newId(prefix: string): string
 }
 
@@ -143,6 +145,7 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       return nested.failure ? { ok: false, ...nested.failure } : { ok: true, output: nested.output }
     },
     memo: d.memo,
+    settings: d.settings,
   }
 
   if (tool.presentation === 'plan') {

@@ -1,4 +1,6 @@
 // The turn loop: model → tool calls → results → model, until an answer or a limit.
+
+import type { DevtoolSettings } from '../devtools/settings.js'
 import type { Logger } from '../log/logger.js'
 import { MarkupHold, parseTextToolCalls, type ToolFormat } from '../model/text-tool-calls.js'
 import type {
@@ -36,6 +38,7 @@ export interface TurnDeps {
   emit(body: AgentEventBody): void
   newId(prefix: string): string
   memo<T>(key: string, make: () => T): T
+  settings: DevtoolSettings
   logger: Logger
 }
 

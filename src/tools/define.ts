@@ -1,6 +1,7 @@
 // A tool is defined once; its schema for the model, its ACP card, its permission request, its Code Mode
 // stub and its listing all derive from this.
 import type { z } from 'zod'
+import type { DevtoolSettings } from '../devtools/settings.js'
 import type { Workspace } from '../workspace/workspace.js'
 
 export type ToolKind =
@@ -44,6 +45,8 @@ export interface ToolContext {
   callTool(name: string, args: unknown): Promise<NestedToolResult>
   /** A value kept for the rest of the session (a linter, a language server), made on first use. */
   memo<T>(key: string, make: () => T): T
+  /** The user's choice of developer-tool backends. */
+  settings: DevtoolSettings
 }
 
 export type NestedToolResult =

@@ -134,3 +134,27 @@ describe('lint and format with ruff', () => {
     expect(readFileSync(join(f.workspace, 'messy.py'), 'utf8')).toBe(messy)
   })
 })
+
+describe('typecheck with the checker the project uses', () => {
+  const f = useProtocolFixture()
+
+  it('runs mypy when pyproject.toml configures it', { timeout: 60_000 }, async () => {
+    pythonProject(f.workspace)
+    writeFileSync(join(f.workspace, 'pyproject.toml'), '[tool.mypy]\nignore_missing_imports = true\n')
+    const sessionId = await f.session()
+    const run = await runTool(f, sessionId, 'typecheck', { path: 'shop' })
+    expect(run.result).toMatch(/^1 errors, 0 warnings in 1 files \(mypy\)/)
+    expect(run.result).toMatch(
+      /shop\/prices\.py:6:12: error \[return-value\]: Incompatible return value type/,
+    )
+  })
+
+  it('explains a configured checker that is not installed', async () => {
+    pythonProject(f.workspace)
+    f.writeConfig({ typechecker: 'ty' })
+    await f.restart()
+    const sessionId = await f.session()
+    const run = await runTool(f, sessionId, 'typecheck', {})
+    expect(run.result).toMatch(/ty is not installed .*install ty, or set "typechecker" to pyright/)
+  })
+})

@@ -16,7 +16,7 @@ const diagnostic = z.object({
 export const typecheck = defineTool({
   name: 'typecheck',
   description:
-    'Type-check Python code with pyright and return every error with file, line, column, rule and message.',
+    'Type-check Python code (pyright, or the checker the project uses) and return every error with file, line, column, rule and message.',
   kind: 'read',
   permission: 'never',
   input: z.object({
@@ -44,8 +44,9 @@ export const typecheck = defineTool({
     ].join('\n'),
   run: async ({ path }, ctx) => {
     const target = await ctx.workspace.resolve(path ?? '.')
-    const { typecheck: runTypecheck } = await import('../../devtools/pyright.js')
-    return runTypecheck(ctx.workspace.root, target, ctx.signal)
+    const { chooseTypechecker, runTypechecker } = await import('../../devtools/typecheckers.js')
+    const checker = await chooseTypechecker(ctx.workspace.root, ctx.settings.typechecker)
+    return runTypechecker(checker, ctx.workspace.root, target, ctx.signal)
   },
 })
 

@@ -1,0 +1,12 @@
+// How developer tools are chosen: which type checker, which language server per language. From the config file.
+export const TYPECHECKERS = ['auto', 'pyright', 'basedpyright', 'mypy', 'ty'] as const
+export type Typechecker = (typeof TYPECHECKERS)[number]
+
+export interface DevtoolSettings {
+  /** `auto`: the one the project configures in pyproject.toml, when it is installed; pyright otherwise. */
+  typechecker: Typechecker
+  /** Language → command line of its language server, e.g. { "python": ["pylsp"] }. */
+  languageServers: Readonly<Record<string, readonly string[]>>
+}
+
+export const DEFAULT_DEVTOOL_SETTINGS: DevtoolSettings = { typechecker: 'auto', languageServers: {} }

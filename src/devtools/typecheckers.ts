@@ -1,0 +1,136 @@
+// The other type checkers a project may use (basedpyright, mypy, ty), and which one runs.
+import { constants } from 'node:fs'
+import { access, readFile } from 'node:fs/promises'
+import { delimiter, join, relative } from 'node:path'
+import { parse as parseToml } from 'smol-toml'
+import { DevtoolError, runProcess, stderrTail } from './process.js'
+import { parsePyright, typecheck as pyright, type TypecheckResult, type TypeDiagnostic } from './pyright.js'
+import type { Typechecker } from './settings.js'
+
+type Checker = Exclude<Typechecker, 'auto'>
+
+const TIMEOUT_MS = 120_000
+
+/** The configured checker; for `auto`, the one pyproject.toml configures if it is installed, else pyright. */
+export async function chooseTypechecker(root: string, setting: Typechecker): Promise<Checker> {
+  if (setting !== 'auto') return setting
+  const pyproject = await readFile(join(root, 'pyproject.toml'), 'utf8').catch(() => '')
+  let tools: Record<string, unknown> = {}
+  try {
+    tools = ((parseToml(pyproject) as { tool?: Record<string, unknown> }).tool ?? {}) as Record<
+      string,
+      unknown
+    >
+  } catch {
+    // an unreadable pyproject.toml configures nothing
+  }
+  for (const checker of ['basedpyright', 'ty', 'mypy'] as const) {
+    if (checker in tools && (await onPath(checker))) return checker
+  }
+  return 'pyright'
+}
+
+export async function runTypechecker(
+  checker: Checker,
+  root: string,
+  target: string,
+  signal?: AbortSignal,
+): Promise<TypecheckResult> {
+  const options = {
+    cwd: root,
+    timeoutMs: TIMEOUT_MS,
+    tool: checker,
+    installHint: `install ${checker}, or set "typechecker" to pyright`,
+    ...(signal ? { signal } : {}),
+  }
+  switch (checker) {
+    case 'pyright':
+      return pyright(root, target, signal)
+    case 'basedpyright': {
+      const result = await runProcess('basedpyright', ['--outputjson', target], options)
+      return parsePyright(result.stdout, root, result.stderr, 'basedpyright')
+    }
+    case 'mypy': {
+      const result = await runProcess(
+        'mypy',
+        [
+          '--show-column-numbers',
+          '--show-error-codes',
+          '--no-error-summary',
+          '--no-pretty',
+          '--no-color-output',
+          target,
+        ],
+        options,
+      )
+      if (result.exitCode !== 0 && result.exitCode !== 1) {
+        throw new DevtoolError(
+          'mypy',
+          'crashed',
+          `mypy failed (exit ${result.exitCode}): ${stderrTail(result.stderr || result.stdout)}`,
+        )
+      }
+      return summarise('mypy', parseLines(result.stdout, root, MYPY_LINE))
+    }
+    case 'ty': {
+      const result = await runProcess('ty', ['check', '--output-format', 'concise', target], options)
+      if (result.exitCode !== 0 && result.exitCode !== 1) {
+        throw new DevtoolError(
+          'ty',
+          'crashed',
+          `ty failed (exit ${result.exitCode}): ${stderrTail(result.stderr || result.stdout)}`,
+        )
+      }
+      return summarise('ty', parseLines(result.stdout, root, TY_LINE))
+    }
+  }
+}
+
+// mypy: `pkg/a.py:6:12: error: Incompatible return value type  [return-value]`
+const MYPY_LINE =
+  /^(?<file>.+?):(?<line>\d+):(?<column>\d+): (?<severity>error|warning|note): (?<message>.*?)(?:\s+\[(?<rule>[\w-]+)\])?$/
+// ty (concise): `pkg/a.py:6:12: error[invalid-return-type] Return type does not match`
+const TY_LINE =
+  /^(?<file>.+?):(?<line>\d+):(?<column>\d+): (?<severity>error|warning|info)\[(?<rule>[\w-]+)\] (?<message>.*)$/
+
+export function parseLines(output: string, root: string, pattern: RegExp): TypeDiagnostic[] {
+  return output.split('\n').flatMap((line): TypeDiagnostic[] => {
+    const g = pattern.exec(line.trim())?.groups
+    if (!g) return []
+    const severity = g.severity === 'error' ? 'error' : g.severity === 'warning' ? 'warning' : 'information'
+    return [
+      {
+        file: relative(root, join(root, g.file as string)) || (g.file as string),
+        line: Number(g.line),
+        column: Number(g.column),
+        severity,
+        rule: g.rule ?? null,
+        message: g.message as string,
+      },
+    ]
+  })
+}
+
+function summarise(checker: string, errors: TypeDiagnostic[]): TypecheckResult {
+  const errorCount = errors.filter((e) => e.severity === 'error').length
+  return {
+    success: errorCount === 0,
+    checker,
+    files_checked: new Set(errors.map((e) => e.file)).size,
+    error_count: errorCount,
+    warning_count: errors.filter((e) => e.severity === 'warning').length,
+    errors,
+  }
+}
+
+export async function onPath(command: string): Promise<boolean> {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    try {
+      await access(join(dir, command), constants.X_OK)
+      return true
+    } catch {
+      // not here
+    }
+  }
+  return false
+}
