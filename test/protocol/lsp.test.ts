@@ -154,3 +154,25 @@ describe('language server failures and positions', () => {
     expect(() => locate(text, 1, { symbol: 'zz' })).toThrow(/not on line 1/)
   })
 })
+
+describe('language server configuration', () => {
+  const f = useProtocolFixture()
+
+  it('says how to add a server for a language that has none', async () => {
+    writeFileSync(join(f.workspace, 'app.ts'), 'export const x = 1\n')
+    const sessionId = await f.session()
+    const run = await runTool(f, sessionId, 'document_symbols', { path: 'app.ts' })
+    expect(run.result).toMatch(
+      /no language server is set up for typescript files; add one under "languageServers"/,
+    )
+  })
+
+  it('uses the configured server, and reports one that is not installed', async () => {
+    f.writeConfig({ languageServers: { python: ['no-such-python-langserver', '--stdio'] } })
+    await f.restart()
+    writeFileSync(join(f.workspace, 'a.py'), 'x = 1\n')
+    const sessionId = await f.session()
+    const run = await runTool(f, sessionId, 'document_symbols', { path: 'a.py' })
+    expect(run.result).toMatch(/the language server no-such-python-langserver is not installed/)
+  })
+})

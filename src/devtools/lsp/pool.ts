@@ -14,6 +14,45 @@ export function defaultPythonServer(): ServerCommand {
   }
 }
 
+/** pyright for Python, and whatever the config adds or overrides: { language: [command, ...args] }. */
+export function configuredServers(
+  configured: Readonly<Record<string, readonly string[]>>,
+): Record<string, ServerCommand> {
+  const servers: Record<string, ServerCommand> = { python: defaultPythonServer() }
+  for (const [language, [command, ...args]] of Object.entries(configured)) {
+    if (command) servers[language] = { command, args, languageId: language }
+  }
+  return servers
+}
+
+const EXTENSIONS: Record<string, string> = {
+  py: 'python',
+  pyi: 'python',
+  ts: 'typescript',
+  tsx: 'typescriptreact',
+  mts: 'typescript',
+  cts: 'typescript',
+  js: 'javascript',
+  jsx: 'javascriptreact',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  rs: 'rust',
+  go: 'go',
+  java: 'java',
+  rb: 'ruby',
+  c: 'c',
+  h: 'c',
+  cc: 'cpp',
+  cpp: 'cpp',
+  hpp: 'cpp',
+}
+
+/** The language of a file by its extension (LSP language ids). */
+export function languageOf(path: string): string {
+  const extension = /\.([^./]+)$/.exec(path)?.[1]?.toLowerCase() ?? ''
+  return EXTENSIONS[extension] ?? extension
+}
+
 export class LspPool {
   private readonly clients = new Map<string, LspClient>()
 
@@ -22,7 +61,11 @@ export class LspPool {
   /** A running client for the language, starting (or restarting) its server if needed. */
   async client(root: string, language: string): Promise<LspClient> {
     const server = this.servers[language]
-    if (!server) throw new Error(`no language server is configured for ${language}`)
+    if (!server) {
+      throw new Error(
+        `no language server is set up for ${language || 'this kind of'} files; add one under "languageServers" in config.json, e.g. {"${language || 'typescript'}": ["typescript-language-server", "--stdio"]}`,
+      )
+    }
     const key = `${root}\u0000${language}`
     let client = this.clients.get(key)
     if (!client || !client.alive) {

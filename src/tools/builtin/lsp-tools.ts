@@ -62,19 +62,15 @@ type Loc = z.infer<typeof location>
 
 /** The session's language servers; the JSON-RPC client loads on first use, not with the agent. */
 async function lspPool(ctx: ToolContext): Promise<LspPool> {
-  const { LspPool } = await import('../../devtools/lsp/pool.js')
-  return ctx.memo('lsp-pool', () => new LspPool())
-}
-
-function languageOf(path: string): string {
-  if (/\.pyi?$/.test(path)) return 'python'
-  throw new Error(`no language server is set up for ${path}; Python files (.py, .pyi) are supported`)
+  const { LspPool, configuredServers } = await import('../../devtools/lsp/pool.js')
+  return ctx.memo('lsp-pool', () => new LspPool(configuredServers(ctx.settings.languageServers)))
 }
 
 async function open(
   ctx: ToolContext,
   path: string,
 ): Promise<{ client: LspClient; uri: string; text: string }> {
+  const { languageOf } = await import('../../devtools/lsp/pool.js')
   const language = languageOf(path)
   const absolute = await ctx.workspace.resolve(path)
   const text = await ctx.workspace.readText(path, {}, ctx.signal)
