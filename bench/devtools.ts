@@ -44,12 +44,12 @@ export async function devtoolFigures(queries = 20) {
     }
     const linter = new RuffLinter(dir.path)
     const lintStarted = performance.now()
-    await linter.check(text)
+    await linter.check(text, target)
     const lintColdMs = performance.now() - lintStarted
     const lint: number[] = []
     for (let i = 0; i < queries; i++) {
       const t = performance.now()
-      await linter.check(module(i))
+      await linter.check(module(i), target)
       lint.push(performance.now() - t)
     }
     return {

@@ -1,6 +1,9 @@
 // Runs a developer tool (git, pyright, pytest) as a child process with a timeout, and turns every way it can
 // fail into a typed error the model can read: missing, timed out, crashed, or answering garbage.
 import { spawn } from 'node:child_process'
+import { constants } from 'node:fs'
+import { access } from 'node:fs/promises'
+import { delimiter, join } from 'node:path'
 
 export type DevtoolFailure = 'missing' | 'timeout' | 'crashed' | 'bad_output'
 
@@ -31,6 +34,8 @@ export interface RunOptions {
   tool: string
   /** What to tell the user when the program is not installed. */
   installHint?: string
+  /** Written to the program's stdin. */
+  input?: string
 }
 
 const MAX_OUTPUT = 8 * 1024 * 1024
@@ -40,9 +45,13 @@ export function runProcess(command: string, args: string[], options: RunOptions)
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
     })
+    if (options.input !== undefined) {
+      child.stdin?.on('error', () => undefined)
+      child.stdin?.end(options.input)
+    }
     let stdout = ''
     let stderr = ''
     let settled = false
@@ -105,4 +114,17 @@ export function runProcess(command: string, args: string[], options: RunOptions)
 /** The last lines of a tool's stderr, for error messages. */
 export function stderrTail(stderr: string, lines = 5): string {
   return stderr.trim().split('\n').slice(-lines).join('\n')
+}
+
+/** Whether a program of that name is on PATH. */
+export async function onPath(command: string): Promise<boolean> {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    try {
+      await access(join(dir, command), constants.X_OK)
+      return true
+    } catch {
+      // not here
+    }
+  }
+  return false
 }

@@ -1,9 +1,9 @@
 // Linting and formatting Python with ruff compiled to WebAssembly: in-process, no Python needed. The project's
 // ruff settings (ruff.toml, .ruff.toml or [tool.ruff] in pyproject.toml) are honoured.
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
-import { DevtoolError } from './process.js'
+import { DevtoolError, onPath, runProcess, stderrTail } from './process.js'
 
 export interface Violation {
   line: number
@@ -29,63 +29,147 @@ interface RuffDiagnostic {
 type RuffModule = typeof import('@astral-sh/ruff-wasm-nodejs')
 type RuffWorkspace = InstanceType<RuffModule['Workspace']>
 
-/** One ruff per project root and settings; the WebAssembly module loads on first use. */
+/**
+ * Ruff for one project root: the system `ruff` when it is installed (it finds the project's settings itself),
+ * else ruff compiled to WebAssembly with the settings read here. Either loads on first use.
+ */
 export class RuffLinter {
-  private workspace: Promise<RuffWorkspace> | undefined
+  private backend: Promise<RuffBackend> | undefined
 
   constructor(private readonly root: string) {}
 
-  async check(source: string): Promise<Violation[]> {
-    const ruff = await this.ruff()
-    return (ruff.check(source) as RuffDiagnostic[]).map((d) => ({
-      line: d.start_location.row,
-      column: d.start_location.column,
-      code: d.code,
-      message: d.message,
-      fixable: Boolean(d.fix?.edits.length),
-    }))
+  async check(source: string, file: string): Promise<Violation[]> {
+    return (await this.use()).check(source, file)
   }
 
-  /** The source with every offered fix applied, repeated until no fix is left (at most 5 rounds). */
-  async fix(source: string): Promise<string> {
-    const ruff = await this.ruff()
-    let text = source
-    for (let round = 0; round < 5; round++) {
-      const edits = (ruff.check(text) as RuffDiagnostic[]).flatMap((d) => d.fix?.edits ?? [])
-      if (edits.length === 0) break
-      text = applyEdits(text, edits)
-    }
-    return text
+  /** The source with every fix ruff offers applied. */
+  async fix(source: string, file: string): Promise<string> {
+    return (await this.use()).fix(source, file)
   }
 
-  async format(source: string): Promise<string> {
-    const ruff = await this.ruff()
-    try {
-      return ruff.format(source)
-    } catch (error) {
-      throw new DevtoolError('ruff', 'bad_output', `ruff could not format the file: ${String(error)}`)
-    }
+  async format(source: string, file: string): Promise<string> {
+    return (await this.use()).format(source, file)
   }
 
-  private ruff(): Promise<RuffWorkspace> {
-    this.workspace ??= (async () => {
-      const module: RuffModule = await import('@astral-sh/ruff-wasm-nodejs')
-      const settings = await projectSettings(this.root)
-      try {
-        return new module.Workspace(
-          settings ?? module.Workspace.defaultSettings(),
-          module.PositionEncoding.Utf16,
-        )
-      } catch (error) {
-        throw new DevtoolError(
-          'ruff',
-          'bad_output',
-          `the project's ruff settings are not valid: ${String(error)}`,
-        )
+  /** Which ruff answers: `cli` or `wasm`. */
+  async kind(): Promise<'cli' | 'wasm'> {
+    return (await this.use()).kind
+  }
+
+  private use(): Promise<RuffBackend> {
+    this.backend ??= onPath('ruff').then((installed) =>
+      installed ? cliRuff(this.root) : wasmRuff(this.root),
+    )
+    return this.backend
+  }
+}
+
+interface RuffBackend {
+  kind: 'cli' | 'wasm'
+  check(source: string, file: string): Promise<Violation[]>
+  fix(source: string, file: string): Promise<string>
+  format(source: string, file: string): Promise<string>
+}
+
+async function wasmRuff(root: string): Promise<RuffBackend> {
+  const module: RuffModule = await import('@astral-sh/ruff-wasm-nodejs')
+  const settings = await projectSettings(root)
+  let ruff: RuffWorkspace
+  try {
+    ruff = new module.Workspace(settings ?? module.Workspace.defaultSettings(), module.PositionEncoding.Utf16)
+  } catch (error) {
+    throw new DevtoolError(
+      'ruff',
+      'bad_output',
+      `the project's ruff settings are not valid: ${String(error)}`,
+    )
+  }
+  return {
+    kind: 'wasm',
+    check: async (source) => toViolations(ruff.check(source) as RuffDiagnostic[]),
+    fix: async (source) => {
+      let text = source
+      for (let round = 0; round < 5; round++) {
+        const edits = (ruff.check(text) as RuffDiagnostic[]).flatMap((d) => d.fix?.edits ?? [])
+        if (edits.length === 0) break
+        text = applyEdits(text, edits)
       }
-    })()
-    return this.workspace
+      return text
+    },
+    format: async (source) => {
+      try {
+        return ruff.format(source)
+      } catch (error) {
+        throw new DevtoolError('ruff', 'bad_output', `ruff could not format the file: ${String(error)}`)
+      }
+    },
   }
+}
+
+function cliRuff(root: string): RuffBackend {
+  const run = async (args: string[], source: string, file: string) => {
+    const result = await runProcess(
+      'ruff',
+      [...args, '--stdin-filename', relative(root, file) || file, '-'],
+      {
+        cwd: root,
+        timeoutMs: 60_000,
+        tool: 'ruff',
+        input: source,
+      },
+    )
+    if (result.exitCode !== 0 && result.exitCode !== 1) {
+      throw new DevtoolError(
+        'ruff',
+        'crashed',
+        `ruff ${args[0]} failed (exit ${result.exitCode}): ${stderrTail(result.stderr)}`,
+      )
+    }
+    return result.stdout
+  }
+  return {
+    kind: 'cli',
+    check: async (source, file) =>
+      parseRuffJson(await run(['check', '--output-format', 'json', '--no-fix'], source, file)),
+    fix: (source, file) => run(['check', '--fix-only', '--exit-zero'], source, file),
+    format: (source, file) => run(['format'], source, file),
+  }
+}
+
+/** `ruff check --output-format json`: a list of diagnostics with 1-based locations. */
+export function parseRuffJson(output: string): Violation[] {
+  let items: unknown
+  try {
+    items = JSON.parse(output)
+  } catch {
+    throw new DevtoolError('ruff', 'bad_output', `ruff did not answer with JSON: ${output.slice(0, 200)}`)
+  }
+  if (!Array.isArray(items))
+    throw new DevtoolError('ruff', 'bad_output', 'ruff answered JSON that is not a list')
+  return (
+    items as {
+      code: string | null
+      message: string
+      location: { row: number; column: number }
+      fix: unknown
+    }[]
+  ).map((d) => ({
+    line: d.location.row,
+    column: d.location.column,
+    code: d.code,
+    message: d.message,
+    fixable: Boolean(d.fix),
+  }))
+}
+
+function toViolations(diagnostics: RuffDiagnostic[]): Violation[] {
+  return diagnostics.map((d) => ({
+    line: d.start_location.row,
+    column: d.start_location.column,
+    code: d.code,
+    message: d.message,
+    fixable: Boolean(d.fix?.edits.length),
+  }))
 }
 
 /** The [tool.ruff] table, or a ruff.toml / .ruff.toml, of the project root; undefined when there is none. */

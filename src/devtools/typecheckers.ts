@@ -1,9 +1,8 @@
 // The other type checkers a project may use (basedpyright, mypy, ty), and which one runs.
-import { constants } from 'node:fs'
-import { access, readFile } from 'node:fs/promises'
-import { delimiter, join, relative } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
-import { DevtoolError, runProcess, stderrTail } from './process.js'
+import { DevtoolError, onPath, runProcess, stderrTail } from './process.js'
 import { parsePyright, typecheck as pyright, type TypecheckResult, type TypeDiagnostic } from './pyright.js'
 import type { Typechecker } from './settings.js'
 
@@ -121,16 +120,4 @@ function summarise(checker: string, errors: TypeDiagnostic[]): TypecheckResult {
     warning_count: errors.filter((e) => e.severity === 'warning').length,
     errors,
   }
-}
-
-export async function onPath(command: string): Promise<boolean> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    try {
-      await access(join(dir, command), constants.X_OK)
-      return true
-    } catch {
-      // not here
-    }
-  }
-  return false
 }

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { chooseTypechecker, onPath, parseLines } from '../../src/devtools/typecheckers.js'
+import { onPath } from '../../src/devtools/process.js'
+import { chooseTypechecker, parseLines } from '../../src/devtools/typecheckers.js'
 import { makeTempDir } from '../helpers/temp.js'
 
 describe('other type checkers', () => {

@@ -244,14 +244,15 @@ export const lint = defineTool({
     for (const file of files) {
       const text = await ctx.workspace.readText(file, {}, ctx.signal)
       if (!fix) continue
-      const fixed = await ruff.fix(text)
+      const fixed = await ruff.fix(text, file)
       if (fixed !== text) changes.push({ file, text: fixed })
     }
     const fixedFiles = await writeChanged(ctx, changes)
     const violations = []
     for (const file of files) {
       const text = await ctx.workspace.readText(file, {}, ctx.signal)
-      for (const v of await ruff.check(text)) violations.push({ file: ctx.workspace.display(file), ...v })
+      for (const v of await ruff.check(text, file))
+        violations.push({ file: ctx.workspace.display(file), ...v })
     }
     return { files_checked: files.length, violations, fixed_files: fixedFiles }
   },
@@ -279,7 +280,7 @@ export const format = defineTool({
     const changes: { file: string; text: string }[] = []
     for (const file of files) {
       const text = await ctx.workspace.readText(file, {}, ctx.signal)
-      const formatted = await ruff.format(text)
+      const formatted = await ruff.format(text, file)
       if (formatted !== text) changes.push({ file, text: formatted })
     }
     return { files_checked: files.length, formatted: await writeChanged(ctx, changes) }
