@@ -78,6 +78,16 @@ async function open(
   return { client, uri: client.sync(absolute, text), text }
 }
 
+/** The document of a position input, and where in it to ask. */
+async function openAt(ctx: ToolContext, input: z.infer<typeof position>) {
+  const doc = await open(ctx, input.path)
+  const at = locate(doc.text, input.line, {
+    ...(input.symbol ? { symbol: input.symbol } : {}),
+    ...(input.column ? { column: input.column } : {}),
+  })
+  return { doc, at }
+}
+
 async function toLocations(
   ctx: ToolContext,
   found: Location | Location[] | LocationLink[] | null,
@@ -115,8 +125,7 @@ export const gotoDefinition = defineTool({
   locations: ({ path, line }) => [{ path, line }],
   render: (out) => renderLocations(out.locations),
   run: async ({ path, line, symbol, column }, ctx) => {
-    const doc = await open(ctx, path)
-    const at = locate(doc.text, line, { ...(symbol ? { symbol } : {}), ...(column ? { column } : {}) })
+    const { doc, at } = await openAt(ctx, { path, line, symbol, column })
     const found = await doc.client.request<Location | Location[] | LocationLink[] | null>(
       'textDocument/definition',
       { textDocument: { uri: doc.uri }, position: at },
@@ -137,8 +146,7 @@ export const findReferences = defineTool({
   locations: ({ path, line }) => [{ path, line }],
   render: (out) => renderLocations(out.locations),
   run: async ({ path, line, symbol, column }, ctx) => {
-    const doc = await open(ctx, path)
-    const at = locate(doc.text, line, { ...(symbol ? { symbol } : {}), ...(column ? { column } : {}) })
+    const { doc, at } = await openAt(ctx, { path, line, symbol, column })
     const found = await doc.client.request<Location[] | null>(
       'textDocument/references',
       { textDocument: { uri: doc.uri }, position: at, context: { includeDeclaration: true } },
@@ -159,8 +167,7 @@ export const hover = defineTool({
   locations: ({ path, line }) => [{ path, line }],
   render: (out) => out.contents || 'Nothing to show.',
   run: async ({ path, line, symbol, column }, ctx) => {
-    const doc = await open(ctx, path)
-    const at = locate(doc.text, line, { ...(symbol ? { symbol } : {}), ...(column ? { column } : {}) })
+    const { doc, at } = await openAt(ctx, { path, line, symbol, column })
     const result = await doc.client.request<Hover | null>(
       'textDocument/hover',
       { textDocument: { uri: doc.uri }, position: at },
@@ -263,8 +270,7 @@ export const renameSymbol = defineTool({
   render: (out) =>
     out.files.length ? `Renamed in ${out.files.join(', ')} (${out.edits} edits)` : 'Nothing to rename.',
   run: async ({ path, line, symbol, column, new_name }, ctx) => {
-    const doc = await open(ctx, path)
-    const at = locate(doc.text, line, { ...(symbol ? { symbol } : {}), ...(column ? { column } : {}) })
+    const { doc, at } = await openAt(ctx, { path, line, symbol, column })
     // Open every file that uses the symbol first, with its workspace text: the rename then covers them all,
     // also before the server has indexed the workspace, and edits what the user sees in the editor.
     const references = await doc.client.request<Location[] | null>(
