@@ -22,10 +22,6 @@ export interface FileLoggerOptions {
   keep?: number
 }
 
-export function isLogLevel(value: string): value is LogLevel {
-  return (LOG_LEVELS as readonly string[]).includes(value)
-}
-
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 
 /** Appends synchronously so that a crash never loses the lines that explain it. */

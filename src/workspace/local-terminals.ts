@@ -100,10 +100,6 @@ export class LocalTerminals {
     await Promise.all([...this.terminals.keys()].map((id) => this.release(id)))
   }
 
-  has(id: string): boolean {
-    return this.terminals.has(id)
-  }
-
   private get(id: string): LocalTerminal {
     const t = this.terminals.get(id)
     if (!t) throw new UnknownTerminalError(id)
