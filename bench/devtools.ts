@@ -5,10 +5,8 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { LspPool } from '../src/devtools/lsp/pool.js'
 import { RuffLinter } from '../src/devtools/ruff.js'
+import { quantile } from '../src/perf/collector.js'
 import { makeTempDir } from '../test/helpers/temp.js'
-
-const quantile = (xs: number[], q: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] as number
 
 function module(i: number): string {
   const lines = [`from pkg.m${Math.max(0, i - 1)} import f${Math.max(0, i - 1)}`, '', '']
@@ -54,10 +52,10 @@ export async function devtoolFigures(queries = 20) {
     }
     return {
       lspColdMs: coldMs,
-      lspWarmP50: quantile(warm, 0.5),
-      lspWarmP95: quantile(warm, 0.95),
+      lspWarmP50: quantile(warm, 0.5) ?? 0,
+      lspWarmP95: quantile(warm, 0.95) ?? 0,
       lintColdMs,
-      lintP50: quantile(lint, 0.5),
+      lintP50: quantile(lint, 0.5) ?? 0,
       lines: text.split('\n').length,
     }
   } finally {

@@ -6,7 +6,7 @@ import { CodeSandbox } from '../src/codemode/sandbox.js'
 import { toolStubs } from '../src/codemode/stubs.js'
 import { DEFAULT_DEVTOOL_SETTINGS } from '../src/devtools/settings.js'
 import { silentLogger } from '../src/log/logger.js'
-import { PerfCollector } from '../src/perf/collector.js'
+import { PerfCollector, quantile } from '../src/perf/collector.js'
 import type { AgentEvent, AgentEventBody } from '../src/session/events.js'
 import { executeToolCall, type ToolCallDeps } from '../src/session/tool-call.js'
 import { builtinTools } from '../src/tools/builtin/index.js'
@@ -63,7 +63,7 @@ function dispatchDeps(registry: ToolRegistry, events: AgentEventBody[]): ToolCal
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+const median = (xs: number[]) => quantile(xs, 0.5) ?? 0
 
 /** Microseconds per read_file call, median of several batches. */
 export async function readFileDispatchMicros(calls = 2000, batches = 5): Promise<number> {

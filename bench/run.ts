@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { quantile } from '../src/perf/collector.js'
 import { type AcpHarness, REPO_ROOT, spawnAgent } from '../test/helpers/acp-harness.js'
 import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
@@ -21,11 +22,7 @@ interface Figure {
   note?: string
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2
-}
+const median = (xs: number[]) => quantile(xs, 0.5) ?? 0
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
 
 async function bareNode(): Promise<number> {
@@ -148,7 +145,7 @@ async function main() {
         name: 'text-turn overhead (instant model)',
         value: round(median(turns)),
         unit: 'ms',
-        note: `p90 ${round([...turns].sort((a, b) => a - b)[Math.floor(turns.length * 0.9)] ?? 0)} ms over ${TURNS} turns`,
+        note: `p90 ${round(quantile(turns, 0.9) ?? 0)} ms over ${TURNS} turns`,
       },
       {
         name: 'one-tool-turn overhead (instant model, read_file)',

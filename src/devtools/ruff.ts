@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
 import { DevtoolError, onPath, runProcess, stderrTail } from './process.js'
+import { applyTextEdits, type TextEdit } from './text-edits.js'
 
 export interface Violation {
   line: number
@@ -92,7 +93,7 @@ async function wasmRuff(root: string): Promise<RuffBackend> {
       for (let round = 0; round < 5; round++) {
         const edits = (ruff.check(text) as RuffDiagnostic[]).flatMap((d) => d.fix?.edits ?? [])
         if (edits.length === 0) break
-        text = applyEdits(text, edits)
+        text = applyTextEdits(text, edits.map(toTextEdit))
       }
       return text
     },
@@ -192,20 +193,13 @@ function parseSettings(text: string, name: string): Record<string, unknown> {
   }
 }
 
-/** Applies non-overlapping edits (1-based rows and columns), last first so earlier positions stay valid. */
-export function applyEdits(text: string, edits: readonly RuffEdit[]): string {
-  const lineStarts = [0]
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1)
-  const offset = (p: { row: number; column: number }) => (lineStarts[p.row - 1] ?? text.length) + p.column - 1
-  const ordered = edits
-    .map((e) => ({ start: offset(e.location), end: offset(e.end_location), content: e.content ?? '' }))
-    .sort((a, b) => b.start - a.start)
-  let out = text
-  let limit = Number.POSITIVE_INFINITY
-  for (const edit of ordered) {
-    if (edit.end > limit) continue
-    out = out.slice(0, edit.start) + edit.content + out.slice(edit.end)
-    limit = edit.start
+/** Ruff's edits count rows and columns from 1; the shared applier counts from 0. */
+function toTextEdit(edit: RuffEdit): TextEdit {
+  return {
+    range: {
+      start: { line: edit.location.row - 1, character: edit.location.column - 1 },
+      end: { line: edit.end_location.row - 1, character: edit.end_location.column - 1 },
+    },
+    newText: edit.content ?? '',
   }
-  return out
 }

@@ -1,4 +1,4 @@
-// Positions the model gives (1-based, maybe a little off) → LSP positions (0-based), and back. Pure.
+// Positions the model gives (1-based, maybe a little off) → LSP positions (0-based). Pure.
 export interface LspPosition {
   line: number
   character: number
@@ -39,18 +39,4 @@ export function locate(
     }
   }
   throw new SymbolNotFoundError(`"${symbol}" is not on line ${line} or within ${NEARBY_LINES} lines of it`)
-}
-
-/** Applies LSP text edits (0-based ranges) to a text, last first. */
-export function applyTextEdits(
-  text: string,
-  edits: readonly { range: { start: LspPosition; end: LspPosition }; newText: string }[],
-): string {
-  const starts = [0]
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1)
-  const offset = (p: LspPosition) => (starts[p.line] ?? text.length) + p.character
-  return [...edits]
-    .map((e) => ({ start: offset(e.range.start), end: offset(e.range.end), newText: e.newText }))
-    .sort((a, b) => b.start - a.start)
-    .reduce((out, e) => out.slice(0, e.start) + e.newText + out.slice(e.end), text)
 }

@@ -240,17 +240,20 @@ export const lint = defineTool({
   run: async ({ path = '.', fix }, ctx) => {
     const ruff = await linter(ctx)
     const files = await pythonFiles(ctx, path)
+    const texts = new Map<string, string>()
+    for (const file of files) texts.set(file, await ctx.workspace.readText(file, {}, ctx.signal))
     const changes: { file: string; text: string }[] = []
-    for (const file of files) {
-      const text = await ctx.workspace.readText(file, {}, ctx.signal)
-      if (!fix) continue
-      const fixed = await ruff.fix(text, file)
-      if (fixed !== text) changes.push({ file, text: fixed })
+    if (fix) {
+      for (const [file, text] of texts) {
+        const fixed = await ruff.fix(text, file)
+        if (fixed !== text) changes.push({ file, text: fixed })
+      }
     }
+    // writeChanged throws unless every change was written, so afterwards the fixed texts are the files' texts.
     const fixedFiles = await writeChanged(ctx, changes)
+    for (const change of changes) texts.set(change.file, change.text)
     const violations = []
-    for (const file of files) {
-      const text = await ctx.workspace.readText(file, {}, ctx.signal)
+    for (const [file, text] of texts) {
       for (const v of await ruff.check(text, file))
         violations.push({ file: ctx.workspace.display(file), ...v })
     }

@@ -12,7 +12,8 @@ import type {
 import { z } from 'zod'
 import type { LspClient } from '../../devtools/lsp/client.js'
 import type { LspPool } from '../../devtools/lsp/pool.js'
-import { applyTextEdits, locate } from '../../devtools/lsp/positions.js'
+import { locate } from '../../devtools/lsp/positions.js'
+import { applyTextEdits } from '../../devtools/text-edits.js'
 import { defineTool, type ToolContext } from '../define.js'
 
 const SYMBOL_KINDS = [
