@@ -12,7 +12,14 @@ import type {
 } from '@agentclientprotocol/sdk'
 import { SLASH_COMMANDS } from '../session/commands.js'
 import type { AgentEvent } from '../session/events.js'
-import type { PermissionOutcome, PermissionRequest, SessionRecord, ToolMode } from '../session/ports.js'
+import {
+  type PermissionOutcome,
+  type PermissionRequest,
+  type SessionRecord,
+  TOOL_MODE_DESCRIPTIONS,
+  TOOL_MODES,
+  type ToolMode,
+} from '../session/ports.js'
 import type { PromptBlock } from '../session/prompt.js'
 import type { ToolContent } from '../tools/define.js'
 import { MODE_DESCRIPTIONS, PERMISSION_MODES, type PermissionMode } from '../tools/permission.js'
@@ -216,11 +223,7 @@ export function sessionConfigOptions(
       category: '_tool_mode',
       type: 'select',
       currentValue: current.toolMode,
-      options: [
-        { value: 'both', name: 'Both', description: 'JSON tool calls, and Python code for multi-step work' },
-        { value: 'direct', name: 'Direct', description: 'One JSON tool call per step' },
-        { value: 'code', name: 'Code Mode', description: 'One Python snippet calls many tools' },
-      ],
+      options: TOOL_MODES.map((value) => ({ value, ...TOOL_MODE_DESCRIPTIONS[value] })),
     },
   ]
 }
