@@ -3,7 +3,7 @@ import { type AgentContext, agent, methods, RequestError } from '@agentclientpro
 import type { Logger } from '../log/logger.js'
 import type { AgentEvent } from '../session/events.js'
 import type { SessionManager } from '../session/manager.js'
-import type { SessionRecord } from '../session/ports.js'
+import type { SessionRecord, SessionSurface } from '../session/ports.js'
 import type { Session } from '../session/session.js'
 import type { Tool } from '../tools/define.js'
 import { type ClientFeatures, clientFeatures } from './acp-workspace.js'
@@ -32,16 +32,39 @@ export interface AgentCore {
   logger: Logger
 }
 
+/**
+ * Which sessions one connection may use. The stdio client owns the process and may use all of them; a server
+ * client only those it created or proved it may resume (see server/access.ts).
+ */
+export interface SessionAccess {
+  /** The session was created on this connection; returns what to add to the response's `_meta`. */
+  created(sessionId: string): Record<string, unknown> | undefined
+  /** Throws unless this connection may load, resume or close the session, given the request's `_meta`. */
+  admit(sessionId: string, meta: Readonly<Record<string, unknown>> | null | undefined): void
+  /** Whether session/list shows the session to this connection. */
+  visible(sessionId: string): boolean
+}
+
+export const FULL_ACCESS: SessionAccess = {
+  created: () => undefined,
+  admit: () => undefined,
+  visible: () => true,
+}
+
 export interface AcpAgentOptions {
   version: string
   /** The core loads on the first session request, so `initialize` stays fast. */
   core: () => Promise<AgentCore>
   logger: Logger
+  access?: SessionAccess
 }
 
 export function createAcpAgent(options: AcpAgentOptions) {
   const { logger } = options
-  const attached = new Map<string, () => void>()
+  const access = options.access ?? FULL_ACCESS
+  /** Sessions this connection attached to: the surface it gave each, and how to stop listening. */
+  const attached = new Map<string, { surface?: SessionSurface; unsubscribe: () => void }>()
+  const surfaces = new Map<string, SessionSurface>()
   let client: AgentContext | undefined
   let features: ClientFeatures = clientFeatures(undefined)
 
@@ -73,16 +96,41 @@ export function createAcpAgent(options: AcpAgentOptions) {
 
   const surface = (core: AgentCore) => (record: SessionRecord) => {
     if (!client) throw RequestError.internalError(undefined, 'no client connection')
-    return createAcpSurface(record, { client, features, builtins: core.builtinTools, logger })
+    const made = createAcpSurface(record, { client, features, builtins: core.builtinTools, logger })
+    surfaces.set(record.id, made)
+    return made
   }
 
   const attach = (core: AgentCore, session: Session) => {
-    if (attached.has(session.id)) return
+    const surface = surfaces.get(session.id)
+    surfaces.delete(session.id)
+    const previous = attached.get(session.id)
+    if (previous) {
+      if (surface) previous.surface = surface
+      return
+    }
     const live = context(core, session, 'live')
     const unsubscribe = session.subscribe((event: AgentEvent) => {
       for (const update of eventToUpdates(event, live)) send(session.id, update)
     })
-    attached.set(session.id, unsubscribe)
+    attached.set(session.id, { ...(surface ? { surface } : {}), unsubscribe })
+  }
+
+  const detach = (sessionId: string) => {
+    attached.get(sessionId)?.unsubscribe()
+    attached.delete(sessionId)
+  }
+
+  /** The client left: stop sending it updates, and close the sessions nobody else has taken over. */
+  const disconnected = async () => {
+    const left = [...attached]
+    attached.clear()
+    for (const [, entry] of left) entry.unsubscribe()
+    const core = await options.core().catch(() => undefined)
+    if (!core) return
+    await Promise.all(
+      left.map(([id, entry]) => (entry.surface ? core.manager.release(id, entry.surface) : undefined)),
+    ).catch((error: unknown) => logger.warn('closing the sessions of a departed client failed: %s', error))
   }
 
   /** Sent after the response so the client already knows the session. */
@@ -103,10 +151,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
   return agent({ name: 'punie' })
     .onConnect((connection) => {
       client = connection.client
-      connection.closed.then(() => {
-        for (const unsubscribe of attached.values()) unsubscribe()
-        attached.clear()
-      })
+      connection.closed.then(disconnected)
     })
     .onRequest(methods.agent.initialize, ({ params }) => {
       features = clientFeatures(params.clientCapabilities)
@@ -122,11 +167,17 @@ export function createAcpAgent(options: AcpAgentOptions) {
         attach(core, session)
         announce(session)
         logger.info('session %s created in %s', session.id, session.cwd)
-        return { sessionId: session.id, configOptions: configOptions(core, session) }
+        const meta = access.created(session.id)
+        return {
+          sessionId: session.id,
+          configOptions: configOptions(core, session),
+          ...(meta ? { _meta: meta } : {}),
+        }
       }),
     )
     .onRequest(methods.agent.session.load, ({ params }) =>
       withCore((core) => {
+        access.admit(params.sessionId, params._meta)
         const session = core.manager.open(params.sessionId, surface(core))
         const replay = context(core, session, 'replay')
         for (const event of coalesceDeltas(core.manager.transcript(session.id))) {
@@ -139,6 +190,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
     )
     .onRequest(methods.agent.session.resume, ({ params }) =>
       withCore((core) => {
+        access.admit(params.sessionId, params._meta)
         const session = core.manager.open(params.sessionId, surface(core))
         attach(core, session)
         announce(session)
@@ -152,15 +204,15 @@ export function createAcpAgent(options: AcpAgentOptions) {
           ...(params.cursor ? { cursor: params.cursor } : {}),
         })
         return {
-          sessions: page.sessions.map(toSessionInfo),
+          sessions: page.sessions.filter((s) => access.visible(s.id)).map(toSessionInfo),
           ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
         }
       }),
     )
     .onRequest(methods.agent.session.close, ({ params }) =>
       withCore(async (core) => {
-        attached.get(params.sessionId)?.()
-        attached.delete(params.sessionId)
+        if (!attached.has(params.sessionId)) access.admit(params.sessionId, params._meta)
+        detach(params.sessionId)
         await core.manager.close(params.sessionId)
         return {}
       }),
@@ -173,6 +225,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
       }),
     )
     .onNotification(methods.agent.session.cancel, ({ params }) => {
+      if (!attached.has(params.sessionId)) return
       void options.core().then((core) => core.manager.find(params.sessionId)?.cancel())
     })
     .onRequest(methods.agent.session.setConfigOption, ({ params }) =>

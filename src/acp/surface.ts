@@ -4,6 +4,7 @@ import type { AgentContext } from '@agentclientprotocol/sdk'
 import { methods } from '@agentclientprotocol/sdk'
 import type { Logger } from '../log/logger.js'
 import type { PermissionOutcome, PermissionRequest, SessionRecord, SessionSurface } from '../session/ports.js'
+import { boundaryDirectories } from '../session/project.js'
 import type { Tool } from '../tools/define.js'
 import { createRegistry, type ToolRegistry } from '../tools/registry.js'
 import { LocalWorkspace } from '../workspace/local.js'
@@ -20,7 +21,7 @@ export interface AcpSurfaceOptions {
 
 export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptions): SessionSurface {
   const { client, logger } = options
-  const local = new LocalWorkspace(record.cwd, record.additionalDirectories)
+  const local = new LocalWorkspace(record.cwd, boundaryDirectories(record))
   let tools: ToolRegistry = createRegistry(options.builtins)
   const ready = discoverIdeTools(client, record.id).then((catalog) => {
     if (!catalog?.length) return

@@ -11,6 +11,7 @@ import { createOtelExporter } from '../perf/otel.js'
 import { agentConfigFrom } from '../session/config.js'
 import { SessionManager } from '../session/manager.js'
 import type { SessionRecord, SessionSurface, ToolMode } from '../session/ports.js'
+import { boundaryDirectories } from '../session/project.js'
 import { SqliteStore } from '../store/sqlite-store.js'
 import { builtinTools } from '../tools/builtin/index.js'
 import { createRegistry } from '../tools/registry.js'
@@ -70,7 +71,7 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     defaultMode: userConfig.mode ?? 'ask',
     defaultToolMode: options.flags.toolMode ?? userConfig.toolMode ?? 'both',
     localSurface: (record: SessionRecord): SessionSurface => ({
-      workspace: new LocalWorkspace(record.cwd, record.additionalDirectories),
+      workspace: new LocalWorkspace(record.cwd, boundaryDirectories(record)),
       tools: registry,
       // Without a client there is nobody to ask; the model is told the call was rejected.
       askPermission: async () => 'reject_once',

@@ -8,12 +8,15 @@ import type { AgentConfig } from './config.js'
 import type { AgentEvent, AgentEventListener } from './events.js'
 import type {
   ModelSource,
+  ProjectSummary,
   SessionPage,
+  SessionQuery,
   SessionRecord,
   SessionStore,
   SessionSurface,
   ToolMode,
 } from './ports.js'
+import { ProjectPool, projectRootOf } from './project.js'
 import { Session, type SessionState } from './session.js'
 
 export interface SessionManagerDeps {
@@ -47,6 +50,7 @@ export class InvalidSessionRequestError extends Error {
 export class SessionManager {
   private readonly sessions = new Map<string, Session>()
   private readonly observers = new Set<AgentEventListener>()
+  private readonly projects = new ProjectPool()
 
   constructor(private readonly deps: SessionManagerDeps) {}
 
@@ -57,6 +61,7 @@ export class SessionManager {
     const record: SessionRecord = {
       id: randomUUID(),
       cwd: options.cwd,
+      project: projectRootOf(options.cwd),
       additionalDirectories: options.additionalDirectories ?? [],
       model: this.deps.defaultModelFor(options.cwd),
       mode: this.deps.defaultMode,
@@ -103,8 +108,19 @@ export class SessionManager {
     return this.sessions.get(id)
   }
 
-  list(query: { cwd?: string; cursor?: string }): SessionPage {
+  list(query: SessionQuery): SessionPage {
     return this.deps.store.listSessions(query)
+  }
+
+  /** Projects with sessions, each with how many of its sessions are open now. */
+  projectList(): (ProjectSummary & { openSessions: number })[] {
+    const open = new Map(this.projects.active().map((p) => [p.root, p.openSessions]))
+    return this.deps.store.listProjects().map((p) => ({ ...p, openSessions: open.get(p.root) ?? 0 }))
+  }
+
+  /** Sessions running in this process. */
+  live(): Session[] {
+    return [...this.sessions.values()]
   }
 
   transcript(id: string): AgentEvent[] {
@@ -122,6 +138,15 @@ export class SessionManager {
     await session.close()
   }
 
+  /**
+   * The client that attached `surface` has gone: close the session (ending its turn as cancelled, with its state
+   * already stored) unless another client has attached since. It opens again on the next load or resume.
+   */
+  async release(id: string, surface: SessionSurface): Promise<void> {
+    const session = this.sessions.get(id)
+    if (session?.isAttachedTo(surface)) await this.close(id)
+  }
+
   async closeAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.close(id)))
   }
@@ -133,6 +158,7 @@ export class SessionManager {
       config: this.deps.config,
       logger: this.deps.logger,
       env: this.deps.env,
+      project: this.projects.acquire(record.project),
     })
     for (const observer of this.observers) session.subscribe(observer)
     this.sessions.set(record.id, session)

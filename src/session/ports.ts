@@ -9,6 +9,8 @@ import type { AgentEvent } from './events.js'
 export interface SessionRecord {
   id: string
   cwd: string
+  /** The project the session belongs to: the git root enclosing cwd, or cwd. Its workspace boundary. */
+  project: string
   additionalDirectories: string[]
   title?: string
   model: string
@@ -23,6 +25,19 @@ export interface SessionPage {
   nextCursor?: string
 }
 
+export interface SessionQuery {
+  cwd?: string
+  project?: string
+  cursor?: string
+  limit?: number
+}
+
+export interface ProjectSummary {
+  root: string
+  sessions: number
+  updatedAt: number
+}
+
 export interface SessionStore {
   createSession(record: SessionRecord): void
   updateSession(
@@ -30,7 +45,9 @@ export interface SessionStore {
     fields: Partial<Pick<SessionRecord, 'title' | 'model' | 'mode' | 'toolMode' | 'updatedAt'>>,
   ): void
   getSession(id: string): SessionRecord | undefined
-  listSessions(query: { cwd?: string; cursor?: string; limit?: number }): SessionPage
+  listSessions(query: SessionQuery): SessionPage
+  /** Projects that have sessions, most recently used first. */
+  listProjects(): ProjectSummary[]
   appendEvent(event: AgentEvent): void
   events(sessionId: string): AgentEvent[]
   lastSeq(sessionId: string): number

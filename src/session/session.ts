@@ -22,6 +22,7 @@ import {
   type SessionSurface,
   TOOL_MODES,
 } from './ports.js'
+import { disposeAll, type ProjectHandle } from './project.js'
 import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
 import { buildSystemPrompt } from './system-prompt.js'
 import { titleFromPrompt } from './title.js'
@@ -33,6 +34,8 @@ export interface SessionDeps {
   config: AgentConfig
   logger: Logger
   env: Readonly<Record<string, string | undefined>>
+  /** The session's hold on its project's shared values; released on close. */
+  project: ProjectHandle
 }
 
 export interface SessionState {
@@ -91,6 +94,9 @@ export class Session {
   }
   get cwd() {
     return this.record.cwd
+  }
+  get project() {
+    return this.record.project
   }
   get model() {
     return this.record.model
@@ -169,6 +175,11 @@ export class Session {
     if (previous !== surface.workspace) void previous.dispose().catch(() => undefined)
   }
 
+  /** Whether `surface` is the one attached now (no other client has taken the session over since). */
+  isAttachedTo(surface: SessionSurface): boolean {
+    return this.surface === surface
+  }
+
   async close(): Promise<void> {
     this.closed = true
     const running = this.active?.done
@@ -177,10 +188,9 @@ export class Session {
     this.listeners.clear()
     this.sandbox?.dispose()
     // Tool state kept for the session (language servers, linters) goes with it.
-    await Promise.all(
-      [...this.memos.values()].map((value) => (value as { dispose?: () => unknown }).dispose?.()),
-    ).catch(() => undefined)
+    await disposeAll(this.memos.values())
     this.memos.clear()
+    await this.deps.project.release()
     await this.surface.workspace.dispose().catch(() => undefined)
   }
 
@@ -253,6 +263,7 @@ export class Session {
         if (!this.memos.has(key)) this.memos.set(key, make())
         return this.memos.get(key) as T
       },
+      projectMemo: this.deps.project.memo,
       settings: this.deps.config.devtools,
       logger: this.deps.logger,
     })

@@ -32,6 +32,7 @@ export interface ToolCallDeps {
   /** Set for calls made by another tool (code run by execute_code), whose card is the parent. */
   parentToolCallId?: string
   memo<T>(key: string, make: () => T): T
+  projectMemo<T>(key: string, make: () => T): T
   settings: DevtoolSettings
   newId(prefix: string): string
 }
@@ -145,6 +146,7 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       return nested.failure ? { ok: false, ...nested.failure } : { ok: true, output: nested.output }
     },
     memo: d.memo,
+    projectMemo: d.projectMemo,
     settings: d.settings,
   }
 

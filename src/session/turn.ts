@@ -38,6 +38,7 @@ export interface TurnDeps {
   emit(body: AgentEventBody): void
   newId(prefix: string): string
   memo<T>(key: string, make: () => T): T
+  projectMemo<T>(key: string, make: () => T): T
   settings: DevtoolSettings
   logger: Logger
 }

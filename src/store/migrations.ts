@@ -40,4 +40,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE sessions ADD COLUMN tool_mode TEXT NOT NULL DEFAULT 'both';
   `,
+  `
+  ALTER TABLE sessions ADD COLUMN project TEXT;
+  UPDATE sessions SET project = cwd;
+  CREATE INDEX sessions_by_project ON sessions (project, updated_at DESC, id DESC);
+  CREATE TABLE resume_tokens (
+    session_id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ]

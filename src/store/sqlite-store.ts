@@ -4,7 +4,13 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { ChatMessage } from '../model/types.js'
 import type { AgentEvent } from '../session/events.js'
-import type { SessionPage, SessionRecord, SessionStore } from '../session/ports.js'
+import type {
+  ProjectSummary,
+  SessionPage,
+  SessionQuery,
+  SessionRecord,
+  SessionStore,
+} from '../session/ports.js'
 import { isToolMode } from '../session/ports.js'
 import { isPermissionMode } from '../tools/permission.js'
 import { MIGRATIONS } from './migrations.js'
@@ -14,6 +20,7 @@ type Db = InstanceType<typeof Database>
 interface SessionRow {
   id: string
   cwd: string
+  project: string | null
   additional_dirs: string
   title: string | null
   model: string
@@ -61,7 +68,7 @@ export class SqliteStore implements SessionStore {
   constructor(private readonly db: Db) {
     this.statements = {
       insertSession: db.prepare(
-        'INSERT INTO sessions (id, cwd, additional_dirs, title, model, mode, tool_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO sessions (id, cwd, project, additional_dirs, title, model, mode, tool_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       insertEvent: db.prepare('INSERT INTO events (session_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)'),
@@ -82,6 +89,16 @@ export class SqliteStore implements SessionStore {
       grants: db.prepare<[string], { key: string; allowed: number }>(
         'SELECT key, allowed FROM grants WHERE session_id = ?',
       ),
+      projects: db.prepare<[], ProjectSummary>(
+        `SELECT COALESCE(project, cwd) AS root, COUNT(*) AS sessions, MAX(updated_at) AS updatedAt
+         FROM sessions GROUP BY root ORDER BY updatedAt DESC`,
+      ),
+      resumeToken: db.prepare<[string], { token_hash: string }>(
+        'SELECT token_hash FROM resume_tokens WHERE session_id = ?',
+      ),
+      saveResumeToken: db.prepare(
+        'INSERT INTO resume_tokens (session_id, token_hash) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET token_hash = excluded.token_hash',
+      ),
       saveGrant: db.prepare(
         'INSERT INTO grants (session_id, key, allowed) VALUES (?, ?, ?) ON CONFLICT (session_id, key) DO UPDATE SET allowed = excluded.allowed',
       ),
@@ -100,6 +117,7 @@ export class SqliteStore implements SessionStore {
     this.statements.insertSession.run(
       r.id,
       r.cwd,
+      r.project,
       JSON.stringify(r.additionalDirectories),
       r.title ?? null,
       r.model,
@@ -132,7 +150,7 @@ export class SqliteStore implements SessionStore {
     return row ? toRecord(row) : undefined
   }
 
-  listSessions(query: { cwd?: string; cursor?: string; limit?: number }): SessionPage {
+  listSessions(query: SessionQuery): SessionPage {
     const limit = query.limit ?? PAGE_SIZE
     const after = query.cursor ? decodeCursor(query.cursor) : undefined
     const where: string[] = []
@@ -140,6 +158,10 @@ export class SqliteStore implements SessionStore {
     if (query.cwd) {
       where.push('cwd = @cwd')
       params.cwd = query.cwd
+    }
+    if (query.project) {
+      where.push('project = @project')
+      params.project = query.project
     }
     if (after) {
       where.push('(updated_at < @at OR (updated_at = @at AND id < @id))')
@@ -154,6 +176,19 @@ export class SqliteStore implements SessionStore {
     return rows.length > limit && last
       ? { sessions: page, nextCursor: encodeCursor(last) }
       : { sessions: page }
+  }
+
+  listProjects(): ProjectSummary[] {
+    return this.statements.projects.all()
+  }
+
+  /** The hash of the token that lets a server client resume the session; see server/access. */
+  resumeTokenHash(sessionId: string): string | undefined {
+    return this.statements.resumeToken.get(sessionId)?.token_hash
+  }
+
+  saveResumeTokenHash(sessionId: string, hash: string): void {
+    this.statements.saveResumeToken.run(sessionId, hash)
   }
 
   /** Sessions touched at or after `at` (ms since the epoch), oldest first. */
@@ -205,6 +240,7 @@ function toRecord(row: SessionRow): SessionRecord {
   return {
     id: row.id,
     cwd: row.cwd,
+    project: row.project ?? row.cwd,
     additionalDirectories: JSON.parse(row.additional_dirs) as string[],
     ...(row.title ? { title: row.title } : {}),
     model: row.model,

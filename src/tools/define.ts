@@ -45,6 +45,8 @@ export interface ToolContext {
   callTool(name: string, args: unknown): Promise<NestedToolResult>
   /** A value kept for the rest of the session (a linter, a language server), made on first use. */
   memo<T>(key: string, make: () => T): T
+  /** A value shared by every open session of the project (a language server), made on first use. */
+  projectMemo<T>(key: string, make: () => T): T
   /** The user's choice of developer-tool backends. */
   settings: DevtoolSettings
 }

@@ -5,7 +5,8 @@ import { MIGRATIONS } from '../../src/store/migrations.js'
 import { migrate, openDatabase, SqliteStore, StoreError } from '../../src/store/sqlite-store.js'
 import { makeTempDir } from '../helpers/temp.js'
 
-const record = (id: string, updatedAt: number, cwd = '/ws') => ({
+const record = (id: string, updatedAt: number, cwd = '/ws', project = cwd) => ({
+  project,
   id,
   cwd,
   additionalDirectories: [],

@@ -64,7 +64,7 @@ type Loc = z.infer<typeof location>
 /** The session's language servers; the JSON-RPC client loads on first use, not with the agent. */
 async function lspPool(ctx: ToolContext): Promise<LspPool> {
   const { LspPool, configuredServers } = await import('../../devtools/lsp/pool.js')
-  return ctx.memo('lsp-pool', () => new LspPool(configuredServers(ctx.settings.languageServers)))
+  return ctx.projectMemo('lsp-pool', () => new LspPool(configuredServers(ctx.settings.languageServers)))
 }
 
 async function open(
