@@ -54,6 +54,19 @@ export const AGENT_FLAGS: readonly AgentFlag[] = [
 
 export const DEFAULT_LOG_LEVEL: LogLevel = 'info'
 
+/** The options that choose how sessions run (the rest say where logs go). */
+export function agentFlags(opts: AgentOptions): {
+  model?: string
+  toolMode?: ToolMode
+  toolFormat?: ToolFormat
+} {
+  return {
+    ...(opts.model ? { model: opts.model } : {}),
+    ...(opts.tools ? { toolMode: opts.tools } : {}),
+    ...(opts.toolFormat ? { toolFormat: opts.toolFormat } : {}),
+  }
+}
+
 /**
  * Reads an IDE's launch line (`punie [acp] [--model X] [--log-level L] [--log-dir D]`) without loading
  * commander; anything else (help, version, other commands, mistakes) returns undefined for commander to handle.

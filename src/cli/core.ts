@@ -8,6 +8,7 @@ import { chooseModelSpec } from '../model/choose.js'
 import { createModelSource } from '../model/source.js'
 import type { ToolFormat } from '../model/text-tool-calls.js'
 import { createOtelExporter } from '../perf/otel.js'
+import type { ResumeTokenStore } from '../server/access.js'
 import { agentConfigFrom } from '../session/config.js'
 import { SessionManager } from '../session/manager.js'
 import type { SessionRecord, SessionSurface, ToolMode } from '../session/ports.js'
@@ -33,6 +34,8 @@ export interface AgentFlags {
 }
 
 export interface ClosableCore extends AgentCore {
+  /** Where the server keeps the hashes of its clients' resume tokens. */
+  resumeTokens: ResumeTokenStore
   close(): Promise<void>
 }
 
@@ -84,6 +87,7 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     knownModels: ['local', ...(userConfig.models ?? [])],
     builtinTools,
     logger: options.logger,
+    resumeTokens: store,
     close: async () => {
       await manager.closeAll()
       await telemetry

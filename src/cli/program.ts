@@ -28,6 +28,24 @@ export function buildProgram(version: string): Command {
     .action(() => runAgent(program.opts<AgentOptions>(), version))
 
   program
+    .command('serve')
+    .description('serve many clients and projects: HTTP, REST and ACP over WebSocket at /acp')
+    .option('--host <address>', 'address to bind; non-loopback addresses always need the token', '127.0.0.1')
+    .option('--port <number>', 'port (0 picks a free one)', parseInteger('port', 0, 65535), 8000)
+    .option('--no-auth', 'accept requests without the bearer token (loopback addresses only)')
+    .option('--allow-origin <origin...>', 'browser origins allowed besides the server itself')
+    .option(
+      '--idle-timeout <minutes>',
+      'close client sockets idle this long',
+      parseInteger('idle timeout', 1, 7 * 24 * 60),
+      60,
+    )
+    .action(async (opts: import('./serve-command.js').ServeOptions) => {
+      const { runServe } = await import('./serve-command.js')
+      await runServe(opts, program.opts<AgentOptions>(), version)
+    })
+
+  program
     .command('tools')
     .description('list the built-in tools (name, kind, whether it asks permission, description)')
     .option('--json', 'print a JSON array of {name, kind, permission, description, inputSchema}')
@@ -65,6 +83,16 @@ export function buildProgram(version: string): Command {
     )
 
   return program
+}
+
+function parseInteger(what: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max}`)
+    }
+    return n
+  }
 }
 
 async function runPerf(run: (m: typeof import('./perf-command.js')) => Promise<void>): Promise<void> {

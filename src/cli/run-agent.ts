@@ -1,6 +1,6 @@
 // Starts the ACP agent over stdio with the parsed agent options.
 import { homePaths, punieHome } from '../config/home.js'
-import type { AgentOptions } from './agent-options.js'
+import { type AgentOptions, agentFlags } from './agent-options.js'
 
 export async function runAgent(opts: AgentOptions, version: string): Promise<void> {
   if (opts.model) {
@@ -19,11 +19,7 @@ export async function runAgent(opts: AgentOptions, version: string): Promise<voi
     home,
     logDir: opts.logDir ?? homePaths(home).logs,
     logLevel: opts.logLevel,
-    flags: {
-      ...(opts.model ? { model: opts.model } : {}),
-      ...(opts.tools ? { toolMode: opts.tools } : {}),
-      ...(opts.toolFormat ? { toolFormat: opts.toolFormat } : {}),
-    },
+    flags: agentFlags(opts),
   })
   // Stdin closed: the client is gone. Exit even if a stray handle (a slow model socket) lingers.
   process.exit(0)

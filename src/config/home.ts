@@ -12,4 +12,5 @@ export const homePaths = (home: string) => ({
   config: join(home, 'config.json'),
   database: join(home, 'punie.db'),
   logs: join(home, 'logs'),
+  server: join(home, 'server.json'),
 })

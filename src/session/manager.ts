@@ -104,6 +104,11 @@ export class SessionManager {
     }
   }
 
+  /** The stored record of a session, open or not. */
+  record(id: string): SessionRecord | undefined {
+    return this.sessions.get(id)?.info ?? this.deps.store.getSession(id)
+  }
+
   find(id: string): Session | undefined {
     return this.sessions.get(id)
   }

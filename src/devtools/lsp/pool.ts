@@ -68,7 +68,7 @@ export class LspPool {
     }
     const key = `${root}\u0000${language}`
     let client = this.clients.get(key)
-    if (!client || !client.alive) {
+    if (!client?.alive) {
       client = new LspClient(root, server)
       this.clients.set(key, client)
     }

@@ -1,0 +1,56 @@
+// Session ownership between the clients of one server: a client uses the sessions it created, and those it
+// proves it may resume with the session's resume token (handed out once, in session/new's `_meta`).
+import { createHash, randomBytes } from 'node:crypto'
+import { RequestError } from '@agentclientprotocol/sdk'
+import type { SessionAccess } from '../acp/agent.js'
+import { sameSecret } from './auth.js'
+
+export interface ResumeTokenStore {
+  resumeTokenHash(sessionId: string): string | undefined
+  saveResumeTokenHash(sessionId: string, hash: string): void
+}
+
+/** Where the resume token travels: `_meta.punie.resumeToken`. */
+export function resumeTokenOf(
+  meta: Readonly<Record<string, unknown>> | null | undefined,
+): string | undefined {
+  const punie = meta?.punie
+  if (typeof punie !== 'object' || punie === null) return undefined
+  const token = (punie as Record<string, unknown>).resumeToken
+  return typeof token === 'string' ? token : undefined
+}
+
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex')
+
+export class ConnectionAccess implements SessionAccess {
+  /** Sessions this connection may use. */
+  readonly owned = new Set<string>()
+
+  constructor(private readonly tokens: ResumeTokenStore) {}
+
+  created(sessionId: string): Record<string, unknown> {
+    const token = randomBytes(32).toString('base64url')
+    this.tokens.saveResumeTokenHash(sessionId, hashOf(token))
+    this.owned.add(sessionId)
+    return { punie: { resumeToken: token } }
+  }
+
+  admit(sessionId: string, meta: Readonly<Record<string, unknown>> | null | undefined): void {
+    if (this.owned.has(sessionId)) return
+    const presented = resumeTokenOf(meta)
+    const expected = this.tokens.resumeTokenHash(sessionId)
+    if (presented && expected && sameSecret(hashOf(presented), expected)) {
+      this.owned.add(sessionId)
+      return
+    }
+    // The same answer whether or not the session exists, so nothing about other clients' sessions leaks.
+    throw new RequestError(
+      -32002,
+      `session ${sessionId} is not yours: resume it with the resume token it was created with (_meta.punie.resumeToken)`,
+    )
+  }
+
+  visible(sessionId: string): boolean {
+    return this.owned.has(sessionId)
+  }
+}

@@ -1,0 +1,38 @@
+// Who may talk to the server: the bearer token, loopback binding, and the Origin of browser requests.
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { isIP } from 'node:net'
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true
+  if (isIP(host) === 4) return host.startsWith('127.')
+  return host === '::1' || host === '::ffff:127.0.0.1'
+}
+
+/** The token a request presents: `Authorization: Bearer …`, or `access_token` in the query for browsers' sockets. */
+export function presentedToken(authorization: string | undefined, url: URL): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
+  return match?.[1] ?? url.searchParams.get('access_token') ?? undefined
+}
+
+export function sameSecret(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined) return false
+  // Compare digests so neither the length nor the content leaks through timing.
+  const digest = (s: string) => createHash('sha256').update(s).digest()
+  return timingSafeEqual(digest(presented), digest(expected))
+}
+
+/**
+ * Browsers send Origin; a page from another site must not drive the agent with the user's loopback access.
+ * Requests without Origin come from programs (CLI, IDE bridge) and are judged by the token alone.
+ */
+export function originAllowed(origin: string | undefined, port: number, extra: readonly string[]): boolean {
+  if (!origin) return true
+  if (extra.includes(origin)) return true
+  try {
+    const url = new URL(origin)
+    const originPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
+    return isLoopback(url.hostname.replace(/^\[|\]$/g, '')) && originPort === port
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,123 @@
+// `punie serve`: one long-running Punie for many clients and projects. HTTP (REST, event streams) and ACP over
+// WebSocket share one session core; server.json tells local clients where it is and which token to present.
+import { createServer, type Server } from 'node:http'
+import { getRequestListener } from '@hono/node-server'
+import type { ClosableCore } from '../cli/core.js'
+import type { Logger } from '../log/logger.js'
+import { AcpSocketServer, DEFAULT_SOCKET_LIMITS, type SocketLimits } from './acp-socket.js'
+import { isLoopback } from './auth.js'
+import { createHttpApp } from './http-app.js'
+import { httpUrl, readServerFile, runningServer, serverToken, writeServerFile } from './server-file.js'
+
+export interface ServerOptions {
+  host: string
+  port: number
+  version: string
+  core: ClosableCore
+  /** Path of server.json. */
+  serverFile: string
+  /** False only for loopback development; a non-loopback address always needs the token. */
+  auth: boolean
+  allowedOrigins: readonly string[]
+  limits?: Partial<SocketLimits>
+  logger: Logger
+}
+
+export interface RunningPunieServer {
+  url: string
+  port: number
+  token: string | undefined
+  /** Ends running turns as cancelled, closes every connection, and stores everything. */
+  close(): Promise<void>
+}
+
+export class ServerStartError extends Error {
+  override name = 'ServerStartError'
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningPunieServer> {
+  const { logger } = options
+  if (!options.auth && !isLoopback(options.host)) {
+    throw new ServerStartError(
+      `refusing to serve ${options.host} without a token: drop --no-auth, or bind to 127.0.0.1`,
+    )
+  }
+  const other = runningServer(options.serverFile)
+  if (other && other.pid !== process.pid) {
+    throw new ServerStartError(`a Punie server is already running at ${other.url} (pid ${other.pid})`)
+  }
+  const token = options.auth ? serverToken(options.serverFile) : undefined
+  const limits = { ...DEFAULT_SOCKET_LIMITS, ...options.limits }
+  const shutdown = new AbortController()
+  let port = options.port
+  const app = createHttpApp({
+    version: options.version,
+    manager: options.core.manager,
+    token,
+    port: () => port,
+    allowedOrigins: options.allowedOrigins,
+    shutdown: shutdown.signal,
+    logger,
+  })
+  const sockets = new AcpSocketServer({
+    version: options.version,
+    core: options.core,
+    resumeTokens: options.core.resumeTokens,
+    token,
+    port: () => port,
+    allowedOrigins: options.allowedOrigins,
+    logger,
+    limits,
+  })
+  const http = createServer({ maxHeaderSize: 16 * 1024 }, getRequestListener(app.fetch))
+  http.on('upgrade', (request, socket, head) => sockets.handleUpgrade(request, socket, head))
+  http.on('clientError', (_error, socket) => socket.destroy())
+  port = await listen(http, options.host, options.port)
+
+  const url = httpUrl(options.host, port)
+  writeServerFile(options.serverFile, {
+    token: token ?? serverToken(options.serverFile),
+    host: options.host,
+    port,
+    pid: process.pid,
+  })
+  logger.info('serving on %s (ACP at %s/acp)', url, url.replace(/^http/, 'ws'))
+
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= (async () => {
+      logger.info('shutting down: ending running turns')
+      http.close()
+      // Closing the sessions ends running turns with `cancelled` and leaves everything in the store; the
+      // prompt answers go out on the sockets, which close after a moment for those frames to leave.
+      await options.core.manager.closeAll()
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      shutdown.abort()
+      await sockets.close()
+      http.closeAllConnections()
+      const file = readServerFile(options.serverFile)
+      if (file?.pid === process.pid) writeServerFile(options.serverFile, { token: file.token })
+      logger.info('server stopped')
+    })()
+    return closing
+  }
+  return { url, port, token, close }
+}
+
+function listen(http: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.once('error', (error: NodeJS.ErrnoException) => {
+      const reason =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is in use: pick another with --port`
+          : error.code === 'EADDRNOTAVAIL'
+            ? `${host} is not an address of this machine`
+            : error.message
+      reject(new ServerStartError(reason))
+    })
+    http.listen(port, host, () => {
+      const address = http.address()
+      resolve(typeof address === 'object' && address ? address.port : port)
+    })
+  })
+}
