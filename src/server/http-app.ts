@@ -134,13 +134,18 @@ async function streamEvents(
     last = event.seq
     await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(event) })
   }
+  // A comment first, so the client has the response (and its headers) before there is an event to send.
+  await stream.write(': punie session events\n\n')
+  const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => undefined), 15_000)
   try {
     for (const event of manager.transcript(id)) await send(event)
     while (!stream.aborted && !shutdown.aborted) {
       for (const event of pending.splice(0)) await send(event)
+      if (pending.length) continue
       await Promise.race([ended, new Promise<void>((resolve) => (wake = resolve))])
     }
   } finally {
+    clearInterval(keepAlive)
     unsubscribe()
   }
 }
