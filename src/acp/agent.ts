@@ -221,7 +221,9 @@ export function createAcpAgent(options: AcpAgentOptions) {
       withCore(async (core) => {
         const session = attachedSession(core, params.sessionId)
         const stopReason = await session.prompt(toPromptBlocks(params.prompt))
-        return { stopReason }
+        const failure = session.lastFailure
+        // The turn ends normally (the error is in the answer); clients that script Punie also get it here.
+        return { stopReason, ...(failure ? { _meta: { punie: { error: failure } } } : {}) }
       }),
     )
     .onNotification(methods.agent.session.cancel, ({ params }) => {

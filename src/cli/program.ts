@@ -46,6 +46,25 @@ export function buildProgram(version: string): Command {
     })
 
   program
+    .command('ask')
+    .description('ask one question from the command line; tools run on the local workspace')
+    .argument('<prompt>', 'what to ask')
+    .option('--workspace <dir>', 'the project to work in (default: the current directory)')
+    .option('--yes', 'allow every permission request without asking')
+    .option('--json', 'print one JSON object: answer, tool calls, stop reason')
+    .option('--no-server', 'run the agent in this process even when a server is running')
+    .addHelpText(
+      'after',
+      '\nUses the server named in $PUNIE_HOME/server.json when it is running, else runs in-process.\n' +
+        'Without a terminal, permission requests are denied unless --yes.\n' +
+        'Exit codes: 0 answered, 1 failed or refused, 130 interrupted (Ctrl-C).',
+    )
+    .action(async (prompt: string, opts: import('./ask-command.js').AskCommandOptions) => {
+      const { runAskCommand } = await import('./ask-command.js')
+      await runAskCommand(prompt, opts, program.opts<AgentOptions>(), version)
+    })
+
+  program
     .command('tools')
     .description('list the built-in tools (name, kind, whether it asks permission, description)')
     .option('--json', 'print a JSON array of {name, kind, permission, description, inputSchema}')

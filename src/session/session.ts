@@ -72,6 +72,7 @@ export class Session {
   private readonly allowed: Set<string>
   private readonly rejected: Set<string>
   private sandbox: CodeSandbox | undefined
+  private failure: string | undefined
   private readonly memos = new Map<string, unknown>()
   private codeCache:
     | { all: readonly Tool[]; tools: readonly Tool[]; registry: ToolRegistry; stubs: ToolStubs }
@@ -129,6 +130,7 @@ export class Session {
     if (this.closed) throw new Error(`session ${this.id} is closed`)
     if (this.active) throw new SessionBusyError(this.id)
     const controller = new AbortController()
+    this.failure = undefined
     const done = this.runPrompt(blocks, controller.signal)
     this.active = { controller, done }
     try {
@@ -173,6 +175,11 @@ export class Session {
     const previous = this.surface.workspace
     this.surface = surface
     if (previous !== surface.workspace) void previous.dispose().catch(() => undefined)
+  }
+
+  /** Why the last turn failed (the model was unreachable, say); undefined when it did not. */
+  get lastFailure(): string | undefined {
+    return this.failure
   }
 
   /** Whether `surface` is the one attached now (no other client has taken the session over since). */
@@ -369,6 +376,7 @@ export class Session {
       text = `Internal error: ${error instanceof Error ? error.message : String(error)}. The session is still usable.`
     }
     this.deps.logger.warn('turn %s failed: %s', turnId, text)
+    this.failure = text
     this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `⚠ ${text}` })
     return 'end_turn'
   }
