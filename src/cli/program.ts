@@ -65,6 +65,20 @@ export function buildProgram(version: string): Command {
     })
 
   program
+    .command('connect')
+    .description('bridge stdio to a running `punie serve`: launch this from an IDE instead of `punie`')
+    .option('--server <url>', 'the server (default: the one in $PUNIE_HOME/server.json)')
+    .addHelpText(
+      'after',
+      '\nThe token comes from $PUNIE_SERVER_TOKEN or $PUNIE_HOME/server.json. The bridge reconnects with\n' +
+        'backoff when the server goes away, and resumes its sessions when it is back.',
+    )
+    .action(async (opts: { server?: string }) => {
+      const { runConnect } = await import('./connect-command.js')
+      await runConnect(opts, program.opts<AgentOptions>())
+    })
+
+  program
     .command('tools')
     .description('list the built-in tools (name, kind, whether it asks permission, description)')
     .option('--json', 'print a JSON array of {name, kind, permission, description, inputSchema}')

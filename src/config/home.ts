@@ -13,4 +13,5 @@ export const homePaths = (home: string) => ({
   database: join(home, 'punie.db'),
   logs: join(home, 'logs'),
   server: join(home, 'server.json'),
+  clientSessions: join(home, 'client-sessions.json'),
 })

@@ -1,7 +1,8 @@
 // ~/.punie/server.json: where a running server listens and the bearer token its clients present. Mode 0600.
 import { randomBytes } from 'node:crypto'
-import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import { writePrivateFile } from '../config/private-file.js'
 
 const serverFileSchema = z.object({
   token: z.string().min(1),
@@ -35,10 +36,7 @@ export function readServerFile(path: string): ServerFile | undefined {
 }
 
 export function writeServerFile(path: string, content: ServerFile): void {
-  const temporary = `${path}.${process.pid}.tmp`
-  writeFileSync(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 })
-  chmodSync(temporary, 0o600)
-  renameSync(temporary, path)
+  writePrivateFile(path, `${JSON.stringify(content, null, 2)}\n`)
 }
 
 /** The token kept in the file, or a new random one: clients keep working across server restarts. */

@@ -167,6 +167,7 @@ export function spawnAgent(options: {
   home: string
   args?: string[]
   env?: Record<string, string>
+  ide?: ScriptedIde
 }): SpawnedAgent {
   const child = spawn(process.execPath, [BIN, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
@@ -187,12 +188,16 @@ export function spawnAgent(options: {
     Writable.toWeb(child.stdin as Writable) as WritableStream<Uint8Array>,
     forClient,
   )
-  const harness = connectClient(stream, async () => {
-    child.stdin?.end()
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
-    await exited
-    clearTimeout(timer)
-  })
+  const harness = connectClient(
+    stream,
+    async () => {
+      child.stdin?.end()
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
+      await exited
+      clearTimeout(timer)
+    },
+    options.ide,
+  )
   return { harness, child, stderr: () => stderr, stdoutLines, strayStdout, exited }
 }
 
