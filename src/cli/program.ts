@@ -1,5 +1,6 @@
 // The commander program: help, version, subcommands and error messages. Subcommands load lazily.
 import { Command, InvalidArgumentError, Option } from 'commander'
+import { IDES } from '../config/ide-config.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
 import { runAgent } from './run-agent.js'
 
@@ -76,6 +77,24 @@ export function buildProgram(version: string): Command {
     .action(async (opts: { server?: string }) => {
       const { runConnect } = await import('./connect-command.js')
       await runConnect(opts, program.opts<AgentOptions>())
+    })
+
+  program
+    .command('init')
+    .description('register Punie with an IDE: JetBrains acp.json, or Zed agent_servers settings')
+    .addOption(new Option('--ide <ide>', 'which IDE').choices(IDES).default('jetbrains'))
+    .option(
+      '--output <file>',
+      'the settings file to write or merge (JetBrains default: ~/.jetbrains/acp.json; Zed: print)',
+    )
+    .option(
+      '--connect',
+      'launch `punie connect` (the bridge to a running server) instead of an agent per window',
+    )
+    .action(async (opts: import('./init-command.js').InitOptions) => {
+      const { runInit } = await import('./init-command.js')
+      const { model } = program.opts<AgentOptions>()
+      runInit({ ...opts, ...(model ? { model } : {}) })
     })
 
   program
