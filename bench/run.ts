@@ -10,6 +10,7 @@ import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
 import { devtoolFigures } from './devtools.js'
 import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
+import { serverFigures } from './server.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const TURNS = Number(process.env.BENCH_TURNS ?? 20)
@@ -105,6 +106,7 @@ async function main() {
     const otelTurns = await turnsWithTelemetry(home.path, workspace.path, model)
     const code = await executeCodeMillis()
     const tools = await devtoolFigures()
+    const server = await serverFigures(model, TURNS)
     const requestBytes: Record<string, number> = {}
     for (const mode of ['direct', 'code', 'both']) {
       const probe = spawnAgent({
@@ -200,6 +202,24 @@ async function main() {
         value: round(tools.lintP50, 2),
         unit: 'ms p50',
         note: `${tools.lines}-line files; first call, loading ruff: ${round(tools.lintColdMs)} ms`,
+      },
+      {
+        name: 'request round trip over WebSocket (punie serve)',
+        value: round(server.wsRoundTripMs, 2),
+        unit: 'ms',
+        note: `stdio ${round(server.stdioRoundTripMs, 2)} ms; session/list, median of 200`,
+      },
+      {
+        name: 'text turn over WebSocket (punie serve)',
+        value: round(server.wsTurnMs),
+        unit: 'ms',
+        note: `stdio ${round(server.stdioTurnMs)} ms; instant model, ${TURNS} turns`,
+      },
+      {
+        name: 'server memory per session, 20 concurrent sessions',
+        value: round(server.mbPerSession, 2),
+        unit: 'MB',
+        note: `RSS ${round(server.rssOneSessionMb)} MB with 1 session, ${round(server.rssManySessionsMb)} MB with 20 (20 WebSocket clients, 1 turn each)`,
       },
       { name: 'peak RSS of the agent', value: round(rss ?? Number.NaN), unit: 'MB', target: '≤ 120 MB' },
       {

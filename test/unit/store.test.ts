@@ -67,4 +67,32 @@ describe('SqliteStore', () => {
     expect(seen).toEqual(['s6', 's5', 's4', 's3', 's2', 's1', 's0'])
     expect(() => store.listSessions({ cursor: '%%%' })).toThrow(/invalid cursor/)
   })
+
+  it('lists projects with their session counts, and keeps resume-token hashes per session', () => {
+    const store = new SqliteStore(openDatabase(':memory:'))
+    store.createSession(record('a', 100, '/repo/src', '/repo'))
+    store.createSession(record('b', 300, '/repo', '/repo'))
+    store.createSession(record('c', 200, '/loose'))
+    expect(store.listProjects()).toEqual([
+      { root: '/repo', sessions: 2, updatedAt: 300 },
+      { root: '/loose', sessions: 1, updatedAt: 200 },
+    ])
+    expect(store.listSessions({ project: '/repo' }).sessions.map((s) => s.id)).toEqual(['b', 'a'])
+    expect(store.getSession('a')?.project).toBe('/repo')
+    expect(store.resumeTokenHash('a')).toBeUndefined()
+    store.saveResumeTokenHash('a', 'h1')
+    store.saveResumeTokenHash('a', 'h2')
+    expect(store.resumeTokenHash('a')).toBe('h2')
+  })
+
+  it('gives sessions stored before projects existed their cwd as project', () => {
+    const db = new Database(':memory:')
+    db.exec(MIGRATIONS.slice(0, 3).join(';'))
+    db.pragma('user_version = 3')
+    db.prepare(
+      "INSERT INTO sessions (id, cwd, model, created_at, updated_at) VALUES ('old', '/w', 'local', 1, 1)",
+    ).run()
+    migrate(db)
+    expect(new SqliteStore(db).getSession('old')?.project).toBe('/w')
+  })
 })
