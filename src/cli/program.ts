@@ -1,6 +1,7 @@
 // The commander program: help, version, subcommands and error messages. Subcommands load lazily.
-import { Command, InvalidArgumentError, Option } from 'commander'
+import { Argument, Command, InvalidArgumentError, Option } from 'commander'
 import { IDES } from '../config/ide-config.js'
+import { SERVER_KINDS, type ServerKind } from '../model/servers/commands.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
 import { runAgent } from './run-agent.js'
 
@@ -95,6 +96,89 @@ export function buildProgram(version: string): Command {
       const { runInit } = await import('./init-command.js')
       const { model } = program.opts<AgentOptions>()
       runInit({ ...opts, ...(model ? { model } : {}) })
+    })
+
+  const server = program
+    .command('server')
+    .description('start, stop and check local model servers (llama.cpp, mlx-lm, vLLM, Ollama)')
+  server
+    .command('start')
+    .description(
+      'launch a model server and wait until it is healthy; extra arguments after -- go to the server',
+    )
+    .addArgument(new Argument('<kind>', 'which server').choices(SERVER_KINDS))
+    .argument('[extra...]', 'arguments passed to the server as they are')
+    .option('--model <model>', 'model file (.gguf) or hub id; Ollama needs none')
+    .option('--name <name>', 'name to manage it by (default: the kind)')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option(
+      '--port <number>',
+      'port (default: 8080 llamacpp/mlx, 8000 vllm, 11434 ollama)',
+      parseInteger('port', 1, 65535),
+    )
+    .option('--adapter <path>', 'LoRA adapter to serve on top of the model')
+    .option('--draft-model <model>', 'draft model for speculative decoding')
+    .option('--draft-tokens <n>', 'tokens the draft model proposes', parseInteger('draft tokens', 1, 64))
+    .option('--ctx-size <n>', 'context size', parseInteger('context size', 256, 10_000_000))
+    .option(
+      '--no-tool-calls',
+      'leave the server’s native tool calling off (llama-server --jinja, vLLM auto tool choice)',
+    )
+    .option('--tool-call-parser <name>', 'vLLM tool-call parser (default hermes)')
+    .option('--binary <path>', 'the server executable, if not the usual name on PATH')
+    .option(
+      '--timeout <seconds>',
+      'how long to wait for it to become healthy',
+      parseInteger('timeout', 1, 3600),
+      120,
+    )
+    .action(
+      async (kind: ServerKind, extra: string[], opts: import('./server-command.js').ServerStartOptions) => {
+        const m = await import('./server-command.js')
+        // --model is also the agent's option, so commander files it with the program's options.
+        const model = opts.model ?? program.opts<AgentOptions>().model
+        await m.runServerStart(kind, { ...opts, ...(model ? { model } : {}) }, extra)
+      },
+    )
+  server
+    .command('stop')
+    .description('stop a managed server: SIGTERM, then SIGKILL after 5 s')
+    .argument('[name]', 'its name (default: the kind it was started as)')
+    .option('--all', 'stop every managed server')
+    .option(
+      '--grace <seconds>',
+      'how long to wait after SIGTERM before SIGKILL',
+      parseInteger('grace', 0, 600),
+      5,
+    )
+    .action(async (name: string | undefined, opts: { all?: boolean; grace: number }) => {
+      const m = await import('./server-command.js')
+      await m.runServerStop(name, opts.all ?? false, opts.grace * 1000)
+    })
+  server
+    .command('status')
+    .description('managed servers, and whether each answers its health check')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const m = await import('./server-command.js')
+      await m.runServerList({ ...opts, health: true })
+    })
+  server
+    .command('list')
+    .description('managed servers and their processes, without health checks')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const m = await import('./server-command.js')
+      await m.runServerList({ ...opts, health: false })
+    })
+
+  program
+    .command('models')
+    .description('which local model servers are running and which models they serve')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const m = await import('./server-command.js')
+      await m.runModels(opts)
     })
 
   program

@@ -44,12 +44,18 @@ export function serverToken(path: string): string {
   return readServerFile(path)?.token ?? randomBytes(32).toString('base64url')
 }
 
+/** Whether the process runs; a zombie (exited, not yet reaped by its parent) does not. */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  try {
+    // Linux: the state follows the parenthesised command name in /proc/PID/stat.
+    return !/\)\s+Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return true
   }
 }
 
