@@ -15,12 +15,15 @@ import type { SessionRecord, SessionSurface, ToolMode } from '../session/ports.j
 import { boundaryDirectories } from '../session/project.js'
 import { SqliteStore } from '../store/sqlite-store.js'
 import { builtinTools } from '../tools/builtin/index.js'
+import type { PermissionMode } from '../tools/permission.js'
 import { createRegistry } from '../tools/registry.js'
 import { LocalWorkspace } from '../workspace/local.js'
 import { packageVersion } from './version.js'
 
 export interface CoreOptions {
   home: string
+  /** The SQLite file for sessions; default $PUNIE_HOME/punie.db (evaluation runs keep theirs apart). */
+  database?: string
   env: Env
   logger: Logger
   flags: AgentFlags
@@ -31,6 +34,10 @@ export interface AgentFlags {
   model?: string
   toolMode?: ToolMode
   toolFormat?: ToolFormat
+  /** Permission mode of new sessions (evaluation runs use yolo: nobody is there to answer). */
+  mode?: PermissionMode
+  temperature?: number
+  seed?: number
 }
 
 export interface ClosableCore extends AgentCore {
@@ -42,7 +49,7 @@ export interface ClosableCore extends AgentCore {
 export async function createAgentCore(options: CoreOptions): Promise<ClosableCore> {
   const paths = homePaths(options.home)
   const userConfig = readConfigFile(paths.config)
-  const store = SqliteStore.open(paths.database)
+  const store = SqliteStore.open(options.database ?? paths.database)
   const models = createModelSource({
     env: options.env,
     logger: options.logger,
@@ -57,6 +64,8 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     config: {
       ...agentConfigFrom(userConfig),
       ...(options.flags.toolFormat ? { toolFormat: options.flags.toolFormat } : {}),
+      ...(options.flags.temperature !== undefined ? { temperature: options.flags.temperature } : {}),
+      ...(options.flags.seed !== undefined ? { seed: options.flags.seed } : {}),
     },
     logger: options.logger,
     env: options.env,
@@ -71,7 +80,7 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
       options.logger.info('session model %s (from %s)', choice.spec, choice.origin)
       return choice.spec
     },
-    defaultMode: userConfig.mode ?? 'ask',
+    defaultMode: options.flags.mode ?? userConfig.mode ?? 'ask',
     defaultToolMode: options.flags.toolMode ?? userConfig.toolMode ?? 'both',
     localSurface: (record: SessionRecord): SessionSurface => ({
       workspace: new LocalWorkspace(record.cwd, boundaryDirectories(record)),

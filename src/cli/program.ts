@@ -181,6 +181,61 @@ export function buildProgram(version: string): Command {
       await m.runModels(opts)
     })
 
+  const evaluate = program
+    .command('eval')
+    .description('evaluate models on YAML suites of tool-calling tasks; reports and comparisons')
+  evaluate
+    .command('run')
+    .description('run suites against a model (--model) or a managed server (--server)')
+    .argument('[suites...]', 'suite files, e.g. suites/baseline.yaml')
+    .option('--server <name>', 'a server started with `punie server start`')
+    .option(
+      '--repeat <k>',
+      'attempts per case, for pass^k and confidence intervals',
+      parseInteger('repeat', 1, 100),
+      1,
+    )
+    .option(
+      '--temperature <t>',
+      'sampling temperature (default: config, else 0)',
+      parseNumber('temperature', 0, 2),
+    )
+    .option('--seed <n>', 'sampling seed, for servers that honour it', parseInteger('seed', 0, 2 ** 31 - 1))
+    .option('-j, --jobs <n>', 'cases run at once', parseInteger('jobs', 1, 64), 1)
+    .option('--timeout <seconds>', 'per case, overriding the suites', parseInteger('timeout', 1, 3600))
+    .option('--out <file>', 'results JSON (default $PUNIE_HOME/eval/RUN.json)')
+    .option('--resume <run>', 'finish an interrupted run: its suites and options, skipping what is done')
+    .action((suites: string[], opts: import('./eval-command.js').EvalRunOptions) =>
+      runEval((m) => m.runEvalCommand(suites, opts, program.opts<AgentOptions>())),
+    )
+  evaluate
+    .command('report')
+    .description('write a run’s HTML report and print its summary')
+    .argument('<run>', 'run id, or "latest"')
+    .option('--out <file>', 'where to write it (default $PUNIE_HOME/eval/RUN.html)')
+    .option('--json', 'print the run and its results as JSON instead')
+    .action((id: string, opts: { out?: string; json?: boolean }) =>
+      runEval((m) => m.evalReportCommand(id, opts)),
+    )
+  evaluate
+    .command('compare')
+    .description(
+      'compare runs with the first: pass@1 per category, significance, regressed cases (exit 1 on a regression)',
+    )
+    .argument('<runs...>', 'run ids, the baseline first')
+    .option('--json', 'print JSON')
+    .action((ids: string[], opts: { json?: boolean }) => runEval((m) => m.evalCompareCommand(ids, opts)))
+  evaluate
+    .command('list')
+    .description('recent runs')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => runEval((m) => m.evalListCommand(opts)))
+  evaluate
+    .command('validate')
+    .description('check suite files against the schema')
+    .argument('<suites...>', 'suite files')
+    .action((suites: string[]) => runEval(async (m) => m.evalValidateCommand(suites)))
+
   program
     .command('tools')
     .description('list the built-in tools (name, kind, whether it asks permission, description)')
@@ -228,6 +283,27 @@ function parseInteger(what: string, min: number, max: number) {
       throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max}`)
     }
     return n
+  }
+}
+
+function parseNumber(what: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value)
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${what} must be from ${min} to ${max}`)
+    return n
+  }
+}
+
+async function runEval(run: (m: typeof import('./eval-command.js')) => Promise<void>): Promise<void> {
+  const m = await import('./eval-command.js')
+  const { SuiteError } = await import('../eval/suite.js')
+  try {
+    await run(m)
+  } catch (error) {
+    if (!(error instanceof m.EvalCommandError || error instanceof SuiteError)) throw error
+    process.stderr.write(`punie eval: ${error.message}\n`)
+    process.exitCode = 1
   }
 }
 

@@ -18,6 +18,7 @@ export const configSchema = z
     languageServers: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
     models: z.array(z.string().min(1)).optional(),
     temperature: z.number().min(0).max(2).optional(),
+    seed: z.number().int().optional(),
     maxTokens: z.number().int().positive().optional(),
     maxTurnRequests: z.number().int().positive().optional(),
     maxInvalidToolRetries: z.number().int().min(0).optional(),

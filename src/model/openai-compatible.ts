@@ -47,6 +47,7 @@ export function createOpenAICompatibleModel(
       model: info.model,
       messages: toWireMessages(request.messages, { textTools: request.textTools ?? false }),
       temperature: request.temperature,
+      ...(request.seed !== undefined ? { seed: request.seed } : {}),
       ...(request.tools.length && !request.textTools ? { tools: toWireTools(request.tools) } : {}),
       ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
     }

@@ -22,6 +22,7 @@ export interface ChatRequest {
   messages: ChatMessage[]
   tools: ToolSchema[]
   temperature: number
+  seed?: number
   maxTokens?: number
   signal: AbortSignal
   /** The server has no native tool calling: tools are described in the prompt and calls travel as text. */

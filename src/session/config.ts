@@ -6,6 +6,8 @@ import type { ToolFormat } from '../model/text-tool-calls.js'
 
 export interface AgentConfig {
   temperature: number
+  /** Sent to servers that honour it (llama.cpp, vLLM, OpenAI) for repeatable sampling. */
+  seed?: number
   maxTokens: number
   maxTurnRequests: number
   /** How many rounds of only-invalid tool calls the model gets before the turn stops. */
@@ -32,6 +34,7 @@ export const DEFAULT_AGENT_CONFIG: AgentConfig = {
 export function agentConfigFrom(file: PunieConfig): AgentConfig {
   return {
     temperature: file.temperature ?? DEFAULT_AGENT_CONFIG.temperature,
+    ...(file.seed !== undefined ? { seed: file.seed } : {}),
     maxTokens: file.maxTokens ?? DEFAULT_AGENT_CONFIG.maxTokens,
     maxTurnRequests: file.maxTurnRequests ?? DEFAULT_AGENT_CONFIG.maxTurnRequests,
     maxInvalidToolRetries: file.maxInvalidToolRetries ?? DEFAULT_AGENT_CONFIG.maxInvalidToolRetries,

@@ -139,6 +139,7 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
       messages: buildModelMessages(d.systemPrompt, d.history()),
       tools: d.toolSchemas,
       temperature: d.config.temperature,
+      ...(d.config.seed !== undefined ? { seed: d.config.seed } : {}),
       maxTokens: d.config.maxTokens,
       signal: d.signal,
       textTools: d.toolFormat === 'text',

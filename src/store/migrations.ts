@@ -49,4 +49,21 @@ export const MIGRATIONS: readonly string[] = [
     token_hash TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE eval_runs (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    status TEXT NOT NULL,
+    model TEXT NOT NULL,
+    config TEXT NOT NULL
+  );
+  CREATE TABLE eval_results (
+    run_id TEXT NOT NULL REFERENCES eval_runs (id) ON DELETE CASCADE,
+    case_key TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (run_id, case_key, attempt)
+  ) WITHOUT ROWID;
+  `,
 ]

@@ -1,0 +1,66 @@
+// What a case's run did, read from its AgentEvents: the tool calls (with those made from Code Mode), the answer,
+// how the turn ended, and its model time and tokens.
+import type { AgentEvent, StopReason } from '../session/events.js'
+
+export interface TracedCall {
+  id: string
+  name: string
+  args: unknown
+  /** Made by code run through execute_code (the id of that call). */
+  parentId?: string
+  ok?: boolean
+}
+
+export interface CaseTrace {
+  calls: TracedCall[]
+  answer: string
+  stopReason?: StopReason
+  modelRequests: number
+  modelMs: number
+  tokens: number
+}
+
+export function traceFrom(events: readonly AgentEvent[]): CaseTrace {
+  const calls = new Map<string, TracedCall>()
+  let answer = ''
+  let stopReason: StopReason | undefined
+  let modelRequests = 0
+  let modelMs = 0
+  let tokens = 0
+  for (const event of events) {
+    switch (event.type) {
+      case 'tool.start':
+        calls.set(event.toolCallId, {
+          id: event.toolCallId,
+          name: event.name,
+          args: event.input,
+          ...(event.parentToolCallId ? { parentId: event.parentToolCallId } : {}),
+        })
+        break
+      case 'tool.end': {
+        const call = calls.get(event.toolCallId)
+        if (call) call.ok = event.status === 'completed'
+        break
+      }
+      case 'message.delta':
+        answer += event.text
+        break
+      case 'model.end':
+        modelRequests++
+        modelMs += event.durationMs
+        tokens += event.usage?.totalTokens ?? 0
+        break
+      case 'turn.end':
+        stopReason = event.stopReason
+        break
+    }
+  }
+  return {
+    calls: [...calls.values()],
+    answer,
+    ...(stopReason ? { stopReason } : {}),
+    modelRequests,
+    modelMs,
+    tokens,
+  }
+}

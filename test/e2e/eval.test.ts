@@ -1,0 +1,240 @@
+// `punie eval` through the binary against scripted models: one that does every case right scores 100%, one that
+// does everything wrong about 0%, and a flaky one has pass^k below pass@1. Then the HTML report (rendered in
+// Chromium when there is one, parsed always), compare, resume, and the shipped suites' validity.
+import { spawn, spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadSuite, parseSuite, SuiteError } from '../../src/eval/suite.js'
+import { BIN, REPO_ROOT } from '../helpers/acp-harness.js'
+import { type RecordedRequest, ScriptedModelServer, type StaticReply } from '../helpers/scripted-model.js'
+import { makeTempDir } from '../helpers/temp.js'
+
+const MINI = join(REPO_ROOT, 'test', 'fixtures', 'eval', 'mini.yaml')
+
+/** What a model that knows each case does: a tool call first, then the answer once the result is back. */
+const RIGHT: Record<string, { call?: { name: string; arguments: Record<string, unknown> }; answer: string }> =
+  {
+    'What port does config.ini set?': {
+      call: { name: 'read_file', arguments: { path: 'config.ini' } },
+      answer: 'It sets port 8123.',
+    },
+    'Create hello.txt containing the word hi.': {
+      call: { name: 'write_file', arguments: { path: 'hello.txt', content: 'hi\n' } },
+      answer: 'Created hello.txt.',
+    },
+    'What is 2 + 2?': { answer: '2 + 2 = 4' },
+    'How many lines do a.py and b.py have together?': {
+      call: {
+        name: 'execute_code',
+        arguments: {
+          code: 'n = 0\nfor p in ["a.py", "b.py"]:\n    n += read_file(p)["totalLines"]\nprint(n)',
+        },
+      },
+      answer: 'Together they have 3 lines.',
+    },
+    'Which file mentions MARKER?': {
+      call: { name: 'grep', arguments: { pattern: 'MARKER' } },
+      answer: 'two.txt mentions it.',
+    },
+  }
+
+const firstUser = (r: RecordedRequest) => r.body.messages.find((m) => m.role === 'user')?.content ?? ''
+const toolResultBack = (r: RecordedRequest) => r.body.messages.at(-1)?.role === 'tool'
+
+function right(request: RecordedRequest): StaticReply {
+  const plan = RIGHT[firstUser(request)]
+  if (!plan) return { text: 'unknown case' }
+  if (plan.call && !toolResultBack(request)) return { toolCalls: [plan.call] }
+  return { text: plan.answer }
+}
+
+/** Calls the wrong tool (or none) and answers wrongly. */
+function wrong(request: RecordedRequest): StaticReply {
+  if (firstUser(request) === 'What is 2 + 2?' && !toolResultBack(request)) {
+    return { toolCalls: [{ name: 'list_dir', arguments: { path: '.' } }] }
+  }
+  return { text: 'I am not sure.' }
+}
+
+let home: { path: string; remove: () => void }
+let model: ScriptedModelServer
+
+beforeEach(async () => {
+  home = makeTempDir('punie-home-')
+  model = await ScriptedModelServer.start()
+})
+afterEach(async () => {
+  await model.close()
+  home.remove()
+})
+
+function punie(args: string[]) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PUNIE_HOME: home.path },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
+    child.on('exit', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+const runIdOf = (output: string) => /^run (\S+)/m.exec(output)?.[1] as string
+const resultsOf = (home: string, runId: string) =>
+  JSON.parse(readFileSync(join(home, 'eval', `${runId}.json`), 'utf8')) as {
+    results: { caseId: string; passed: boolean; score: number; scores: Record<string, { score: number }> }[]
+  }
+
+describe('punie eval', () => {
+  it('scores a right model 100%, a wrong one 0%, a flaky one with pass^k below pass@1, and compares them', async () => {
+    model.always(right)
+    const good = await punie(['eval', 'run', MINI, '--model', model.spec, '--repeat', '2', '-j', '2'])
+    expect(good.stderr).toContain('10/10')
+    expect(good.code).toBe(0)
+    expect(good.stdout).toContain('pass@1 100.0% · pass^2 100.0% · score 1.000')
+    const goodId = runIdOf(good.stdout)
+    const goodResults = resultsOf(home.path, goodId).results
+    expect(goodResults).toHaveLength(10)
+    expect(goodResults.every((r) => r.passed && r.score === 1)).toBe(true)
+    const countLines = goodResults.find((r) => r.caseId === 'count-lines')
+    expect(countLines?.scores.code_calls?.score).toBe(1)
+
+    model.always(wrong)
+    const bad = await punie(['eval', 'run', MINI, '--model', model.spec])
+    const badId = runIdOf(bad.stdout)
+    expect(bad.stdout).toContain('pass@1 0.0%')
+    expect(resultsOf(home.path, badId).results.every((r) => !r.passed)).toBe(true)
+
+    // Flaky: right on every other attempt of each case.
+    const attempts = new Map<string, number>()
+    model.always((request) => {
+      const prompt = firstUser(request)
+      if (
+        !toolResultBack(request) &&
+        request.body.messages.filter((m) => m.role === 'assistant').length === 0
+      ) {
+        attempts.set(prompt, (attempts.get(prompt) ?? 0) + 1)
+      }
+      return (attempts.get(prompt) ?? 1) % 2 === 1 ? right(request) : wrong(request)
+    })
+    const flaky = await punie(['eval', 'run', MINI, '--model', model.spec, '--repeat', '4'])
+    expect(flaky.stdout).toContain('pass@1 50.0% · pass^4 0.0%')
+    const flakyId = runIdOf(flaky.stdout)
+
+    const compared = await punie(['eval', 'compare', goodId, badId, flakyId])
+    expect(compared.code).toBe(1)
+    expect(compared.stdout).toMatch(/overall\s+100\.0%\s+0\.0%\s+-100\.0\s+REGRESSION/)
+    expect(compared.stdout).toMatch(/overall\s+100\.0%\s+50\.0%\s+-50\.0\s+REGRESSION/)
+    expect(compared.stdout).toMatch(/regressed cases: .*mini\/read-port/)
+
+    const listed = await punie(['eval', 'list'])
+    expect(listed.stdout.split('\n').filter(Boolean)).toHaveLength(3)
+  })
+
+  it('writes an HTML report with the summary, the category chart and every case', async () => {
+    model.always(right)
+    const ran = await punie(['eval', 'run', MINI, '--model', model.spec])
+    const out = join(home.path, 'report.html')
+    const reported = await punie(['eval', 'report', runIdOf(ran.stdout), '--out', out])
+    expect(reported.stdout).toContain(`report: ${out}`)
+    const html = readFileSync(out, 'utf8')
+    expect(html.startsWith('<!doctype html>')).toBe(true)
+    expect(html).not.toMatch(/<script|(src|href)=["']?https?:/)
+    const rows = html.match(/<tr class="(pass|fail|flaky)">/g) ?? []
+    expect(rows).toHaveLength(5)
+    expect(html).toContain('<svg')
+    expect(html).toContain('mini/read')
+    expect(html).toContain('read_file({&quot;path&quot;:&quot;config.ini&quot;})')
+    expect(html).toContain('↳ read_file')
+
+    const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+    const hasChromium = spawnSync('test', ['-x', chromium]).status === 0
+    if (!hasChromium && process.env.PUNIE_REQUIRE_BROWSER !== '1') return
+    const { chromium: browserType } = await import('playwright-core')
+    const browser = await browserType.launch({ executablePath: chromium })
+    try {
+      const page = await browser.newPage()
+      await page.goto(`file://${out}`)
+      // Four categories × two series, each bar laid out with a visible width (the legend adds two more rects).
+      const widths = await page.$$eval('svg[data-chart="categories"] rect', (rects) =>
+        rects.map((r) => r.getBoundingClientRect().width),
+      )
+      expect(widths.filter((w) => w > 20).length).toBeGreaterThanOrEqual(8)
+      expect(await page.locator('#cases tbody tr').count()).toBe(5)
+      const box = await page.locator('#cases').boundingBox()
+      expect(box?.height ?? 0).toBeGreaterThan(50)
+    } finally {
+      await browser.close()
+    }
+  })
+
+  it('resumes an interrupted run without redoing what is stored', { timeout: 60_000 }, async () => {
+    let served = 0
+    model.always((request) => {
+      served++
+      return { ...right(request), chunkSize: 200, delayMs: 80 }
+    })
+    const child = spawn(
+      process.execPath,
+      [BIN, 'eval', 'run', MINI, '--model', model.spec, '--repeat', '2'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, PUNIE_HOME: home.path },
+      },
+    )
+    let stderr = ''
+    let stdout = ''
+    let interrupted = false
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+      if (!interrupted && stderr.includes('3/10')) {
+        interrupted = true
+        child.kill('SIGINT')
+      }
+    })
+    const code = await new Promise((resolve) => child.on('exit', resolve))
+    expect(code).toBe(130)
+    const runId = runIdOf(stdout)
+    expect(stdout).toContain(`resume with: punie eval run --resume ${runId}`)
+    const kept = resultsOf(home.path, runId).results.length
+    expect(kept).toBeGreaterThanOrEqual(3)
+    expect(kept).toBeLessThan(10)
+
+    const before = served
+    const resumed = await punie(['eval', 'run', '--resume', runId])
+    expect(resumed.code).toBe(0)
+    expect(resumed.stdout).toContain('pass@1 100.0% · pass^2 100.0%')
+    expect(resultsOf(home.path, runId).results).toHaveLength(10)
+    // Only the missing attempts ran: at most two model requests each.
+    expect(served - before).toBeLessThanOrEqual((10 - kept) * 2)
+  })
+})
+
+describe('suites', () => {
+  it('ships at least 40 valid cases in baseline, code-mode, devtools and outcome', () => {
+    const dir = join(REPO_ROOT, 'suites')
+    const suites = readdirSync(dir).map((f) => loadSuite(join(dir, f)))
+    expect(suites.map((s) => s.name).sort()).toEqual(['baseline', 'code-mode', 'devtools', 'outcome'])
+    expect(suites.reduce((n, s) => n + s.cases.length, 0)).toBeGreaterThanOrEqual(40)
+  })
+
+  it('reports schema and YAML errors with their line', () => {
+    const bad = 'cases:\n  - id: x\n    category: c\n    prompt: p\n    expect:\n      tool: [read_file]\n'
+    expect(() => parseSuite(bad, 'bad.yaml')).toThrow(/bad\.yaml:6:7: .*tool/)
+    expect(() => parseSuite('cases: [\n', 'broken.yaml')).toThrow(SuiteError)
+    expect(() =>
+      parseSuite('cases:\n  - id: x\n    category: c\n    prompt: p\n    expect: {}\n', 'e.yaml'),
+    ).toThrow(/e\.yaml:5:\d+: expect needs at least one check/)
+  })
+})
