@@ -10,6 +10,7 @@ import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
 import { devtoolFigures } from './devtools.js'
 import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
+import { evalOverheadMs } from './eval.js'
 import { serverFigures } from './server.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
@@ -107,6 +108,7 @@ async function main() {
     const code = await executeCodeMillis()
     const tools = await devtoolFigures()
     const server = await serverFigures(model, TURNS)
+    const harness = await evalOverheadMs(model)
     const requestBytes: Record<string, number> = {}
     for (const mode of ['direct', 'code', 'both']) {
       const probe = spawnAgent({
@@ -220,6 +222,12 @@ async function main() {
         value: round(server.mbPerSession, 2),
         unit: 'MB',
         note: `RSS ${round(server.rssOneSessionMb)} MB with 1 session, ${round(server.rssManySessionsMb)} MB with 20 (20 WebSocket clients, 1 turn each)`,
+      },
+      {
+        name: 'eval harness overhead per case',
+        value: round(harness.p50, 1),
+        unit: 'ms p50',
+        note: `case wall time minus model time: temp workspace, session, scoring, store; ${harness.cases} cases`,
       },
       { name: 'peak RSS of the agent', value: round(rss ?? Number.NaN), unit: 'MB', target: '≤ 120 MB' },
       {

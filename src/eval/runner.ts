@@ -98,6 +98,7 @@ export async function runSuites(options: RunnerOptions): Promise<number> {
 /** One attempt; undefined when the run was interrupted before it finished (it is not stored). */
 async function runCase(task: Task, options: RunnerOptions): Promise<CaseResult | undefined> {
   const { evalCase } = task
+  const started = performance.now()
   const workspace = mkdtempSync(join(tmpdir(), 'punie-eval-'))
   try {
     for (const [path, content] of Object.entries(evalCase.files)) {
@@ -107,7 +108,6 @@ async function runCase(task: Task, options: RunnerOptions): Promise<CaseResult |
     }
     const setupFailure = evalCase.setup ? await shellCheck(evalCase.setup, workspace) : undefined
     if (setupFailure) throw new Error(`workspace setup failed: ${setupFailure}`)
-    const started = performance.now()
     const { manager } = options.core
     const session = manager.create({ cwd: workspace })
     const events: AgentEvent[] = []
