@@ -1,6 +1,7 @@
 // What a command-line client serves to the agent: files and terminals from the local workspace, inside its
 // boundary, so tools run where the user ran `punie ask` even when the agent lives in a server.
 import { type ClientApp, methods, RequestError } from '@agentclientprotocol/sdk'
+import { boundaryDirectories, projectRootOf } from '../session/project.js'
 import { LocalWorkspace } from '../workspace/local.js'
 import {
   UnknownTerminalError,
@@ -18,7 +19,12 @@ export function serveLocalWorkspace<App extends ClientApp>(
   app: App,
   root: string,
 ): App & { dispose(): Promise<void> } {
-  const workspace = new LocalWorkspace(root)
+  // The same boundary the agent gives a session here: the directory and the project around it.
+  const project = projectRootOf(root)
+  const workspace = new LocalWorkspace(
+    root,
+    boundaryDirectories({ cwd: root, project, additionalDirectories: [] }),
+  )
   const served = app
     .onRequest(methods.client.fs.readTextFile, ({ params }) =>
       guard(async () => ({

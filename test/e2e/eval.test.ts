@@ -2,7 +2,7 @@
 // does everything wrong about 0%, and a flaky one has pass^k below pass@1. Then the HTML report (rendered in
 // Chromium when there is one, parsed always), compare, resume, and the shipped suites' validity.
 import { spawn, spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadSuite, parseSuite, SuiteError } from '../../src/eval/suite.js'
@@ -137,6 +137,43 @@ describe('punie eval', () => {
 
     const listed = await punie(['eval', 'list'])
     expect(listed.stdout.split('\n').filter(Boolean)).toHaveLength(3)
+  })
+
+  it('runs against a managed server by name, with the temperature and seed it was given', async () => {
+    model.always(right)
+    mkdirSync(join(home.path, 'servers'))
+    const record = {
+      name: 'local-llama',
+      kind: 'llamacpp',
+      pid: process.pid,
+      baseURL: model.baseURL,
+      healthUrl: `${model.baseURL}/models`,
+      command: 'llama-server',
+      args: [],
+      logFile: join(home.path, 'servers', 'local-llama.log'),
+      startedAt: Date.now(),
+    }
+    writeFileSync(join(home.path, 'servers', 'local-llama.json'), JSON.stringify(record))
+    const ran = await punie([
+      'eval',
+      'run',
+      MINI,
+      '--server',
+      'local-llama',
+      '--temperature',
+      '0.3',
+      '--seed',
+      '7',
+    ])
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain(`run ${runIdOf(ran.stdout)} · ${model.baseURL} · done`)
+    expect(ran.stdout).toContain('pass@1 100.0%')
+    const sent = model.chatRequests()[0]?.body
+    expect(sent).toMatchObject({ model: 'scripted-model', temperature: 0.3, seed: 7 })
+
+    const missing = await punie(['eval', 'run', MINI, '--server', 'nope'])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('no managed server named "nope"')
   })
 
   it('writes an HTML report with the summary, the category chart and every case', async () => {
