@@ -59,7 +59,7 @@ function dispatchDeps(registry: ToolRegistry, events: AgentEventBody[]): ToolCal
     logger: silentLogger,
     newId: (prefix) => `${prefix}_${ids++}`,
     memo: <T>(_key: string, make: () => T) => make(),
-    projectMemo: <T>(_key: string, make: () => T) => make(),
+    project: { root: '/bench', memo: <T>(_key: string, make: () => T) => make() },
     settings: DEFAULT_DEVTOOL_SETTINGS,
   }
 }

@@ -2,6 +2,7 @@
 // of one project share what is costly to start, such as language servers.
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import type { ProjectScope } from '../tools/define.js'
 
 /** The nearest directory at or above `cwd` holding `.git`; `cwd` itself when there is none. */
 export function projectRootOf(cwd: string): string {
@@ -12,10 +13,7 @@ export function projectRootOf(cwd: string): string {
 }
 
 /** A session's hold on its project's shared values; released when the session closes. */
-export interface ProjectHandle {
-  readonly root: string
-  /** A value shared by every open session of this project, made on first use. */
-  memo<T>(key: string, make: () => T): T
+export interface ProjectHandle extends ProjectScope {
   release(): Promise<void>
 }
 

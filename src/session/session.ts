@@ -270,7 +270,7 @@ export class Session {
         if (!this.memos.has(key)) this.memos.set(key, make())
         return this.memos.get(key) as T
       },
-      projectMemo: this.deps.project.memo,
+      project: this.deps.project,
       settings: this.deps.config.devtools,
       logger: this.deps.logger,
     })

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { DevtoolSettings } from '../devtools/settings.js'
 import type { Logger } from '../log/logger.js'
 import type { ChatMessage, ToolCallRequest } from '../model/types.js'
-import type { PlanEntry, Tool, ToolContent, ToolContext } from '../tools/define.js'
+import type { PlanEntry, ProjectScope, Tool, ToolContent, ToolContext } from '../tools/define.js'
 import { decidePermission, type Grants, type PermissionMode } from '../tools/permission.js'
 import type { ToolRegistry } from '../tools/registry.js'
 import type { Workspace } from '../workspace/workspace.js'
@@ -32,7 +32,7 @@ export interface ToolCallDeps {
   /** Set for calls made by another tool (code run by execute_code), whose card is the parent. */
   parentToolCallId?: string
   memo<T>(key: string, make: () => T): T
-  projectMemo<T>(key: string, make: () => T): T
+  project: ProjectScope
   settings: DevtoolSettings
   newId(prefix: string): string
 }
@@ -146,7 +146,7 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       return nested.failure ? { ok: false, ...nested.failure } : { ok: true, output: nested.output }
     },
     memo: d.memo,
-    projectMemo: d.projectMemo,
+    project: d.project,
     settings: d.settings,
   }
 

@@ -11,6 +11,7 @@ import type {
   ToolSchema,
   Usage,
 } from '../model/types.js'
+import type { ProjectScope } from '../tools/define.js'
 import type { ToolRegistry } from '../tools/registry.js'
 import type { Workspace } from '../workspace/workspace.js'
 import type { AgentConfig } from './config.js'
@@ -38,7 +39,7 @@ export interface TurnDeps {
   emit(body: AgentEventBody): void
   newId(prefix: string): string
   memo<T>(key: string, make: () => T): T
-  projectMemo<T>(key: string, make: () => T): T
+  project: ProjectScope
   settings: DevtoolSettings
   logger: Logger
 }

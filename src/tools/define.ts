@@ -33,6 +33,13 @@ export interface PlanEntry {
   priority: 'high' | 'medium' | 'low'
 }
 
+/** A project as tools see it: the git root around the session's cwd (or the cwd), and its shared values. */
+export interface ProjectScope {
+  readonly root: string
+  /** A value shared by every open session of the project, made on first use. */
+  memo<T>(key: string, make: () => T): T
+}
+
 /** What a running tool may touch: everything comes through here, nothing from module state. */
 export interface ToolContext {
   sessionId: string
@@ -45,8 +52,8 @@ export interface ToolContext {
   callTool(name: string, args: unknown): Promise<NestedToolResult>
   /** A value kept for the rest of the session (a linter, a language server), made on first use. */
   memo<T>(key: string, make: () => T): T
-  /** A value shared by every open session of the project (a language server), made on first use. */
-  projectMemo<T>(key: string, make: () => T): T
+  /** The session's project: its root, and values shared by its open sessions (language servers). */
+  project: ProjectScope
   /** The user's choice of developer-tool backends. */
   settings: DevtoolSettings
 }

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { methods } from '@agentclientprotocol/sdk'
 import { describe, expect, it } from 'vitest'
 import { LspPool } from '../../src/devtools/lsp/pool.js'
 import { locate } from '../../src/devtools/lsp/positions.js'
@@ -88,6 +89,39 @@ describe('semantic tools through the language server', () => {
       symbol: 'nowhere',
     })
     expect(missing.result).toMatch(/"nowhere" is not on line 1 or within 3 lines/)
+  })
+
+  it('shares one language server between the sessions of a project, until the last one closes', {
+    timeout: 90_000,
+  }, async () => {
+    project(f.workspace)
+    mkdirSync(join(f.workspace, '.git'))
+    const before = ourServers()
+    const first = await f.session()
+    const second = (await f.acp.newSession(join(f.workspace, 'tests'))).sessionId
+    const fromRoot = await runTool(f, first, 'goto_definition', {
+      path: 'shop/cart.py',
+      line: 4,
+      symbol: 'total',
+    })
+    expect(fromRoot.result).toContain('shop/prices.py:1:5')
+    // The second session works in tests/, and its project (the git root) still reaches shop/.
+    const fromTests = await runTool(f, second, 'goto_definition', {
+      path: 'test_prices.py',
+      line: 5,
+      symbol: 'total',
+    })
+    expect(fromTests.result).toContain('prices.py:1:5')
+    const shared = ourServers().filter((pid) => !before.includes(pid))
+    expect(shared).toHaveLength(1)
+
+    await f.acp.agent.request(methods.agent.session.close, { sessionId: first })
+    expect(ourServers()).toContain(shared[0])
+    await f.acp.agent.request(methods.agent.session.close, { sessionId: second })
+    for (let i = 0; i < 50 && ourServers().includes(shared[0] as number); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    expect(ourServers()).not.toContain(shared[0])
   })
 
   it('reports diagnostics for the editor buffer, not only the disk', { timeout: 90_000 }, async () => {

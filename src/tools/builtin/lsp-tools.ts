@@ -64,7 +64,7 @@ type Loc = z.infer<typeof location>
 /** The session's language servers; the JSON-RPC client loads on first use, not with the agent. */
 async function lspPool(ctx: ToolContext): Promise<LspPool> {
   const { LspPool, configuredServers } = await import('../../devtools/lsp/pool.js')
-  return ctx.projectMemo('lsp-pool', () => new LspPool(configuredServers(ctx.settings.languageServers)))
+  return ctx.project.memo('lsp-pool', () => new LspPool(configuredServers(ctx.settings.languageServers)))
 }
 
 async function open(
@@ -75,7 +75,7 @@ async function open(
   const language = languageOf(path)
   const absolute = await ctx.workspace.resolve(path)
   const text = await ctx.workspace.readText(path, {}, ctx.signal)
-  const client = await (await lspPool(ctx)).client(ctx.workspace.root, language)
+  const client = await (await lspPool(ctx)).client(ctx.project.root, language)
   return { client, uri: client.sync(absolute, text), text }
 }
 
@@ -244,7 +244,7 @@ export const workspaceSymbols = defineTool({
   render: (out) =>
     out.symbols.map((s) => `${s.path}:${s.line}: ${s.kind} ${s.name}`).join('\n') || 'No symbols match.',
   run: async ({ query }, ctx) => {
-    const client = await (await lspPool(ctx)).client(ctx.workspace.root, 'python')
+    const client = await (await lspPool(ctx)).client(ctx.project.root, 'python')
     const found = await client.request<SymbolInformation[] | null>('workspace/symbol', { query }, ctx.signal)
     return {
       symbols: (found ?? []).slice(0, 200).map((s) => ({
