@@ -41,8 +41,8 @@ export interface SessionAccess {
   created(sessionId: string): Record<string, unknown> | undefined
   /** Throws unless this connection may load, resume or close the session, given the request's `_meta`. */
   admit(sessionId: string, meta: Readonly<Record<string, unknown>> | null | undefined): void
-  /** Whether session/list shows the session to this connection. */
-  visible(sessionId: string): boolean
+  /** Whether session/list shows the session to this connection, given the request's `_meta`. */
+  visible(sessionId: string, meta: Readonly<Record<string, unknown>> | null | undefined): boolean
 }
 
 export const FULL_ACCESS: SessionAccess = {
@@ -204,7 +204,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
           ...(params.cursor ? { cursor: params.cursor } : {}),
         })
         return {
-          sessions: page.sessions.filter((s) => access.visible(s.id)).map(toSessionInfo),
+          sessions: page.sessions.filter((s) => access.visible(s.id, params._meta)).map(toSessionInfo),
           ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
         }
       }),

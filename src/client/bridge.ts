@@ -99,6 +99,9 @@ export class Bridge {
       if ((message.method === 'session/load' || message.method === 'session/resume') && sessionId) {
         message.params = withResumeToken(params, this.options.tokens.get(sessionId))
       }
+      // The IDE's history: the server lists the sessions this bridge holds tokens for.
+      if (message.method === 'session/list')
+        message.params = withPunieMeta(params, { resumeTokens: this.options.tokens.all() })
       this.pending.set(String(message.id), {
         method: message.method,
         ...(sessionId ? { sessionId } : {}),
@@ -273,8 +276,14 @@ function withResumeToken(
   params: Record<string, unknown>,
   token: string | undefined,
 ): Record<string, unknown> {
-  if (!token) return params
+  return token ? withPunieMeta(params, { resumeToken: token }) : params
+}
+
+function withPunieMeta(
+  params: Record<string, unknown>,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
   const meta = (params._meta as Record<string, unknown> | undefined) ?? {}
   const punie = (meta.punie as Record<string, unknown> | undefined) ?? {}
-  return { ...params, _meta: { ...meta, punie: { ...punie, resumeToken: token } } }
+  return { ...params, _meta: { ...meta, punie: { ...punie, ...fields } } }
 }

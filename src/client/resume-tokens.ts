@@ -6,6 +6,8 @@ import { writePrivateFile } from '../config/private-file.js'
 export interface ResumeTokenBook {
   get(sessionId: string): string | undefined
   set(sessionId: string, token: string): void
+  /** Every token, by session id. */
+  all(): Record<string, string>
 }
 
 const KEEP = 500
@@ -19,6 +21,10 @@ export class FileResumeTokenBook implements ResumeTokenBook {
 
   get(sessionId: string): string | undefined {
     return this.tokens.get(sessionId)
+  }
+
+  all(): Record<string, string> {
+    return Object.fromEntries(this.tokens)
   }
 
   set(sessionId: string, token: string): void {

@@ -20,6 +20,18 @@ export function resumeTokenOf(
   return typeof token === 'string' ? token : undefined
 }
 
+/** Tokens of several sessions, for session/list: `_meta.punie.resumeTokens`. */
+export function resumeTokensOf(
+  meta: Readonly<Record<string, unknown>> | null | undefined,
+): Record<string, string> {
+  const tokens = (meta?.punie as { resumeTokens?: unknown } | undefined)?.resumeTokens
+  if (typeof tokens !== 'object' || tokens === null) return {}
+  return Object.fromEntries(Object.entries(tokens).filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >
+}
+
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex')
 
 export class ConnectionAccess implements SessionAccess {
@@ -37,9 +49,7 @@ export class ConnectionAccess implements SessionAccess {
 
   admit(sessionId: string, meta: Readonly<Record<string, unknown>> | null | undefined): void {
     if (this.owned.has(sessionId)) return
-    const presented = resumeTokenOf(meta)
-    const expected = this.tokens.resumeTokenHash(sessionId)
-    if (presented && expected && sameSecret(hashOf(presented), expected)) {
+    if (this.proves(sessionId, resumeTokenOf(meta))) {
       this.owned.add(sessionId)
       return
     }
@@ -50,7 +60,16 @@ export class ConnectionAccess implements SessionAccess {
     )
   }
 
-  visible(sessionId: string): boolean {
-    return this.owned.has(sessionId)
+  /**
+   * Its own sessions, and those whose token the request carries in `_meta.punie.resumeTokens` ({id: token}):
+   * how a restarted client lists the sessions it made earlier. Listing does not admit; loading still does.
+   */
+  visible(sessionId: string, meta: Readonly<Record<string, unknown>> | null | undefined): boolean {
+    return this.owned.has(sessionId) || this.proves(sessionId, resumeTokensOf(meta)[sessionId])
+  }
+
+  private proves(sessionId: string, presented: string | undefined): boolean {
+    const expected = this.tokens.resumeTokenHash(sessionId)
+    return presented !== undefined && expected !== undefined && sameSecret(hashOf(presented), expected)
   }
 }

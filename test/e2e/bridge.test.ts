@@ -2,6 +2,7 @@
 // ways, and when the server restarts (on another port) the bridge reconnects and the session carries on.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { methods } from '@agentclientprotocol/sdk'
 import { afterEach, describe, expect, it } from 'vitest'
 import { backoffDelay } from '../../src/client/bridge.js'
 import { type SpawnedAgent, spawnAgent } from '../helpers/acp-harness.js'
@@ -68,5 +69,20 @@ describe('punie connect', () => {
     const last = model.chatRequests().at(-1)
     expect(last?.body.messages.map((m) => m.content)).toContain('first')
     expect(bridge.strayStdout).toEqual([])
+
+    // The IDE restarts, and with it the bridge: its history still lists the session, which loads and answers.
+    await bridge.harness.close()
+    const again = spawnAgent({ home: home.path, args: ['connect'], ide: new ScriptedIde() })
+    cleanups.push(() => again.harness.close())
+    await again.harness.initialize()
+    const listed = await again.harness.agent.request(methods.agent.session.list, {})
+    expect(listed.sessions.map((s) => s.sessionId)).toEqual([sessionId])
+    await again.harness.agent.request(methods.agent.session.load, {
+      sessionId,
+      cwd: workspace.path,
+      mcpServers: [],
+    })
+    expect(again.harness.agentText(sessionId)).toContain('The plan starts with step one.')
+    expect((await again.harness.prompt(sessionId, 'and now?')).stopReason).toBe('end_turn')
   })
 })

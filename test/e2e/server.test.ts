@@ -124,6 +124,10 @@ describe('punie serve', () => {
     expect(bob.updates(a.sessionId)).toEqual([])
     const bobList = await bob.agent.request(methods.agent.session.list, {})
     expect(bobList.sessions.map((s) => s.sessionId)).toEqual([b.sessionId])
+    const guessed = await bob.agent.request(methods.agent.session.list, {
+      _meta: { punie: { resumeTokens: { [a.sessionId]: 'a-guess' } } },
+    })
+    expect(guessed.sessions.map((s) => s.sessionId)).toEqual([b.sessionId])
 
     // Bob's cancel of Alice's running turn is ignored: her turn finishes normally.
     model.enqueue({ text: 'a slow and complete answer', chunkSize: 2, delayMs: 30 })
