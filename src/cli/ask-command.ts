@@ -30,14 +30,15 @@ export async function runAskCommand(
   const home = punieHome()
   const paths = homePaths(home)
   const logger = createFileLogger({ dir: agent.logDir ?? paths.logs, level: agent.logLevel })
-  const [{ runAsk }, links, { runningServer }] = await Promise.all([
+  const [{ runAsk }, links, { runningServer }, { respondsOk }] = await Promise.all([
     import('../client/ask.js'),
     import('../client/agent-link.js'),
     import('../server/server-file.js'),
+    import('../model/server-probe.js'),
   ])
   const server = opts.server ? runningServer(paths.server) : undefined
   const link =
-    server && (await answersHealth(server.url))
+    server && (await respondsOk(`${server.url}/health`, 2000))
       ? await links.serverLink(server)
       : await links.inProcessLink({ home, version, flags: agentFlags(agent), logger })
   logger.info('punie ask in %s via %s', workspace, link.via)
@@ -62,15 +63,6 @@ export async function runAskCommand(
     link,
   )
   process.exit(code)
-}
-
-async function answersHealth(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })
-    return response.ok
-  } catch {
-    return false
-  }
 }
 
 function isDirectory(path: string): boolean {

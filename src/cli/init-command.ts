@@ -7,10 +7,10 @@ import {
   AGENT_NAME,
   type AgentLaunch,
   agentServerEntry,
-  type Ide,
   isSettingsObject,
   withAgentServer,
 } from '../config/ide-config.js'
+import type { Ide } from '../config/ides.js'
 import { packageRoot } from '../package-root.js'
 
 export interface InitOptions {

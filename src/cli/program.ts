@@ -1,6 +1,6 @@
 // The commander program: help, version, subcommands and error messages. Subcommands load lazily.
 import { Argument, Command, InvalidArgumentError, Option } from 'commander'
-import { IDES } from '../config/ide-config.js'
+import { IDES } from '../config/ides.js'
 import { SERVER_KINDS, type ServerKind } from '../model/servers/commands.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
 import { runAgent } from './run-agent.js'

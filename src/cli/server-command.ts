@@ -1,15 +1,14 @@
 // `punie server start|stop|status|list` and `punie models`: local model servers, managed and detected.
 import { join } from 'node:path'
 import { punieHome } from '../config/home.js'
-import { listServedModels } from '../model/server-probe.js'
+import { listServedModels, respondsOk } from '../model/server-probe.js'
 import { DEFAULT_PORTS, type ServerKind, ServerSpecError } from '../model/servers/commands.js'
 import {
-  answers,
-  listServers,
+  listModelServers,
   type ManagedServer,
   ManagedServerError,
-  startServer,
-  stopServer,
+  startModelServer,
+  stopModelServer,
 } from '../model/servers/managed.js'
 import { LOCAL_CANDIDATES } from '../model/spec.js'
 
@@ -36,7 +35,7 @@ export async function runServerStart(kind: ServerKind, opts: ServerStartOptions,
       ? (ms: number) =>
           process.stderr.write(`\rwaiting for ${kind} to become healthy… ${Math.round(ms / 1000)} s`)
       : undefined
-    const record = await startServer(
+    const record = await startModelServer(
       {
         kind,
         host: opts.host,
@@ -70,11 +69,11 @@ export async function runServerStart(kind: ServerKind, opts: ServerStartOptions,
 
 export async function runServerStop(name: string | undefined, all: boolean, graceMs: number) {
   await guarded(async () => {
-    const names = all ? listServers(serversDir()).map((s) => s.name) : name ? [name] : []
+    const names = all ? listModelServers(serversDir()).map((s) => s.name) : name ? [name] : []
     if (!names.length)
       throw new ManagedServerError(all ? 'no managed servers' : 'name a server, or pass --all')
     for (const n of names) {
-      const { record, how } = await stopServer(serversDir(), n, graceMs)
+      const { record, how } = await stopModelServer(serversDir(), n, graceMs)
       process.stdout.write(
         `${record.name}: ${how === 'gone' ? 'was not running' : how} (pid ${record.pid})\n`,
       )
@@ -83,11 +82,11 @@ export async function runServerStop(name: string | undefined, all: boolean, grac
 }
 
 export async function runServerList(opts: { json?: boolean; health: boolean }) {
-  const servers = listServers(serversDir())
+  const servers = listModelServers(serversDir())
   const rows = await Promise.all(
     servers.map(async (s) => ({
       ...s,
-      healthy: s.alive && opts.health ? await answers(s.healthUrl) : undefined,
+      healthy: s.alive && opts.health ? await respondsOk(s.healthUrl) : undefined,
     })),
   )
   if (opts.json) {
@@ -116,7 +115,7 @@ function describe(s: ManagedServer & { alive: boolean; healthy?: boolean | undef
 
 /** `punie models`: every local server that answers (well-known ports and managed ones) and its models. */
 export async function runModels(opts: { json?: boolean }) {
-  const managed = listServers(serversDir()).filter((s) => s.alive)
+  const managed = listModelServers(serversDir()).filter((s) => s.alive)
   const candidates = [
     ...LOCAL_CANDIDATES.map((c) => ({ name: c.name, baseURL: c.baseURL })),
     ...managed.map((s) => ({ name: `${s.name} (managed ${s.kind})`, baseURL: s.baseURL })),

@@ -1,9 +1,7 @@
 // IDE settings that launch Punie: JetBrains' ~/.jetbrains/acp.json and Zed's settings.json `agent_servers`.
 // Edits keep everything else in the file, comments and formatting included (jsonc-parser).
 import { applyEdits, modify, type ParseError, parse } from 'jsonc-parser'
-
-export const IDES = ['jetbrains', 'zed'] as const
-export type Ide = (typeof IDES)[number]
+import type { Ide } from './ides.js'
 
 export interface AgentLaunch {
   command: string

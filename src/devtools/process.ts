@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { constants } from 'node:fs'
 import { access } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
+import { signalProcessGroup } from '../processes.js'
 
 export type DevtoolFailure = 'missing' | 'timeout' | 'crashed' | 'bad_output'
 
@@ -55,14 +56,7 @@ export function runProcess(command: string, args: string[], options: RunOptions)
     let stdout = ''
     let stderr = ''
     let settled = false
-    const kill = () => {
-      try {
-        if (child.pid !== undefined)
-          process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL')
-      } catch {
-        // gone
-      }
-    }
+    const kill = () => signalProcessGroup(child.pid, 'SIGKILL')
     const finish = (action: () => void) => {
       if (settled) return
       settled = true

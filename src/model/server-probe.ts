@@ -50,6 +50,17 @@ export async function listServedModels(
   })
 }
 
+/** Whether GET `url` answers 2xx within the timeout: a health check. */
+export async function respondsOk(url: string, timeoutMs = 1000): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
+    await response.body?.cancel()
+    return response.ok
+  } catch {
+    return false
+  }
+}
+
 export function describeFetchError(error: unknown): string {
   const err = error as { name?: string; cause?: { code?: string }; message?: string }
   if (err?.name === 'TimeoutError') return 'timed out'

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { writePrivateFile } from '../config/private-file.js'
+import { processAlive } from '../processes.js'
 
 const serverFileSchema = z.object({
   token: z.string().min(1),
@@ -42,21 +43,6 @@ export function writeServerFile(path: string, content: ServerFile): void {
 /** The token kept in the file, or a new random one: clients keep working across server restarts. */
 export function serverToken(path: string): string {
   return readServerFile(path)?.token ?? randomBytes(32).toString('base64url')
-}
-
-/** Whether the process runs; a zombie (exited, not yet reaped by its parent) does not. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-  try {
-    // Linux: the state follows the parenthesised command name in /proc/PID/stat.
-    return !/\)\s+Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
-  } catch {
-    return true
-  }
 }
 
 /** The server the file points to, if its process is alive. */

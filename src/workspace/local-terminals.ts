@@ -1,7 +1,9 @@
 // Processes started for tools on the local machine. Each runs in its own process group so that a kill
 // takes its children with it; output is kept up to a byte limit, dropping the oldest bytes first.
+
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { signalProcessGroup } from '../processes.js'
 import {
   type ExitStatus,
   type TerminalOutput,
@@ -83,12 +85,12 @@ export class LocalTerminals {
   async kill(id: string): Promise<void> {
     const t = this.get(id)
     if (t.status) return
-    signalGroup(t.child, 'SIGTERM')
-    const timer = setTimeout(() => signalGroup(t.child, 'SIGKILL'), KILL_GRACE_MS)
+    signalProcessGroup(t.child.pid, 'SIGTERM')
+    const timer = setTimeout(() => signalProcessGroup(t.child.pid, 'SIGKILL'), KILL_GRACE_MS)
     await t.exit
     clearTimeout(timer)
     // The leader may be gone while others in its group still run.
-    signalGroup(t.child, 'SIGKILL')
+    signalProcessGroup(t.child.pid, 'SIGKILL')
   }
 
   async release(id: string): Promise<void> {
@@ -129,14 +131,4 @@ function decodeTail(bytes: Buffer): string {
   let start = 0
   while (start < bytes.length && start < 4 && ((bytes[start] as number) & 0xc0) === 0x80) start++
   return bytes.subarray(start).toString('utf8')
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
-  if (child.pid === undefined) return
-  try {
-    if (process.platform === 'win32') child.kill(signal)
-    else process.kill(-child.pid, signal)
-  } catch {
-    // already gone
-  }
 }

@@ -6,7 +6,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { serverCommand } from '../../src/model/servers/commands.js'
-import { processAlive } from '../../src/server/server-file.js'
+import { processAlive } from '../../src/processes.js'
 import { BIN, REPO_ROOT } from '../helpers/acp-harness.js'
 import { makeTempDir } from '../helpers/temp.js'
 

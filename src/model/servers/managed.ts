@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { processAlive } from '../../server/server-file.js'
+import { processAlive, signalProcessGroup } from '../../processes.js'
+import { respondsOk } from '../server-probe.js'
 import { type ServerCommand, type ServerKind, type ServerLaunchSpec, serverCommand } from './commands.js'
 
 const recordSchema = z.object({
@@ -37,7 +38,10 @@ export interface StartOptions {
 
 const LOG_TAIL_LINES = 20
 
-export async function startServer(spec: ServerLaunchSpec, options: StartOptions): Promise<ManagedServer> {
+export async function startModelServer(
+  spec: ServerLaunchSpec,
+  options: StartOptions,
+): Promise<ManagedServer> {
   const name = options.name ?? spec.kind
   validName(name)
   const existing = readRecord(options.dir, name)
@@ -112,37 +116,27 @@ async function waitHealthy(
   })
   while (Date.now() < deadline) {
     if (gone) return gone
-    if (await answers(command.healthUrl)) return 'healthy'
+    if (await respondsOk(command.healthUrl)) return 'healthy'
     options.onProgress?.(Date.now() - began)
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250))
   }
   return gone ?? 'timeout'
 }
 
-export async function answers(url: string, timeoutMs = 1000): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
-    await response.body?.cancel()
-    return response.ok
-  } catch {
-    return false
-  }
-}
-
 /** SIGTERM to the server's process group, then SIGKILL if it is still there after `graceMs`. */
 export async function stopProcess(pid: number, graceMs = 5000): Promise<'terminated' | 'killed' | 'gone'> {
   if (!processAlive(pid)) return 'gone'
-  signalGroup(pid, 'SIGTERM')
+  signalProcessGroup(pid, 'SIGTERM')
   const deadline = Date.now() + graceMs
   while (Date.now() < deadline) {
     if (!processAlive(pid)) return 'terminated'
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  signalGroup(pid, 'SIGKILL')
+  signalProcessGroup(pid, 'SIGKILL')
   return 'killed'
 }
 
-export async function stopServer(dir: string, name: string, graceMs?: number) {
+export async function stopModelServer(dir: string, name: string, graceMs?: number) {
   const record = readRecord(dir, name)
   if (!record) throw new ManagedServerError(`no managed server named "${name}" (see punie server list)`)
   const how = await stopProcess(record.pid, graceMs)
@@ -150,7 +144,7 @@ export async function stopServer(dir: string, name: string, graceMs?: number) {
   return { record, how }
 }
 
-export function listServers(dir: string): (ManagedServer & { alive: boolean })[] {
+export function listModelServers(dir: string): (ManagedServer & { alive: boolean })[] {
   let names: string[]
   try {
     names = readdirSync(dir).filter((f) => f.endsWith('.json'))
@@ -179,18 +173,6 @@ function recordPath(dir: string, name: string): string {
 function validName(name: string): void {
   if (!/^[\w.-]{1,64}$/.test(name)) {
     throw new ManagedServerError(`server name "${name}" may use letters, digits, ".", "_" and "-" only`)
-  }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal)
-  } catch {
-    try {
-      process.kill(pid, signal)
-    } catch {
-      // already gone
-    }
   }
 }
 
