@@ -9,7 +9,8 @@ import {
 } from '../acp/early-initialize.js'
 import { initializeResponse } from '../acp/initialize.js'
 import { createFileLogger, type LogLevel, redirectConsole } from '../log/logger.js'
-import type { AgentFlags, ClosableCore } from './core.js'
+import type { AgentFlags } from './core.js'
+import { lazyCore } from './lazy-core.js'
 
 export interface AcpStdioOptions {
   version: string
@@ -35,30 +36,15 @@ export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
     import('../acp/agent.js'),
   ])
 
-  let core: Promise<ClosableCore> | undefined
-  const loadCore = () => {
-    core ??= import('./core.js').then((m) =>
-      m.createAgentCore({
-        home: options.home,
-        env: process.env,
-        logger,
-        flags: options.flags,
-      }),
-    )
-    core.catch((error: unknown) => {
-      logger.error('could not start the session core: %s', error)
-      core = undefined
-    })
-    return core
-  }
+  const core = lazyCore({ home: options.home, env: process.env, logger, flags: options.flags })
 
   const input = remainingInput(first, early !== undefined)
   const ndjson = ndJsonStream(Writable.toWeb(process.stdout) as WritableStream<Uint8Array>, input)
   const stream = early ? replayInitialize(ndjson, early) : ndjson
-  const connection = createAcpAgent({ version: options.version, core: loadCore, logger }).connect(stream)
+  const connection = createAcpAgent({ version: options.version, core: core.load, logger }).connect(stream)
   // Load the session core while the client digests the initialize answer.
-  setImmediate(() => void loadCore().catch(() => undefined))
+  setImmediate(() => void core.load().catch(() => undefined))
   await connection.closed
   logger.info('client disconnected; shutting down')
-  if (core) await (await core.catch(() => undefined))?.close()
+  await core.close()
 }

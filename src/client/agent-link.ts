@@ -1,6 +1,6 @@
 // How a command-line client reaches an agent: the running server over WebSocket, or an agent in this process.
 import type { AnyMessage, Stream } from '@agentclientprotocol/sdk'
-import type { AgentFlags, ClosableCore } from '../cli/core.js'
+import type { AgentFlags } from '../cli/core.js'
 import type { Logger } from '../log/logger.js'
 import { acpSocketUrl, type RunningServer } from '../server/server-file.js'
 
@@ -39,24 +39,20 @@ export async function inProcessLink(options: {
   flags: AgentFlags
   logger: Logger
 }): Promise<AgentLink> {
-  const [{ createAcpAgent }, { createAgentCore }] = await Promise.all([
+  const [{ createAcpAgent }, { lazyCore }] = await Promise.all([
     import('../acp/agent.js'),
-    import('../cli/core.js'),
+    import('../cli/lazy-core.js'),
   ])
-  let core: Promise<ClosableCore> | undefined
-  const loadCore = () => {
-    core ??= createAgentCore({
-      home: options.home,
-      env: process.env,
-      logger: options.logger,
-      flags: options.flags,
-    })
-    return core
-  }
+  const core = lazyCore({
+    home: options.home,
+    env: process.env,
+    logger: options.logger,
+    flags: options.flags,
+  })
   const { agentSide, clientSide } = messagePipe()
   const connection = createAcpAgent({
     version: options.version,
-    core: loadCore,
+    core: core.load,
     logger: options.logger,
   }).connect(agentSide)
   return {
@@ -65,7 +61,7 @@ export async function inProcessLink(options: {
     close: async () => {
       connection.close()
       await connection.closed.catch(() => undefined)
-      if (core) await (await core).close()
+      await core.close()
     },
   }
 }
