@@ -4,6 +4,7 @@
 import { posix } from 'node:path'
 import type { ShellNode } from './bash-parser.js'
 import type { CallScope } from './permission.js'
+import { isSensitivePath } from './sensitive-paths.js'
 
 /** Programs whose first word is a subcommand that says what they do (`git status`, `npm test`). */
 const WITH_SUBCOMMAND = new Set([
@@ -156,7 +157,11 @@ export function commandScope(line: string, parse: ((text: string) => ShellNode) 
   const subcommand = args[0]
   const rejectScope =
     WITH_SUBCOMMAND.has(base) && subcommand && !subcommand.startsWith('-') ? `${base} ${subcommand}` : base
-  return { allow: grantScope(program, args, exact), reject: rejectScope, rejectedBy: [...rejectedBy] }
+  // A command naming .git/ or .punie/ (`cp x .git/config`, `--output=.git/hooks/x`) may write there: no
+  // grant covers it, as no grant covers a sensitive write of a file tool.
+  const namesSensitive = args.some((a) => isSensitivePath(a) || isSensitivePath(a.slice(a.indexOf('=') + 1)))
+  const allow = namesSensitive ? null : grantScope(program, args, exact)
+  return { allow, reject: rejectScope, rejectedBy: [...rejectedBy] }
 }
 
 /** What "allow always" on one simple command remembers: program (as written) and leading subcommand. */

@@ -82,7 +82,7 @@ export interface ToolDefinition<In extends z.ZodType, Out extends z.ZodType> {
   content?: (output: z.infer<Out>, input: z.infer<In>) => ToolContent[]
   /** What "always" answers remember beside the tool name: a path, or a parsed command's scope. */
   permissionScope?: (input: z.infer<In>) => string | CallScope | Promise<CallScope>
-  /** The workspace paths the call writes; a sensitive one (under .git/ or .punie/) always asks. */
+  /** The workspace paths the call writes or may write into; a sensitive one (in .git/, .punie/) always asks. */
   writes?: (input: z.infer<In>) => string[]
   /** A plan tool's result is shown as the session plan rather than as a tool card. */
   presentation?: 'card' | 'plan'

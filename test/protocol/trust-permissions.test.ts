@@ -102,6 +102,19 @@ describe('command grants', () => {
     expect(existsSync(join(f.workspace, 'X'))).toBe(false)
   })
 
+  it('asks for a granted program that names .git/ or runs in it', async () => {
+    mkdirSync(join(f.workspace, '.git'))
+    const sessionId = await f.session()
+    ide().answerPermissions('allow_always')
+    await runTool(f, sessionId, 'run_command', { command: 'touch a' })
+    await runTool(f, sessionId, 'run_command', { command: 'touch b' })
+    expect(ide().permissionRequests).toHaveLength(1)
+    await runTool(f, sessionId, 'run_command', { command: 'touch .git/planted' })
+    await runTool(f, sessionId, 'run_command', { command: 'touch planted', cwd: '.git' })
+    expect(ide().permissionRequests).toHaveLength(3)
+    expect(existsSync(join(f.workspace, '.git', 'planted'))).toBe(false)
+  })
+
   it('refuses a program the user always rejects, written another way or inside a compound line', async () => {
     writeFileSync(join(f.workspace, 'deploy'), '#!/bin/sh\ntouch deployed\n', { mode: 0o755 })
     const sessionId = await f.session()

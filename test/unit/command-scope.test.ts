@@ -96,6 +96,10 @@ const MUST_ASK: [string, string][] = [
   ['nice ls', 'nice touch X'],
   ['timeout 5 ls', 'timeout 5 touch X'],
   ['python3.12 -V', 'python3.12 -c 1'],
+  ['cp a b', 'cp evil .git/config'],
+  ['tee x', 'tee .git/hooks/pre-commit'],
+  ['git diff', 'git diff --output=.git/config'],
+  ['ln -s a b', 'ln -s /tmp/x .punie'],
 ]
 
 describe('command scopes on a real bash parse', () => {

@@ -41,6 +41,8 @@ export const runCommand = defineTool({
   output,
   title: ({ command }) => command,
   locations: ({ cwd }) => (cwd ? [{ path: cwd }] : []),
+  // A command started in .git/ may write there whatever its program: no grant covers it.
+  writes: ({ cwd }) => (cwd ? [cwd] : []),
   permissionScope: async ({ command }) => {
     const parse = await loadBashParser().catch(() => null)
     try {
