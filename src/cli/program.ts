@@ -248,7 +248,7 @@ export function buildProgram(version: string): Command {
 
   program
     .command('trust')
-    .description("let a project's own .punie/config.json choose its model host, mode and programs")
+    .description("let a project's own .punie/config.json choose a remote model and the mode")
     .argument('[dir]', 'the project directory (default: the current one)')
     .option('--list', 'list the trusted projects')
     .option('--remove', 'stop trusting the directory')

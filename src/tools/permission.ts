@@ -85,6 +85,10 @@ export function decidePermission(
 }
 
 function describeKey(key: string): string {
-  const [tool, ...scope] = key.split(':')
-  return `${tool} on ${scope.join(':')}`
+  const [tool, ...rest] = key.split(':')
+  const scope = rest.join(':')
+  // Exact command lines are kept as `= LINE` (see command-scope.ts).
+  return scope.startsWith('= ')
+    ? `${tool} on the line ${JSON.stringify(scope.slice(2))}`
+    : `${tool} on ${scope}`
 }
