@@ -138,15 +138,27 @@ export type Simple = { words: string[] } | { reason: string }
  */
 export function commandScope(line: string, parse: ((text: string) => ShellNode) | null): CallScope {
   const text = line.trim()
-  const exact = `= ${text}`
-  if (!parse || text.length > MAX_PARSED_COMMAND_CHARS) {
-    // Without a parse any word may be a program: `ls && ./deploy` runs deploy.
-    const words = text
-      .split(/[\s;&|()<>`$'"]+/)
-      .filter(Boolean)
-      .slice(0, MAX_WORDS)
-    return { allow: null, reject: exact, rejectedBy: [exact, ...words.map(baseName)] }
+  if (!parse || text.length > MAX_PARSED_COMMAND_CHARS) return unparsedScope(text)
+  try {
+    return parsedScope(text, parse)
+  } catch {
+    // A line nested deeper than the stack allows (`$($($(…)))`) is judged unparsed: it asks.
+    return unparsedScope(text)
   }
+}
+
+/** Without a parse any word may be a program (`ls && ./deploy` runs deploy), and no grant applies. */
+function unparsedScope(text: string): CallScope {
+  const exact = `= ${text}`
+  const words = text
+    .split(/[\s;&|()<>`$'"]+/)
+    .filter(Boolean)
+    .slice(0, MAX_WORDS)
+  return { allow: null, reject: exact, rejectedBy: [exact, ...words.map(baseName)] }
+}
+
+function parsedScope(text: string, parse: (text: string) => ShellNode): CallScope {
+  const exact = `= ${text}`
   const root = parse(text)
   const rejectedBy = new Set<string>([exact])
   collectPrograms(root, parse, 0, rejectedBy)

@@ -150,6 +150,12 @@ describe('command scopes on a real bash parse', () => {
     expect(afterRejectAlways('deploy --prod', 'ls deploy-notes')).toBe('ask')
   })
 
+  it('asks for a line nested too deep to analyse, and still refuses a rejected program in it', () => {
+    const deep = `${'$('.repeat(4000)}deploy${')'.repeat(4000)}`
+    expect(commandScope(deep, parse).allow).toBeNull()
+    expect(afterRejectAlways('deploy', deep)).toBe('deny')
+  })
+
   it('asks for every line when the parser is not there, and remembers no grant', () => {
     expect(commandScope('ls', null).allow).toBeNull()
     expect(commandScope('ls && ./deploy', null).rejectedBy).toContain('deploy')

@@ -43,14 +43,7 @@ export const runCommand = defineTool({
   locations: ({ cwd }) => (cwd ? [{ path: cwd }] : []),
   // A command started in .git/ may write there whatever its program: no grant covers it.
   writes: ({ cwd }) => (cwd ? [cwd] : []),
-  permissionScope: async ({ command }) => {
-    const parse = await loadBashParser().catch(() => null)
-    try {
-      return commandScope(command, parse)
-    } catch {
-      return commandScope(command, null)
-    }
-  },
+  permissionScope: async ({ command }) => commandScope(command, await loadBashParser().catch(() => null)),
   content: (out) =>
     out.terminalId && out.running ? [] : [{ type: 'text', text: `\`\`\`\n${tail(out.output)}\n\`\`\`` }],
   render: (out) => {
