@@ -129,12 +129,12 @@ const MAX_DEPTH = 4
 /** Longer lines are not parsed: they ask, and only the exact line can be remembered. */
 export const MAX_PARSED_COMMAND_CHARS = 16_000
 
-/** Why a line is not one simple command, or null when it is. */
+/** The words of a line that is one simple command, or why it is not one. */
 export type Simple = { words: string[] } | { reason: string }
 
 /**
  * The scope of a command line for the permission policy. `parse` is the loaded bash parser; without it
- * (it failed to load) every line asks, and rejections match on the words as split by spaces.
+ * (it failed to load) every line asks, and rejections match every word split at shell punctuation.
  */
 export function commandScope(line: string, parse: ((text: string) => ShellNode) | null): CallScope {
   const text = line.trim()
