@@ -22,6 +22,7 @@ function memoryWorkspace(): Workspace {
     roots: ['/bench'],
     backends: { read: 'local', write: 'local', terminal: 'local' },
     resolve: async (path) => `/bench/${path}`,
+    realPath: async (path) => `/bench/${path}`,
     display: (absolute) => absolute.slice('/bench/'.length),
     readText: async () => FILE,
     readDiskText: async () => FILE,

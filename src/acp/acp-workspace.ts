@@ -64,6 +64,10 @@ export class AcpWorkspace implements Workspace {
     return this.local.resolve(path)
   }
 
+  realPath(path: string): Promise<string> {
+    return this.local.realPath(path)
+  }
+
   display(absolute: string): string {
     return this.local.display(absolute)
   }

@@ -246,8 +246,12 @@ const PERMISSION_CHOICES: readonly { kind: PermissionOption['kind']; name: strin
   { kind: 'reject_always', name: 'Always reject' },
 ]
 
-export function permissionOptions(): PermissionOption[] {
-  return PERMISSION_CHOICES.map((c) => ({ optionId: c.kind, name: c.name, kind: c.kind }))
+export function permissionOptions(allowAlways = true): PermissionOption[] {
+  return PERMISSION_CHOICES.filter((c) => allowAlways || c.kind !== 'allow_always').map((c) => ({
+    optionId: c.kind,
+    name: c.name,
+    kind: c.kind,
+  }))
 }
 
 export function permissionToolCall(request: PermissionRequest): ToolCallUpdate {

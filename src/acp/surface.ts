@@ -45,7 +45,7 @@ export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptio
     },
     ready,
     askPermission: async (request: PermissionRequest, signal: AbortSignal): Promise<PermissionOutcome> => {
-      const offered = permissionOptions()
+      const offered = permissionOptions(request.allowAlways ?? true)
       const response = await client.request(
         methods.client.session.requestPermission,
         { sessionId: record.id, toolCall: permissionToolCall(request), options: offered },

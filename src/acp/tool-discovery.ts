@@ -2,7 +2,7 @@
 // to the model and called back through `_punie/tool_call`. A catalog tool named like a built-in replaces it.
 import type { AgentContext } from '@agentclientprotocol/sdk'
 import { z } from 'zod'
-import { defineTool, type Tool } from '../tools/define.js'
+import { changesWorkspace, defineTool, type Tool } from '../tools/define.js'
 
 export const DISCOVER_TOOLS_METHOD = '_punie/discover_tools'
 export const TOOL_CALL_METHOD = '_punie/tool_call'
@@ -54,6 +54,7 @@ export function ideTool(entry: CatalogEntry, client: AgentContext, sessionId: st
     input: z.record(z.string(), z.unknown()),
     output: z.unknown(),
     title: () => entry.name,
+    writes: (args) => (changesWorkspace({ kind: entry.kind ?? 'other' }) ? pathArguments(args) : []),
     render: (output) => (typeof output === 'string' ? output : JSON.stringify(output)),
     run: async (args, ctx) => {
       const timeoutMs = entry.timeoutMs ?? IDE_TOOL_TIMEOUT_MS
@@ -74,6 +75,14 @@ export function ideTool(entry: CatalogEntry, client: AgentContext, sessionId: st
     },
   })
   return { ...tool, modelSchema: entry.inputSchema, runsIn: 'ide' }
+}
+
+/** The arguments of an IDE tool that may name what it writes: its schema is the IDE's, so judge by key. */
+function pathArguments(args: Record<string, unknown>): string[] {
+  return Object.entries(args)
+    .filter(([key]) => /path|file|uri|dest|target|dir/i.test(key))
+    .flatMap(([, value]) => (Array.isArray(value) ? value : [value]))
+    .filter((value): value is string => typeof value === 'string')
 }
 
 export class IdeToolTimeoutError extends Error {

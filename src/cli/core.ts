@@ -69,16 +69,18 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     },
     logger: options.logger,
     env: options.env,
-    defaultModelFor: (cwd) => {
-      const project = loadConfig(paths.config, cwd)
+    newSessionDefaults: (cwd) => {
+      const loaded = loadConfig(paths.config, cwd, options.env)
+      if (loaded.notice) options.logger.warn('%s', loaded.notice)
       const choice = chooseModelSpec({
         flag: options.flags.model,
         env: options.env.PUNIE_MODEL,
         userConfig: userConfig.model,
-        projectConfig: project.model,
+        projectConfig: loaded.config.model,
       })
       options.logger.info('session model %s (from %s)', choice.spec, choice.origin)
-      return choice.spec
+      const mode = options.flags.mode ?? loaded.config.mode
+      return { model: choice.spec, ...(mode ? { mode } : {}), notices: loaded.notice ? [loaded.notice] : [] }
     },
     defaultMode: options.flags.mode ?? userConfig.mode ?? 'ask',
     defaultToolMode: options.flags.toolMode ?? userConfig.toolMode ?? 'both',

@@ -246,6 +246,17 @@ export function buildProgram(version: string): Command {
       process.stdout.write(`${opts.json ? JSON.stringify(listings, null, 2) : formatToolTable(listings)}\n`)
     })
 
+  program
+    .command('trust')
+    .description("let a project's own .punie/config.json choose a remote model and the mode")
+    .argument('[dir]', 'the project directory (default: the current one)')
+    .option('--list', 'list the trusted projects')
+    .option('--remove', 'stop trusting the directory')
+    .action(async (dir: string | undefined, opts: import('./trust-command.js').TrustOptions) => {
+      const { runTrust } = await import('./trust-command.js')
+      process.stdout.write(`${runTrust(dir, opts)}\n`)
+    })
+
   const perf = program.command('perf').description('performance figures from the sessions Punie recorded')
   const scoped = (command: Command) =>
     command

@@ -49,7 +49,8 @@ export async function answerPermission(
       return { outcome: { outcome: 'cancelled' } }
     }
     const kind = ANSWERS[line.trim().toLowerCase()]
-    if (kind) return choose(kind)
+    // "always" is not offered for every call (a sensitive write, a compound command).
+    if (kind && request.options.some((o) => o.kind === kind)) return choose(kind)
     policy.note('please answer y, n or a')
   }
 }

@@ -1,12 +1,15 @@
 // Punie's settings file: ~/.punie/config.json, then the project's .punie/config.json.
-// The user's file wins field by field; the project's fills in what the user left unset.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+// The user's file wins field by field; the project's fills in what the user left unset, within what an
+// untrusted project may choose (project-trust.ts).
+import { readFileSync, realpathSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { TYPECHECKERS } from '../devtools/settings.js'
 import { TOOL_FORMATS } from '../model/text-tool-calls.js'
 import { TOOL_MODES } from '../session/ports.js'
 import { PERMISSION_MODES } from '../tools/permission.js'
+import type { Env } from './home.js'
+import { describeIgnored, type IgnoredSetting, screenProjectConfig } from './project-trust.js'
 
 export const configSchema = z
   .object({
@@ -34,6 +37,8 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** Project directories (absolute) whose .punie/config.json may choose the model host, mode and programs. */
+    trustedProjects: z.array(z.string().min(1)).optional(),
   })
   .strict()
 
@@ -65,8 +70,36 @@ export function readConfigFile(path: string): PunieConfig {
   return parsed.data
 }
 
-export function loadConfig(userConfigPath: string, projectDir?: string): PunieConfig {
+export interface LoadedConfig {
+  config: PunieConfig
+  /** Settings of the project's file that did not count, and a line saying so (absent when none). */
+  ignored: IgnoredSetting[]
+  notice?: string
+}
+
+export function loadConfig(userConfigPath: string, projectDir?: string, env: Env = {}): LoadedConfig {
   const user = readConfigFile(userConfigPath)
-  const project = projectDir ? readConfigFile(join(projectDir, '.punie', 'config.json')) : {}
-  return { ...project, ...user }
+  if (!projectDir) return { config: user, ignored: [] }
+  const file = join(projectDir, '.punie', 'config.json')
+  const trusted = isTrustedProject(projectDir, user.trustedProjects ?? [])
+  const { config, ignored } = screenProjectConfig(readConfigFile(file), trusted, env)
+  return {
+    config: { ...config, ...user },
+    ignored,
+    ...(ignored.length ? { notice: describeIgnored(file, projectDir, ignored) } : {}),
+  }
+}
+
+/** Whether `dir` is one of the trusted project directories, compared by real path. */
+export function isTrustedProject(dir: string, trustedProjects: readonly string[]): boolean {
+  const real = realPathOf(dir)
+  return trustedProjects.some((t) => realPathOf(t) === real)
+}
+
+export function realPathOf(dir: string): string {
+  try {
+    return realpathSync(resolve(dir))
+  } catch {
+    return resolve(dir)
+  }
 }

@@ -112,6 +112,7 @@ function ollamaOrigin(env: Env): string {
   return url.origin
 }
 
+/** URL hostnames arrive normalised (`0x7f000001` is 127.0.0.1); `127.0.0.1.example.com` is a name, not loopback. */
 function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '[::1]' || host.startsWith('127.')
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host)
 }

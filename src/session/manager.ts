@@ -24,8 +24,11 @@ export interface SessionManagerDeps {
   models: ModelSource
   config: AgentConfig
   logger: Logger
-  /** The model a new session in `cwd` starts with. */
-  defaultModelFor(cwd: string): string
+  /**
+   * What a new session in `cwd` starts with: its model, its mode where the project chooses one, and notices
+   * for its first turn (project settings that were ignored).
+   */
+  newSessionDefaults(cwd: string): { model: string; mode?: PermissionMode; notices?: string[] }
   defaultMode: PermissionMode
   defaultToolMode: ToolMode
   env: Readonly<Record<string, string | undefined>>
@@ -58,13 +61,14 @@ export class SessionManager {
     assertDirectory(options.cwd)
     for (const dir of options.additionalDirectories ?? []) assertDirectory(dir)
     const now = Date.now()
+    const defaults = this.deps.newSessionDefaults(options.cwd)
     const record: SessionRecord = {
       id: randomUUID(),
       cwd: options.cwd,
       project: projectRootOf(options.cwd),
       additionalDirectories: options.additionalDirectories ?? [],
-      model: this.deps.defaultModelFor(options.cwd),
-      mode: this.deps.defaultMode,
+      model: defaults.model,
+      mode: defaults.mode ?? this.deps.defaultMode,
       toolMode: this.deps.defaultToolMode,
       createdAt: now,
       updatedAt: now,
@@ -72,7 +76,7 @@ export class SessionManager {
     this.deps.store.createSession(record)
     return this.activate(
       record,
-      { history: [], lastSeq: 0, grants: { allowed: [], rejected: [] } },
+      { history: [], lastSeq: 0, grants: { allowed: [], rejected: [] }, notices: defaults.notices ?? [] },
       options.surface,
     )
   }

@@ -83,6 +83,8 @@ export interface PermissionRequest {
   input: unknown
   locations: ToolLocation[]
   content: ToolContent[]
+  /** False where "always allow" would not be remembered (a sensitive write, a compound command): not offered. */
+  allowAlways?: boolean
 }
 
 /** What the client attached to a session provides: where tools run, which tools exist, who answers questions. */

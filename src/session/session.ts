@@ -42,6 +42,8 @@ export interface SessionState {
   history: ChatMessage[]
   lastSeq: number
   grants: { allowed: string[]; rejected: string[] }
+  /** Said to the user at the start of the next turn (settings that were ignored), not sent to the model. */
+  notices?: string[]
 }
 
 export class InvalidModeError extends Error {
@@ -73,6 +75,7 @@ export class Session {
   private readonly rejected: Set<string>
   private sandbox: CodeSandbox | undefined
   private failure: string | undefined
+  private notices: string[]
   private readonly memos = new Map<string, unknown>()
   private codeCache:
     | { all: readonly Tool[]; tools: readonly Tool[]; registry: ToolRegistry; stubs: ToolStubs }
@@ -88,6 +91,7 @@ export class Session {
     this.seq = state.lastSeq
     this.allowed = new Set(state.grants.allowed)
     this.rejected = new Set(state.grants.rejected)
+    this.notices = state.notices ?? []
   }
 
   get id() {
@@ -205,6 +209,8 @@ export class Session {
     const turnId = this.newId('turn')
     const started = performance.now()
     this.emit({ type: 'turn.start', turnId, prompt: blocks })
+    for (const notice of this.notices.splice(0))
+      this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `⚠ ${notice}\n\n` })
     this.nameFromFirstPrompt(blocks)
 
     let stopReason: StopReason

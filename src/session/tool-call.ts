@@ -5,8 +5,9 @@ import type { DevtoolSettings } from '../devtools/settings.js'
 import type { Logger } from '../log/logger.js'
 import type { ChatMessage, ToolCallRequest } from '../model/types.js'
 import type { PlanEntry, ProjectScope, Tool, ToolContent, ToolContext } from '../tools/define.js'
-import { decidePermission, type Grants, type PermissionMode } from '../tools/permission.js'
+import { decidePermission, exactScope, type Grants, type PermissionMode } from '../tools/permission.js'
 import type { ToolRegistry } from '../tools/registry.js'
+import { sensitiveWrites } from '../tools/sensitive-paths.js'
 import type { Workspace } from '../workspace/workspace.js'
 import type { AgentEventBody, ToolBackend } from './events.js'
 import type { PermissionOutcome, PermissionRequest } from './ports.js'
@@ -164,12 +165,16 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
   }
   announce(tool, input, preview)
 
-  const scope = safely(() => tool.permissionScope(input), '*')
-  const verdict = decidePermission(d.permissions.mode, tool, scope, d.permissions.grants)
+  const scope = await tool.permissionScope(input).catch(() => exactScope('*'))
+  const sensitive = await sensitiveWrites(
+    d.workspace,
+    safely(() => tool.writes(input), []),
+  )
+  const verdict = decidePermission(d.permissions.mode, tool, { scope, sensitive }, d.permissions.grants)
   if (verdict.action === 'deny') return fail(tool, input, verdict.reason, true, REJECTED_HINT, 'permission')
   if (verdict.action === 'ask') {
     const title = safely(() => tool.title(input), tool.name)
-    d.emit({ type: 'permission.request', turnId, toolCallId, title, scope })
+    d.emit({ type: 'permission.request', turnId, toolCallId, title, scope: scope.allow ?? scope.reject })
     let outcome: PermissionOutcome
     try {
       outcome = await d.permissions.ask(
@@ -181,6 +186,7 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
           input,
           locations: tool.locations(input),
           content: preview,
+          ...(verdict.allowKey === null ? { allowAlways: false } : {}),
         },
         d.signal,
       )
@@ -193,8 +199,8 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       d.permissions.cancelTurn()
       return fail(tool, input, 'cancelled by the user', true, '', 'cancelled')
     }
-    if (outcome === 'allow_always' || outcome === 'reject_always')
-      d.permissions.remember(verdict.key, outcome === 'allow_always')
+    if (outcome === 'allow_always' && verdict.allowKey) d.permissions.remember(verdict.allowKey, true)
+    if (outcome === 'reject_always') d.permissions.remember(verdict.rejectKey, false)
     if (outcome === 'reject_once' || outcome === 'reject_always') {
       return fail(tool, input, `the user rejected ${title}`, true, REJECTED_HINT, 'permission')
     }

@@ -3,6 +3,7 @@
 import type { z } from 'zod'
 import type { DevtoolSettings } from '../devtools/settings.js'
 import type { Workspace } from '../workspace/workspace.js'
+import { type CallScope, exactScope } from './permission.js'
 
 export type ToolKind =
   | 'read'
@@ -79,8 +80,10 @@ export interface ToolDefinition<In extends z.ZodType, Out extends z.ZodType> {
   preview?: (input: z.infer<In>, ctx: ToolContext) => Promise<ToolContent[]>
   /** The card's content once the tool is done. */
   content?: (output: z.infer<Out>, input: z.infer<In>) => ToolContent[]
-  /** What "allow always" remembers beside the tool name: a command prefix or a path. */
-  permissionScope?: (input: z.infer<In>) => string
+  /** What "always" answers remember beside the tool name: a path, or a parsed command's scope. */
+  permissionScope?: (input: z.infer<In>) => string | CallScope | Promise<CallScope>
+  /** The workspace paths the call writes or may write into; a sensitive one (in .git/, .punie/) always asks. */
+  writes?: (input: z.infer<In>) => string[]
   /** A plan tool's result is shown as the session plan rather than as a tool card. */
   presentation?: 'card' | 'plan'
   /** How the result reads to the model; JSON when absent. */
@@ -105,7 +108,8 @@ export interface Tool {
   locations(input: unknown): ToolLocation[]
   preview(input: unknown, ctx: ToolContext): Promise<ToolContent[]>
   content(output: unknown, input: unknown): ToolContent[]
-  permissionScope(input: unknown): string
+  permissionScope(input: unknown): Promise<CallScope>
+  writes(input: unknown): string[]
   render(output: unknown): string
   run(input: unknown, ctx: ToolContext): Promise<unknown>
 }
@@ -125,7 +129,11 @@ export function defineTool<In extends z.ZodType, Out extends z.ZodType>(def: Too
     locations: (input) => (def.locations ? def.locations(input as I) : []),
     preview: async (input, ctx) => (def.preview ? def.preview(input as I, ctx) : []),
     content: (output, input) => (def.content ? def.content(output as O, input as I) : []),
-    permissionScope: (input) => (def.permissionScope ? def.permissionScope(input as I) : '*'),
+    permissionScope: async (input) => {
+      const scope = def.permissionScope ? await def.permissionScope(input as I) : '*'
+      return typeof scope === 'string' ? exactScope(scope) : scope
+    },
+    writes: (input) => (def.writes ? def.writes(input as I) : []),
     render: (output) => (def.render ? def.render(output as O) : JSON.stringify(output)),
     run: (input, ctx) => def.run(input as I, ctx),
   }

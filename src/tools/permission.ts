@@ -23,55 +23,72 @@ export interface Grants {
 
 export type PermissionVerdict =
   | { action: 'allow' }
-  | { action: 'ask'; key: string }
+  /** `allowKey` is what "allow always" remembers (null: nothing, it counts once); `rejectKey` for "reject always". */
+  | { action: 'ask'; allowKey: string | null; rejectKey: string }
   | { action: 'deny'; reason: string }
+
+/** What one call's permission is about, beside the tool: what "always" answers remember and match. */
+export interface CallScope {
+  /** Remembered by "allow always" and matched against earlier grants; null where no grant may cover the call. */
+  allow: string | null
+  /** Remembered by "reject always". */
+  reject: string
+  /** Every scope a remembered rejection of which refuses this call (each program of a compound command). */
+  rejectedBy: readonly string[]
+}
+
+/** The scope of a call on one path or value: "always" covers exactly it. */
+export function exactScope(scope: string): CallScope {
+  return { allow: scope, reject: scope, rejectedBy: [scope] }
+}
+
+export interface PermissionCall {
+  scope: CallScope
+  /** Paths the call writes that change how tools behave (see sensitive-paths.ts): these always ask. */
+  sensitive: readonly string[]
+}
 
 export function grantKey(tool: Pick<Tool, 'name'>, scope: string): string {
   return `${tool.name}:${scope}`
 }
 
+/**
+ * A sensitive write asks in every mode but yolo, whatever earlier grants say, and read-only refuses it;
+ * yolo keeps its promise that nothing asks.
+ */
 export function decidePermission(
   mode: PermissionMode,
   tool: Pick<Tool, 'name' | 'kind' | 'permission'>,
-  scope: string,
+  call: PermissionCall,
   grants: Grants,
 ): PermissionVerdict {
-  const key = grantKey(tool, scope)
+  const { scope, sensitive } = call
   if (mode === 'read-only' && changesWorkspace(tool)) {
     return { action: 'deny', reason: `the session is in read-only mode: ${tool.name} may not run` }
   }
-  if (tool.permission === 'never' || mode === 'yolo') return { action: 'allow' }
-  if (grants.rejected.has(key))
-    return { action: 'deny', reason: `the user always rejects ${describeKey(key)}` }
-  if (grants.allowed.has(key)) return { action: 'allow' }
+  if (mode === 'read-only' && sensitive.length > 0) {
+    return {
+      action: 'deny',
+      reason: `the session is in read-only mode: ${tool.name} may not write ${sensitive.join(', ')}`,
+    }
+  }
+  if (mode === 'yolo') return { action: 'allow' }
+  const rejected = scope.rejectedBy.map((s) => grantKey(tool, s)).find((key) => grants.rejected.has(key))
+  if (rejected) return { action: 'deny', reason: `the user always rejects ${describeKey(rejected)}` }
+  const rejectKey = grantKey(tool, scope.reject)
+  if (sensitive.length > 0) return { action: 'ask', allowKey: null, rejectKey }
+  if (tool.permission === 'never') return { action: 'allow' }
+  const allowKey = scope.allow === null ? null : grantKey(tool, scope.allow)
+  if (allowKey !== null && grants.allowed.has(allowKey)) return { action: 'allow' }
   if (mode === 'accept-edits' && tool.kind !== 'execute') return { action: 'allow' }
-  return { action: 'ask', key }
-}
-
-/** The scope of a command for "allow always": its program and, for tools like git or npm, its subcommand. */
-export function commandPrefix(commandLine: string): string {
-  const words = commandLine.trim().split(/\s+/).filter(Boolean)
-  const first = words[0] ?? ''
-  const second = words[1]
-  const withSubcommand = [
-    'git',
-    'npm',
-    'npx',
-    'pnpm',
-    'yarn',
-    'uv',
-    'pip',
-    'python',
-    'python3',
-    'cargo',
-    'go',
-    'make',
-  ]
-  if (second && withSubcommand.includes(first) && !second.startsWith('-')) return `${first} ${second}`
-  return first
+  return { action: 'ask', allowKey, rejectKey }
 }
 
 function describeKey(key: string): string {
-  const [tool, ...scope] = key.split(':')
-  return `${tool} on ${scope.join(':')}`
+  const [tool, ...rest] = key.split(':')
+  const scope = rest.join(':')
+  // Exact command lines are kept as `= LINE` (see command-scope.ts).
+  return scope.startsWith('= ')
+    ? `${tool} on the line ${JSON.stringify(scope.slice(2))}`
+    : `${tool} on ${scope}`
 }

@@ -2,7 +2,7 @@
 import { lstat, mkdir, readdir, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, relative } from 'node:path'
 import { LocalTerminals } from './local-terminals.js'
-import { isWithin, openInside, resolveRealInside } from './paths.js'
+import { isWithin, openInside, realPathInside, resolveRealInside } from './paths.js'
 import { walkFiles } from './walk.js'
 import {
   type DirEntry,
@@ -29,6 +29,10 @@ export class LocalWorkspace implements Workspace {
 
   resolve(path: string): Promise<string> {
     return resolveRealInside(this.roots, path)
+  }
+
+  realPath(path: string): Promise<string> {
+    return realPathInside(this.roots, path)
   }
 
   display(absolute: string): string {

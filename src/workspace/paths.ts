@@ -33,6 +33,11 @@ export async function resolveRealInside(roots: string | readonly string[], path:
   return (await realInside(typeof roots === 'string' ? [roots] : roots, path)).absolute
 }
 
+/** The real path of `path` (symlinks followed; for a new file, its nearest existing parent's), inside the roots. */
+export async function realPathInside(roots: readonly string[], path: string): Promise<string> {
+  return (await realInside(roots, path)).real
+}
+
 /** The lexical and the real path of `path`, after checking that the real one is inside the roots. */
 async function realInside(
   roots: readonly string[],

@@ -50,6 +50,8 @@ export interface Workspace {
   readonly backends: { readonly read: Backend; readonly write: Backend; readonly terminal: Backend }
   /** Absolute path for `path`, refusing anything outside the roots (symlinks followed). */
   resolve(path: string): Promise<string>
+  /** Like resolve, with every symlink resolved: what a write would really reach. */
+  realPath(path: string): Promise<string>
   /** How a path reads to the model: relative to the root when inside it. */
   display(absolute: string): string
   readText(path: string, options?: ReadTextOptions, signal?: AbortSignal): Promise<string>

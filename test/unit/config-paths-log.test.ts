@@ -28,7 +28,7 @@ describe('config files', () => {
       join(dir.path, 'proj', '.punie', 'config.json'),
       '{"model": "ollama:b", "temperature": 0.5}',
     )
-    expect(loadConfig(join(dir.path, 'user.json'), join(dir.path, 'proj'))).toEqual({
+    expect(loadConfig(join(dir.path, 'user.json'), join(dir.path, 'proj')).config).toEqual({
       model: 'ollama:a',
       temperature: 0.5,
     })

@@ -32,6 +32,7 @@ export const editFile = defineTool({
   title: ({ path }) => `Edit ${path}`,
   locations: ({ path }) => [{ path }],
   permissionScope: ({ path }) => path,
+  writes: ({ path }) => [path],
   preview: async (args, ctx) => {
     const edit = await planEdit(args, ctx)
     return [

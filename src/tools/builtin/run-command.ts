@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { loadBashParser } from '../bash-parser.js'
+import { commandScope } from '../command-scope.js'
 import { defineTool, type ToolContent } from '../define.js'
-import { commandPrefix } from '../permission.js'
 
 const DEFAULT_TIMEOUT_MS = 120_000
 const MODEL_OUTPUT_CHARS = 16_000
@@ -40,7 +41,9 @@ export const runCommand = defineTool({
   output,
   title: ({ command }) => command,
   locations: ({ cwd }) => (cwd ? [{ path: cwd }] : []),
-  permissionScope: ({ command }) => commandPrefix(command),
+  // A command started in .git/ may write there whatever its program: no grant covers it.
+  writes: ({ cwd }) => (cwd ? [cwd] : []),
+  permissionScope: async ({ command }) => commandScope(command, await loadBashParser().catch(() => null)),
   content: (out) =>
     out.terminalId && out.running ? [] : [{ type: 'text', text: `\`\`\`\n${tail(out.output)}\n\`\`\`` }],
   render: (out) => {

@@ -15,6 +15,7 @@ export const writeFile = defineTool({
   title: ({ path }) => `Write ${path}`,
   locations: ({ path }) => [{ path }],
   permissionScope: ({ path }) => path,
+  writes: ({ path }) => [path],
   preview: async ({ path, content }, ctx) => [
     {
       type: 'diff',

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { isLocalModelSpec, screenProjectConfig } from '../../src/config/project-trust.js'
+
+describe('what an untrusted project config may choose', () => {
+  it('keeps models on this machine and drops every other host or provider', () => {
+    const local = [
+      'local',
+      'local:qwen',
+      'lmstudio:qwen',
+      'ollama:qwen',
+      'http://127.0.0.1:1234/v1/x',
+      'http://localhost:8080/v1',
+      'http://[::1]:1/v1/m',
+      'http://0x7f000001:1/v1/m',
+    ]
+    const remote = [
+      'http://203.0.113.5:1234/v1/x',
+      'https://api.example.com/v1/m',
+      'http://127.0.0.1.nip.io:1/v1/m',
+      'local:http://203.0.113.5/v1/x',
+      'openai:gpt-4o',
+      'openrouter:x/y',
+      'groq:llama',
+      'http://0.0.0.0:1/v1/m',
+    ]
+    expect(local.filter((s) => !isLocalModelSpec(s, {}))).toEqual([])
+    expect(remote.filter((s) => isLocalModelSpec(s, {}))).toEqual([])
+  })
+
+  it('ignores mode, programs, sandbox limits and trust from an untrusted project, and keeps harmless settings', () => {
+    const { config, ignored } = screenProjectConfig(
+      {
+        model: 'http://203.0.113.5:1234/v1/x',
+        models: ['local', 'openai:gpt-4o'],
+        mode: 'yolo',
+        typechecker: 'mypy',
+        languageServers: { python: ['./evil'] },
+        codeMode: { maxMemoryMb: 100_000 },
+        trustedProjects: ['/'],
+        temperature: 0.5,
+        toolMode: 'direct',
+      },
+      false,
+      {},
+    )
+    expect(config).toEqual({ models: ['local'], temperature: 0.5, toolMode: 'direct' })
+    expect(ignored.map((i) => i.key).sort()).toEqual(
+      ['codeMode', 'languageServers', 'mode', 'model', 'models', 'trustedProjects', 'typechecker'].sort(),
+    )
+  })
+
+  it('lets a trusted project choose all of it but the trust list', () => {
+    const { config, ignored } = screenProjectConfig(
+      { model: 'http://203.0.113.5:1234/v1/x', mode: 'yolo', trustedProjects: ['/'] },
+      true,
+      {},
+    )
+    expect(config).toEqual({ model: 'http://203.0.113.5:1234/v1/x', mode: 'yolo' })
+    expect(ignored.map((i) => i.key)).toEqual(['trustedProjects'])
+  })
+})
