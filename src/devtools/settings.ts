@@ -7,6 +7,12 @@ export interface DevtoolSettings {
   typechecker: Typechecker
   /** Language → command line of its language server, e.g. { "python": ["pylsp"] }. */
   languageServers: Readonly<Record<string, readonly string[]>>
+  /** Time grep's regular expression may spend matching in one call before it is stopped. */
+  grepTimeoutMs: number
 }
 
-export const DEFAULT_DEVTOOL_SETTINGS: DevtoolSettings = { typechecker: 'auto', languageServers: {} }
+export const DEFAULT_DEVTOOL_SETTINGS: DevtoolSettings = {
+  typechecker: 'auto',
+  languageServers: {},
+  grepTimeoutMs: 10_000,
+}
