@@ -25,6 +25,8 @@ export const configSchema = z
     contextWindow: z.number().int().positive().optional(),
     stream: z.boolean().optional(),
     requestTimeoutMs: z.number().int().positive().optional(),
+    firstChunkTimeoutMs: z.number().int().positive().optional(),
+    streamIdleTimeoutMs: z.number().int().positive().optional(),
     grepTimeoutMs: z.number().int().positive().optional(),
     codeMode: z
       .object({
