@@ -97,6 +97,9 @@ describe('output is bounded everywhere', () => {
     const database = join(f.home, 'punie.db')
     const stored =
       statSync(database).size + (existsSync(`${database}-wal`) ? statSync(`${database}-wal`).size : 0)
+    console.log(
+      `100 MB return value: next model request grew by ${(second?.bytes ?? 0) - (first?.bytes ?? 0)} B; store ${stored} B`,
+    )
     expect(stored).toBeLessThan(5 * 1024 * 1024)
   })
 
