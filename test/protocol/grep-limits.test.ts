@@ -11,6 +11,17 @@ const VICTIM = `${'a'.repeat(27)}!`
 describe('grep with a catastrophic regular expression', () => {
   const f = useProtocolFixture()
 
+  it('searches many files in batches, each match under its own path, stopping at 100', async () => {
+    for (let i = 0; i < 150; i++) writeFileSync(join(f.workspace, `m${i}.txt`), `noise\nneedle ${i}\n`)
+    const sessionId = await f.session()
+    const run = await runTool(f, sessionId, 'grep', { pattern: 'needle \\d+' })
+    const lines = run.result.split('\n')
+    expect(lines.at(-1)).toBe('[truncated at 100 matches]')
+    const found = lines.slice(0, -1)
+    expect(found).toHaveLength(100)
+    for (const line of found) expect(line).toMatch(/^m(\d+)\.txt:2: needle \1$/)
+  })
+
   it('stops at the deadline with a clear error and the matches found before', async () => {
     f.writeConfig({ grepTimeoutMs: 300 })
     await f.restart()

@@ -1,17 +1,22 @@
 // Messages between grep and the worker thread that runs its regular expression.
-export interface GrepFileRequest {
+export interface GrepBatchRequest {
   id: number
   pattern: string
   flags: string
-  text: string
-  /** Matching lines wanted at most from this file. */
+  /** The texts of a batch of files: one message for many small files keeps the thread's cost low. */
+  texts: string[]
+  /** Matching lines wanted at most from the whole batch. */
   limit: number
   /** Longer matching lines are cut to this many characters. */
   maxLine: number
 }
 
-/** One message per matching line as it is found (so a stopped search keeps them), then one `done`. */
+/**
+ * Sent as the search goes, so that a search stopped in the middle keeps what it found and knows where it
+ * was: `file` before each text, `match` per matching line, then one `done`.
+ */
 export type GrepWorkerReply =
-  | { id: number; type: 'match'; line: number; text: string }
+  | { id: number; type: 'file'; index: number }
+  | { id: number; type: 'match'; index: number; line: number; text: string }
   | { id: number; type: 'done' }
   | { id: number; type: 'error'; message: string }

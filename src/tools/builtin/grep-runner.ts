@@ -1,38 +1,45 @@
-// Keeps grep's worker thread for a session and runs one file's search in it, with a deadline and a cancel
-// that terminate the thread: a regular expression cannot be interrupted any other way.
+// Keeps grep's worker thread for a session and runs one batch of files' search in it, with a deadline and a
+// cancel that terminate the thread: a regular expression cannot be interrupted any other way.
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { packageRoot } from '../../package-root.js'
-import type { GrepFileRequest, GrepWorkerReply } from './grep-protocol.js'
+import type { GrepBatchRequest, GrepWorkerReply } from './grep-protocol.js'
 
 export interface LineMatch {
+  /** Which text of the batch. */
+  index: number
   line: number
   text: string
 }
 
-export type FileSearch =
-  | { status: 'done'; matches: LineMatch[] }
-  /** The deadline passed; `matches` holds what was found before. */
-  | { status: 'timeout'; matches: LineMatch[] }
-  | { status: 'cancelled'; matches: LineMatch[] }
-  | { status: 'error'; message: string; matches: LineMatch[] }
+/** `matches` holds what was found, also when the search was stopped; `current` is the text it was in. */
+export type BatchSearch = { matches: LineMatch[]; current: number } & (
+  | { status: 'done' }
+  | { status: 'timeout' }
+  | { status: 'cancelled' }
+  | { status: 'error'; message: string }
+)
 
 export class GrepRunner {
   private worker: Worker | undefined
   private nextId = 0
 
-  /** Searches one file's text; never waits past `timeoutMs`, and returns at once when `signal` aborts. */
+  /** Searches a batch of texts; never waits past `timeoutMs`, and returns at once when `signal` aborts. */
   search(
-    request: Omit<GrepFileRequest, 'id'>,
+    request: Omit<GrepBatchRequest, 'id'>,
     options: { timeoutMs: number; signal: AbortSignal },
-  ): Promise<FileSearch> {
+  ): Promise<BatchSearch> {
     const matches: LineMatch[] = []
-    if (options.signal.aborted) return Promise.resolve({ status: 'cancelled', matches })
+    let current = 0
+    if (options.signal.aborted) return Promise.resolve({ status: 'cancelled', matches, current })
     const worker = this.ensureWorker()
     const id = ++this.nextId
     worker.ref()
-    return new Promise<FileSearch>((resolve) => {
-      const finish = (result: FileSearch, stop = false) => {
+    return new Promise<BatchSearch>((resolve) => {
+      const finish = (
+        result: { status: 'done' | 'timeout' | 'cancelled' } | { status: 'error'; message: string },
+        stop = false,
+      ) => {
         clearTimeout(timer)
         options.signal.removeEventListener('abort', onAbort)
         worker.off('message', onMessage)
@@ -40,23 +47,25 @@ export class GrepRunner {
         worker.off('exit', onExit)
         if (stop) this.stop()
         else worker.unref()
-        resolve(result)
+        resolve({ ...result, matches, current })
       }
       const onMessage = (reply: GrepWorkerReply) => {
         if (reply.id !== id) return
-        if (reply.type === 'match') matches.push({ line: reply.line, text: reply.text })
-        else if (reply.type === 'done') finish({ status: 'done', matches })
-        else finish({ status: 'error', message: reply.message, matches })
+        if (reply.type === 'file') current = reply.index
+        else if (reply.type === 'match')
+          matches.push({ index: reply.index, line: reply.line, text: reply.text })
+        else if (reply.type === 'done') finish({ status: 'done' })
+        else finish({ status: 'error', message: reply.message })
       }
-      const onError = (error: Error) => finish({ status: 'error', message: error.message, matches }, true)
-      const onExit = () => finish({ status: 'error', message: 'the search thread exited', matches }, true)
-      const onAbort = () => finish({ status: 'cancelled', matches }, true)
-      const timer = setTimeout(() => finish({ status: 'timeout', matches }, true), options.timeoutMs)
+      const onError = (error: Error) => finish({ status: 'error', message: error.message }, true)
+      const onExit = () => finish({ status: 'error', message: 'the search thread exited' }, true)
+      const onAbort = () => finish({ status: 'cancelled' }, true)
+      const timer = setTimeout(() => finish({ status: 'timeout' }, true), options.timeoutMs)
       worker.on('message', onMessage)
       worker.once('error', onError)
       worker.once('exit', onExit)
       options.signal.addEventListener('abort', onAbort, { once: true })
-      worker.postMessage({ ...request, id } satisfies GrepFileRequest)
+      worker.postMessage({ ...request, id } satisfies GrepBatchRequest)
     })
   }
 

@@ -1,11 +1,14 @@
 import picomatch from 'picomatch'
 import { z } from 'zod'
 import { defineTool } from '../define.js'
-import { GrepRunner, type LineMatch } from './grep-runner.js'
+import { GrepRunner } from './grep-runner.js'
 
 const MAX_MATCHES = 100
 const MAX_FILE_BYTES = 2 * 1024 * 1024
 const MAX_LINE = 300
+/** Files go to the search thread in batches of about this much text (or this many files). */
+const BATCH_CHARS = 256 * 1024
+const BATCH_FILES = 64
 
 export const grep = defineTool({
   name: 'grep',
@@ -43,12 +46,39 @@ export const grep = defineTool({
     const base = await ctx.workspace.resolve(path)
     const include = glob ? picomatch(glob, { dot: true }) : () => true
     const matches: { path: string; line: number; text: string }[] = []
-    const collect = (file: string, found: LineMatch[]) => {
-      for (const m of found) matches.push({ path: ctx.workspace.display(file), ...m })
-    }
     // The deadline counts time spent matching, not walking or reading: a big tree is not a slow pattern.
     let budgetMs = ctx.settings.grepTimeoutMs
     let filesSearched = 0
+    let batch: { file: string; text: string }[] = []
+    let batchChars = 0
+    /** Searches the batch; true when enough matches were found. */
+    const flush = async (): Promise<boolean> => {
+      if (!batch.length) return false
+      const files = batch
+      batch = []
+      batchChars = 0
+      const started = performance.now()
+      const result = await runner.search(
+        {
+          pattern,
+          flags,
+          texts: files.map((f) => f.text),
+          limit: MAX_MATCHES + 1 - matches.length,
+          maxLine: MAX_LINE,
+        },
+        { timeoutMs: Math.max(1, budgetMs), signal: ctx.signal },
+      )
+      budgetMs -= performance.now() - started
+      const display = (index: number) => ctx.workspace.display(files[index]?.file ?? base)
+      for (const m of result.matches) matches.push({ path: display(m.index), line: m.line, text: m.text })
+      if (result.status === 'cancelled') throw new DOMException('grep was cancelled', 'AbortError')
+      if (result.status === 'error')
+        throw new Error(`the search failed in ${display(result.current)}: ${result.message}`)
+      if (result.status === 'timeout')
+        throw new GrepTimeoutError(ctx.settings.grepTimeoutMs, display(result.current), matches)
+      return matches.length > MAX_MATCHES
+    }
+    const done = () => ({ matches: matches.slice(0, MAX_MATCHES), truncated: true, filesSearched })
     for await (const file of ctx.workspace.walkFiles(path, ctx.signal)) {
       if (!include(file.slice(base.length + 1))) continue
       const info = await ctx.workspace.stat(file)
@@ -56,22 +86,11 @@ export const grep = defineTool({
       const text = await ctx.workspace.readDiskText(file, ctx.signal).catch(() => '')
       if (text.includes('\0')) continue
       filesSearched++
-      const started = performance.now()
-      const limit = MAX_MATCHES + 1 - matches.length
-      const result = await runner.search(
-        { pattern, flags, text, limit, maxLine: MAX_LINE },
-        { timeoutMs: Math.max(1, budgetMs), signal: ctx.signal },
-      )
-      budgetMs -= performance.now() - started
-      collect(file, result.matches)
-      if (result.status === 'cancelled') throw new DOMException('grep was cancelled', 'AbortError')
-      if (result.status === 'error')
-        throw new Error(`the search failed in ${ctx.workspace.display(file)}: ${result.message}`)
-      if (result.status === 'timeout')
-        throw new GrepTimeoutError(ctx.settings.grepTimeoutMs, ctx.workspace.display(file), matches)
-      if (matches.length > MAX_MATCHES)
-        return { matches: matches.slice(0, MAX_MATCHES), truncated: true, filesSearched }
+      batch.push({ file, text })
+      batchChars += text.length
+      if ((batchChars >= BATCH_CHARS || batch.length >= BATCH_FILES) && (await flush())) return done()
     }
+    if (await flush()) return done()
     return { matches, truncated: false, filesSearched }
   },
 })
