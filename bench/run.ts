@@ -217,7 +217,7 @@ async function main() {
         name: 'grep, catastrophic pattern: cancel to stopped',
         value: round(search.cancelStopMs, 2),
         unit: 'ms',
-        note: `at a ${search.deadlineMs} ms deadline it stops ${round(search.deadlineStopMs, 1)} ms after; longest timer delay meanwhile ${round(search.maxTimerLagMs, 1)} ms`,
+        note: `at a ${search.deadlineMs} ms deadline it stops ${round(search.deadlineStopMs, 1)} ms after; longest timer delay meanwhile ${round(search.maxTimerLagMs, 1)} ms (${round(search.idleTimerLagMs, 1)} ms idle)`,
       },
       {
         name: 'request round trip over WebSocket (punie serve)',
