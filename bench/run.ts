@@ -11,6 +11,7 @@ import { makeTempDir } from '../test/helpers/temp.js'
 import { devtoolFigures } from './devtools.js'
 import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
 import { evalOverheadMs } from './eval.js'
+import { grepFigures } from './grep.js'
 import { serverFigures } from './server.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
@@ -107,6 +108,7 @@ async function main() {
     const otelTurns = await turnsWithTelemetry(home.path, workspace.path, model)
     const code = await executeCodeMillis()
     const tools = await devtoolFigures()
+    const search = await grepFigures()
     const server = await serverFigures(model, TURNS)
     const harness = await evalOverheadMs(model)
     const requestBytes: Record<string, number> = {}
@@ -204,6 +206,18 @@ async function main() {
         value: round(tools.lintP50, 2),
         unit: 'ms p50',
         note: `${tools.lines}-line files; first call, loading ruff: ${round(tools.lintColdMs)} ms`,
+      },
+      {
+        name: 'grep, small file (warm worker thread)',
+        value: round(search.warmMs, 2),
+        unit: 'ms',
+        note: `first call, starting the thread: ${round(search.coldMs)} ms`,
+      },
+      {
+        name: 'grep, catastrophic pattern: cancel to stopped',
+        value: round(search.cancelStopMs, 2),
+        unit: 'ms',
+        note: `at a ${search.deadlineMs} ms deadline it stops ${round(search.deadlineStopMs, 1)} ms after; longest timer delay meanwhile ${round(search.maxTimerLagMs, 1)} ms (${round(search.idleTimerLagMs, 1)} ms idle)`,
       },
       {
         name: 'request round trip over WebSocket (punie serve)',

@@ -6,6 +6,7 @@ import { homePaths } from '../config/home.js'
 import type { Logger } from '../log/logger.js'
 import { chooseModelSpec } from '../model/choose.js'
 import { createModelSource } from '../model/source.js'
+import { DEFAULT_STREAM_TIMEOUTS } from '../model/stream-watch.js'
 import type { ToolFormat } from '../model/text-tool-calls.js'
 import { createOtelExporter } from '../perf/otel.js'
 import type { ResumeTokenStore } from '../server/access.js'
@@ -54,7 +55,9 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     env: options.env,
     logger: options.logger,
     stream: userConfig.stream ?? true,
-    requestTimeoutMs: userConfig.requestTimeoutMs ?? 600_000,
+    requestTimeoutMs: userConfig.requestTimeoutMs ?? DEFAULT_STREAM_TIMEOUTS.requestTimeoutMs,
+    firstChunkTimeoutMs: userConfig.firstChunkTimeoutMs ?? DEFAULT_STREAM_TIMEOUTS.firstChunkTimeoutMs,
+    streamIdleTimeoutMs: userConfig.streamIdleTimeoutMs ?? DEFAULT_STREAM_TIMEOUTS.streamIdleTimeoutMs,
     ...(userConfig.contextWindow ? { contextWindow: userConfig.contextWindow } : {}),
   })
   const registry = createRegistry(builtinTools)

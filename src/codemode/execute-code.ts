@@ -20,6 +20,7 @@ export const DEFAULT_CODE_LIMITS: CodeModeLimits = {
   maxMemoryBytes: 128 * 1024 * 1024,
   maxRecursionDepth: 200,
   maxToolCalls: 50,
+  maxOutputChars: 20_000,
 }
 
 const PYTHON_EXCEPTION: Record<Extract<NestedToolResult, { ok: false }>['kind'], string> = {
@@ -39,6 +40,8 @@ const output = z.object({
   stdout: z.string(),
   stdoutTruncated: z.boolean(),
   result: z.unknown(),
+  /** The value was bigger than the output cap; `result` is its beginning. */
+  resultTruncated: z.boolean().optional(),
   toolCalls: z.number().int(),
 })
 
@@ -70,7 +73,11 @@ export function createExecuteCode(options: ExecuteCodeOptions): Tool {
         out.stdout
           ? `${out.stdout.replace(/\n$/, '')}${out.stdoutTruncated ? '\n[output truncated]' : ''}`
           : '(no output)',
-        ...(out.result !== null && out.result !== undefined ? [`Result: ${JSON.stringify(out.result)}`] : []),
+        ...(out.result !== null && out.result !== undefined
+          ? [
+              `Result${out.resultTruncated ? ' (cut: too big to return whole; return a slice or a summary)' : ''}: ${JSON.stringify(out.result)}`,
+            ]
+          : []),
         `(${out.toolCalls} tool call${out.toolCalls === 1 ? '' : 's'})`,
       ].join('\n'),
     run: async ({ code }, ctx) => {
@@ -113,6 +120,7 @@ function outcome(result: SandboxResult, toolCalls: number, limits: CodeModeLimit
         stdout: result.stdout,
         stdoutTruncated: result.stdoutTruncated,
         result: result.value,
+        ...(result.valueCut ? { resultTruncated: true } : {}),
         toolCalls,
       }
     case 'error':

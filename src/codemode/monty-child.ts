@@ -8,10 +8,18 @@ import {
   MontySyntaxError,
   MontyTypingError,
 } from '@pydantic/monty'
+import { boundValue } from '../tools/limits.js'
 import type { Diagnostic, ToChild, ToParent } from './protocol.js'
 import { fromPython, toPython } from './values.js'
 
 type Progress = ReturnType<Monty['start']>
+
+/** Printing this many times the output cap stops the run: the code is flooding, not reporting. */
+const FLOOD_FACTOR = 50
+
+class OutputFlood extends Error {
+  override name = 'OutputFlood'
+}
 
 let waiting: ((message: ToChild) => void) | undefined
 let callCounter = 0
@@ -38,6 +46,23 @@ function callParent(name: string, args: unknown[], kwargs: Record<string, unknow
 }
 
 async function run(request: Extract<ToChild, { type: 'run' }>) {
+  const cap = request.limits.maxOutputChars
+  let printed = 0
+  let sent = 0
+  let flooded = false
+  // Monty runs synchronously between tool calls, so every message sent meanwhile waits in this process's
+  // memory, outside Monty's limit: only the first `cap` characters are sent, whatever the code prints.
+  const onPrint = (text: string) => {
+    printed += text.length
+    if (printed > cap * FLOOD_FACTOR) {
+      flooded = true
+      throw new OutputFlood('output flood')
+    }
+    if (sent >= cap) return
+    const part = text.slice(0, cap - sent)
+    sent += part.length
+    send(part.length < text.length ? { type: 'print', text: part, dropped: true } : { type: 'print', text })
+  }
   try {
     const monty = new Monty(request.code, {
       scriptName: 'snippet.py',
@@ -52,7 +77,7 @@ async function run(request: Extract<ToChild, { type: 'run' }>) {
       },
       // Must return undefined: Monty treats any other value as an error.
       printCallback: (_stream: string, text: string) => {
-        send({ type: 'print', text })
+        onPrint(text)
       },
     })
     while (!(progress instanceof MontyComplete)) {
@@ -75,9 +100,21 @@ async function run(request: Extract<ToChild, { type: 'run' }>) {
               },
             })
     }
-    send({ type: 'done', value: fromPython(progress.output) })
+    const value = boundValue(fromPython(progress.output), cap)
+    send({ type: 'done', value: value.value, valueCut: value.cut })
   } catch (error) {
-    send(describe(error, request.prefixLines))
+    send(flooded ? floodError(cap) : describe(error, request.prefixLines))
+  }
+}
+
+function floodError(cap: number): ToParent {
+  const message = `the code printed more than ${(cap * FLOOD_FACTOR).toLocaleString('en')} characters and was stopped (the first ${cap.toLocaleString('en')} are shown): print a summary or a slice instead`
+  return {
+    type: 'error',
+    kind: 'runtime',
+    typeName: 'RuntimeError',
+    message,
+    traceback: `RuntimeError: ${message}`,
   }
 }
 

@@ -4,6 +4,8 @@ export interface SandboxLimits {
   maxMemoryBytes: number
   maxRecursionDepth: number
   maxAllocations?: number
+  /** Printed characters passed on, and the size of the returned value; printing far past it stops the run. */
+  maxOutputChars: number
 }
 
 export interface Diagnostic {
@@ -15,8 +17,9 @@ export interface Diagnostic {
 
 export type ToParent =
   | { type: 'call'; callId: number; name: string; args: unknown[]; kwargs: Record<string, unknown> }
-  | { type: 'print'; text: string }
-  | { type: 'done'; value: unknown }
+  /** `dropped`: printing went on past the output cap; the rest is not sent. */
+  | { type: 'print'; text: string; dropped?: true }
+  | { type: 'done'; value: unknown; valueCut: boolean }
   | {
       type: 'error'
       kind: 'syntax' | 'runtime' | 'typing'

@@ -6,8 +6,6 @@ import { packageRoot } from '../package-root.js'
 import type { SandboxLimits, ToChild, ToParent } from './protocol.js'
 import type { ToolStubs } from './stubs.js'
 
-const MAX_STDOUT_CHARS = 20_000
-
 export type CallAnswer = { ok: true; value: unknown } | { ok: false; exception: string; message: string }
 
 export interface SandboxRun {
@@ -21,7 +19,7 @@ export interface SandboxRun {
 }
 
 export type SandboxOutcome =
-  | { status: 'ok'; value: unknown }
+  | { status: 'ok'; value: unknown; valueCut: boolean }
   | {
       status: 'error'
       kind: 'syntax' | 'runtime' | 'typing'
@@ -66,14 +64,13 @@ export class CodeSandbox {
       }
       const onMessage = (message: ToParent) => {
         switch (message.type) {
-          case 'print':
-            if (stdout.length < MAX_STDOUT_CHARS) stdout += message.text
-            else truncated = true
-            if (stdout.length > MAX_STDOUT_CHARS) {
-              stdout = stdout.slice(0, MAX_STDOUT_CHARS)
-              truncated = true
-            }
+          case 'print': {
+            // The child caps what it sends; this guards the parent against a child that does not.
+            const cap = request.limits.maxOutputChars
+            if (message.dropped || stdout.length + message.text.length > cap) truncated = true
+            if (stdout.length < cap) stdout += message.text.slice(0, cap - stdout.length)
             break
+          }
           case 'call':
             void request.onCall(message.name, message.args, message.kwargs).then((answer) => {
               if (settled) return
@@ -89,7 +86,7 @@ export class CodeSandbox {
             })
             break
           case 'done':
-            finish({ status: 'ok', value: message.value })
+            finish({ status: 'ok', value: message.value, valueCut: message.valueCut })
             break
           case 'error':
             finish({

@@ -28,6 +28,10 @@ export const configSchema = z
     contextWindow: z.number().int().positive().optional(),
     stream: z.boolean().optional(),
     requestTimeoutMs: z.number().int().positive().optional(),
+    firstChunkTimeoutMs: z.number().int().positive().optional(),
+    streamIdleTimeoutMs: z.number().int().positive().optional(),
+    grepTimeoutMs: z.number().int().positive().optional(),
+    maxToolResultBytes: z.number().int().min(1024).optional(),
     codeMode: z
       .object({
         timeoutMs: z.number().int().positive().optional(),

@@ -29,6 +29,10 @@ const PROJECT_RULES: Record<keyof PunieConfig, 'free' | 'local model' | 'trusted
   contextWindow: 'free',
   stream: 'free',
   requestTimeoutMs: 'free',
+  firstChunkTimeoutMs: 'free',
+  streamIdleTimeoutMs: 'free',
+  grepTimeoutMs: 'free',
+  maxToolResultBytes: 'free',
 }
 
 export interface IgnoredSetting {

@@ -1,4 +1,6 @@
 // How developer tools are chosen: which type checker, which language server per language. From the config file.
+import { DEFAULT_MAX_TOOL_RESULT_BYTES } from '../tools/limits.js'
+
 export const TYPECHECKERS = ['auto', 'pyright', 'basedpyright', 'mypy', 'ty'] as const
 export type Typechecker = (typeof TYPECHECKERS)[number]
 
@@ -7,6 +9,15 @@ export interface DevtoolSettings {
   typechecker: Typechecker
   /** Language → command line of its language server, e.g. { "python": ["pylsp"] }. */
   languageServers: Readonly<Record<string, readonly string[]>>
+  /** Time grep's regular expression may spend matching in one call before it is stopped. */
+  grepTimeoutMs: number
+  /** What one tool result may add to a model request; read_file reads at most this much at once. */
+  maxToolResultBytes: number
 }
 
-export const DEFAULT_DEVTOOL_SETTINGS: DevtoolSettings = { typechecker: 'auto', languageServers: {} }
+export const DEFAULT_DEVTOOL_SETTINGS: DevtoolSettings = {
+  typechecker: 'auto',
+  languageServers: {},
+  grepTimeoutMs: 10_000,
+  maxToolResultBytes: DEFAULT_MAX_TOOL_RESULT_BYTES,
+}

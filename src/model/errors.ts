@@ -1,5 +1,5 @@
 // Model failures as values with a message a user can act on.
-export type ModelErrorKind = 'unreachable' | 'http' | 'protocol' | 'auth' | 'no_model' | 'config'
+export type ModelErrorKind = 'unreachable' | 'http' | 'protocol' | 'auth' | 'no_model' | 'config' | 'timeout'
 
 export class ModelError extends Error {
   override name = 'ModelError'

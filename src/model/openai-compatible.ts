@@ -1,6 +1,7 @@
 // ChatModel over any OpenAI-compatible chat-completions endpoint, using the official `openai` client.
 import type { Logger } from '../log/logger.js'
 import { ModelError, unreachable } from './errors.js'
+import { type StreamTimeouts, StreamWatch, watched } from './stream-watch.js'
 import { ThinkSplitter } from './think-splitter.js'
 import type { ChatModel, ChatRequest, ModelChunk, ResolvedModel } from './types.js'
 import {
@@ -12,9 +13,8 @@ import {
   toWireTools,
 } from './wire.js'
 
-export interface OpenAICompatibleOptions {
+export interface OpenAICompatibleOptions extends StreamTimeouts {
   stream: boolean
-  requestTimeoutMs: number
   logger: Logger
 }
 
@@ -57,20 +57,24 @@ export function createOpenAICompatibleModel(
       info.model,
       request.messages.length,
     )
+    // The client's own timeout ends at the response headers; this covers the stream after them too.
+    const watch = new StreamWatch(request.signal, options, info.baseURL)
     try {
       if (options.stream) {
         // biome-ignore lint/suspicious/noExplicitAny: the body carries fields (reasoning, loose message shapes) the typed params reject
         const params: any = { ...body, stream: true, stream_options: { include_usage: true } }
-        const response = await client.chat.completions.create(params, { signal: request.signal })
-        yield* readStream(response as unknown as AsyncIterable<unknown>, newCallId)
+        const response = await client.chat.completions.create(params, { signal: watch.signal })
+        yield* readStream(watched(response as unknown as AsyncIterable<unknown>, watch), newCallId)
       } else {
         // biome-ignore lint/suspicious/noExplicitAny: as above
         const params: any = body
-        const completion: unknown = await client.chat.completions.create(params, { signal: request.signal })
+        const completion: unknown = await client.chat.completions.create(params, { signal: watch.signal })
         yield* readCompletion(completion, newCallId)
       }
     } catch (error) {
-      throw toModelError(error, lib, info, request.signal)
+      throw watch.error() ?? toModelError(error, lib, info, request.signal)
+    } finally {
+      watch.close()
     }
   }
 

@@ -5,13 +5,13 @@ import type { ModelSource } from '../session/ports.js'
 import { createOpenAICompatibleModel } from './openai-compatible.js'
 import { resolveModel } from './resolve.js'
 import { parseModelSpec } from './spec.js'
+import type { StreamTimeouts } from './stream-watch.js'
 import type { ChatModel } from './types.js'
 
-export interface ModelSourceOptions {
+export interface ModelSourceOptions extends StreamTimeouts {
   env: Env
   logger: Logger
   stream: boolean
-  requestTimeoutMs: number
   probeTimeoutMs?: number
   /** From the config file; wins over what a server reports. */
   contextWindow?: number

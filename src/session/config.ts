@@ -44,6 +44,8 @@ export function agentConfigFrom(file: PunieConfig): AgentConfig {
     devtools: {
       typechecker: file.typechecker ?? DEFAULT_DEVTOOL_SETTINGS.typechecker,
       languageServers: file.languageServers ?? DEFAULT_DEVTOOL_SETTINGS.languageServers,
+      grepTimeoutMs: file.grepTimeoutMs ?? DEFAULT_DEVTOOL_SETTINGS.grepTimeoutMs,
+      maxToolResultBytes: file.maxToolResultBytes ?? DEFAULT_DEVTOOL_SETTINGS.maxToolResultBytes,
     },
   }
 }
@@ -57,5 +59,6 @@ function codeLimitsFrom(settings: PunieConfig['codeMode']): CodeModeLimits {
     maxToolCalls: settings?.maxToolCalls ?? base.maxToolCalls,
     maxMemoryBytes: settings?.maxMemoryMb ? settings.maxMemoryMb * 1024 * 1024 : base.maxMemoryBytes,
     maxRecursionDepth: settings?.maxRecursionDepth ?? base.maxRecursionDepth,
+    maxOutputChars: base.maxOutputChars,
   }
 }

@@ -5,6 +5,7 @@ import type { DevtoolSettings } from '../devtools/settings.js'
 import type { Logger } from '../log/logger.js'
 import type { ChatMessage, ToolCallRequest } from '../model/types.js'
 import type { PlanEntry, ProjectScope, Tool, ToolContent, ToolContext } from '../tools/define.js'
+import { boundValue, capToolResult, headBytes } from '../tools/limits.js'
 import { decidePermission, exactScope, type Grants, type PermissionMode } from '../tools/permission.js'
 import type { ToolRegistry } from '../tools/registry.js'
 import { sensitiveWrites } from '../tools/sensitive-paths.js'
@@ -57,8 +58,10 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
   const { turnId } = d
   const toolCallId = call.id
   let announced = false
+  // The one place a tool result becomes part of the conversation: its size is capped here for every tool.
+  const maxBytes = d.settings.maxToolResultBytes
   const reply = (content: string, valid: boolean, extra: Partial<ToolCallOutcome> = {}): ToolCallOutcome => ({
-    message: { role: 'tool', toolCallId, content },
+    message: { role: 'tool', toolCallId, content: capToolResult(content, maxBytes) },
     valid,
     ...extra,
   })
@@ -93,7 +96,7 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       toolCallId,
       name: call.name,
       status: 'failed',
-      error,
+      error: headBytes(error, maxBytes),
       durationMs: performance.now() - started,
     })
     return reply(`Error: ${error}${hint ? `\n${hint}` : ''}`, valid, { failure: { kind, message: error } })
@@ -218,7 +221,8 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       toolCallId,
       name: call.name,
       status: 'completed',
-      output,
+      // What the store and the IDE keep; the tool's caller (code in the sandbox) still gets all of it.
+      output: storedOutput(output, maxBytes),
       content: safely(() => tool.content(output, input), preview),
       durationMs: performance.now() - started,
     })
@@ -228,6 +232,14 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
     d.logger.debug('tool %s failed: %s', tool.name, messageOf(error))
     return fail(tool, input, messageOf(error), true, hintFor(error), failureKind(error))
   }
+}
+
+/**
+ * A result kept in the event log (and shown to the IDE as raw output) is bounded too, with room for the
+ * JSON around what the model reads; markers in the value say where it was cut.
+ */
+function storedOutput(output: unknown, maxBytes: number): unknown {
+  return boundValue(output, maxBytes * 2).value
 }
 
 type ParsedArguments = { ok: true; value: unknown } | { ok: false; error: string }

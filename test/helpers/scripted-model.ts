@@ -22,6 +22,8 @@ export interface ReplyBody {
   delayMs?: number
   /** Destroy the socket after this many streamed chunks. */
   dropAfterChunks?: number
+  /** Send nothing more after this many streamed chunks, keeping the connection open until the client leaves. */
+  stallAfterChunks?: number
 }
 
 export type StaticReply =
@@ -47,6 +49,8 @@ export type ScriptedReply = StaticReply | ((request: RecordedRequest) => StaticR
 
 export class ScriptedModelServer {
   readonly requests: RecordedRequest[] = []
+  /** Stalled streams whose client closed the connection. */
+  abandonedStalls = 0
   models = ['scripted-model']
   private readonly queue: ScriptedReply[] = []
   private fallback: ScriptedReply = {
@@ -150,6 +154,11 @@ export class ScriptedModelServer {
       if (clientGone) return
       if (reply.dropAfterChunks !== undefined && sent >= reply.dropAfterChunks) {
         res.socket?.destroy()
+        return
+      }
+      if (reply.stallAfterChunks !== undefined && sent >= reply.stallAfterChunks) {
+        if (!clientGone) await new Promise((resolve) => res.once('close', resolve))
+        this.abandonedStalls++
         return
       }
       // Wait for each write to flush so that a drop happens after the client has what was sent.

@@ -1,10 +1,14 @@
 import picomatch from 'picomatch'
 import { z } from 'zod'
 import { defineTool } from '../define.js'
+import { GrepRunner } from './grep-runner.js'
 
 const MAX_MATCHES = 100
 const MAX_FILE_BYTES = 2 * 1024 * 1024
 const MAX_LINE = 300
+/** Files go to the search thread in batches of about this much text (or this many files). */
+const BATCH_CHARS = 256 * 1024
+const BATCH_FILES = 64
 
 export const grep = defineTool({
   name: 'grep',
@@ -31,16 +35,50 @@ export const grep = defineTool({
         ].join('\n')
       : `No matches in ${out.filesSearched} files.`,
   run: async ({ pattern, path = '.', glob, ignore_case }, ctx) => {
-    let regex: RegExp
+    const flags = ignore_case ? 'i' : ''
     try {
-      regex = new RegExp(pattern, ignore_case ? 'i' : '')
+      // Compiling is cheap and catches syntax errors here; matching, which can take exponential time, is not.
+      new RegExp(pattern, flags)
     } catch (error) {
       throw new Error(`invalid regular expression: ${(error as Error).message}`)
     }
+    const runner = ctx.memo('grep.runner', () => new GrepRunner())
     const base = await ctx.workspace.resolve(path)
     const include = glob ? picomatch(glob, { dot: true }) : () => true
     const matches: { path: string; line: number; text: string }[] = []
+    // The deadline counts time spent matching, not walking or reading: a big tree is not a slow pattern.
+    let budgetMs = ctx.settings.grepTimeoutMs
     let filesSearched = 0
+    let batch: { file: string; text: string }[] = []
+    let batchChars = 0
+    /** Searches the batch; true when enough matches were found. */
+    const flush = async (): Promise<boolean> => {
+      if (!batch.length) return false
+      const files = batch
+      batch = []
+      batchChars = 0
+      const started = performance.now()
+      const result = await runner.search(
+        {
+          pattern,
+          flags,
+          texts: files.map((f) => f.text),
+          limit: MAX_MATCHES + 1 - matches.length,
+          maxLine: MAX_LINE,
+        },
+        { timeoutMs: Math.max(1, budgetMs), signal: ctx.signal },
+      )
+      budgetMs -= performance.now() - started
+      const display = (index: number) => ctx.workspace.display(files[index]?.file ?? base)
+      for (const m of result.matches) matches.push({ path: display(m.index), line: m.line, text: m.text })
+      if (result.status === 'cancelled') throw new DOMException('grep was cancelled', 'AbortError')
+      if (result.status === 'error')
+        throw new Error(`the search failed in ${display(result.current)}: ${result.message}`)
+      if (result.status === 'timeout')
+        throw new GrepTimeoutError(ctx.settings.grepTimeoutMs, display(result.current), matches)
+      return matches.length > MAX_MATCHES
+    }
+    const done = () => ({ matches: matches.slice(0, MAX_MATCHES), truncated: true, filesSearched })
     for await (const file of ctx.workspace.walkFiles(path, ctx.signal)) {
       if (!include(file.slice(base.length + 1))) continue
       const info = await ctx.workspace.stat(file)
@@ -48,18 +86,28 @@ export const grep = defineTool({
       const text = await ctx.workspace.readDiskText(file, ctx.signal).catch(() => '')
       if (text.includes('\0')) continue
       filesSearched++
-      const lines = text.split('\n')
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i] as string
-        if (!regex.test(line)) continue
-        if (matches.length === MAX_MATCHES) return { matches, truncated: true, filesSearched }
-        matches.push({
-          path: ctx.workspace.display(file),
-          line: i + 1,
-          text: line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line,
-        })
-      }
+      batch.push({ file, text })
+      batchChars += text.length
+      if ((batchChars >= BATCH_CHARS || batch.length >= BATCH_FILES) && (await flush())) return done()
     }
+    if (await flush()) return done()
     return { matches, truncated: false, filesSearched }
   },
 })
+
+/** The pattern ran past grep's deadline; the message carries what was found before it was stopped. */
+export class GrepTimeoutError extends Error {
+  override name = 'TimeoutError'
+  constructor(timeoutMs: number, file: string, found: { path: string; line: number; text: string }[]) {
+    const shown = found.slice(0, MAX_MATCHES)
+    super(
+      [
+        `the pattern took too long: simplify it (stopped after ${timeoutMs / 1000} s of matching, in ${file}). ` +
+          'Nested quantifiers such as (a+)+ and back-references inside repetition can take exponential time.',
+        shown.length
+          ? `Matches found before it was stopped (${shown.length}):\n${shown.map((m) => `${m.path}:${m.line}: ${m.text}`).join('\n')}`
+          : 'No matches were found before it was stopped.',
+      ].join('\n'),
+    )
+  }
+}

@@ -2,9 +2,11 @@ import { z } from 'zod'
 import { loadBashParser } from '../bash-parser.js'
 import { commandScope } from '../command-scope.js'
 import { defineTool, type ToolContent } from '../define.js'
+import { tailBytes } from '../limits.js'
 
 const DEFAULT_TIMEOUT_MS = 120_000
-const MODEL_OUTPUT_CHARS = 16_000
+/** The tail of a command's output the result keeps; the terminal itself keeps more. */
+const RESULT_OUTPUT_BYTES = 16 * 1024
 /** What a terminal keeps, the IDE's or a local one; the model sees the tail of it. */
 const OUTPUT_BYTE_LIMIT = 1024 * 1024
 
@@ -45,7 +47,7 @@ export const runCommand = defineTool({
   writes: ({ cwd }) => (cwd ? [cwd] : []),
   permissionScope: async ({ command }) => commandScope(command, await loadBashParser().catch(() => null)),
   content: (out) =>
-    out.terminalId && out.running ? [] : [{ type: 'text', text: `\`\`\`\n${tail(out.output)}\n\`\`\`` }],
+    out.terminalId && out.running ? [] : [{ type: 'text', text: `\`\`\`\n${out.output}\n\`\`\`` }],
   render: (out) => {
     if (out.running)
       return `Started in the background as terminal ${out.terminalId}. Use get_terminal_output to read it.`
@@ -54,7 +56,7 @@ export const runCommand = defineTool({
       : out.signal
         ? `was killed by ${out.signal}`
         : `exited with code ${out.exitCode}`
-    return `The command ${status}.\n${tail(out.output) || '(no output)'}${out.truncated ? '\n[earlier output dropped]' : ''}`
+    return `The command ${status}.\n${out.output || '(no output)'}${out.truncated ? '\n[earlier output dropped]' : ''}`
   },
   run: async ({ command, cwd, timeout_ms = DEFAULT_TIMEOUT_MS, background }, ctx) => {
     const workspace = ctx.workspace
@@ -95,8 +97,7 @@ export const runCommand = defineTool({
         ...(live.length ? { terminalId } : {}),
         exitCode: result.exitStatus?.exitCode ?? null,
         signal: result.exitStatus?.signal ?? null,
-        output: result.output,
-        truncated: result.truncated,
+        ...boundedOutput(result),
         timedOut,
         running: false,
       }
@@ -106,6 +107,11 @@ export const runCommand = defineTool({
   },
 })
 
-export function tail(text: string): string {
-  return text.length > MODEL_OUTPUT_CHARS ? `…${text.slice(-MODEL_OUTPUT_CHARS)}` : text
+/** A terminal's output as a tool result keeps it: the tail, and whether anything before it is missing. */
+export function boundedOutput(result: { output: string; truncated: boolean }): {
+  output: string
+  truncated: boolean
+} {
+  const kept = tailBytes(result.output, RESULT_OUTPUT_BYTES)
+  return { output: kept, truncated: result.truncated || kept.length < result.output.length }
 }

@@ -1,7 +1,7 @@
 // Tools for commands started with run_command in the background.
 import { z } from 'zod'
 import { defineTool } from '../define.js'
-import { exitSchema, tail } from './run-command.js'
+import { boundedOutput, exitSchema } from './run-command.js'
 
 const terminalId = z.object({
   terminal_id: z.string().min(1).describe('Id returned by run_command with background: true'),
@@ -16,10 +16,10 @@ export const getTerminalOutput = defineTool({
   output: z.object({ output: z.string(), truncated: z.boolean(), exit: exitSchema.nullable() }),
   title: ({ terminal_id }) => `Output of ${terminal_id}`,
   render: (out) =>
-    `${out.exit ? `Exited with code ${out.exit.exitCode}${out.exit.signal ? ` (${out.exit.signal})` : ''}.` : 'Still running.'}\n${tail(out.output)}`,
+    `${out.exit ? `Exited with code ${out.exit.exitCode}${out.exit.signal ? ` (${out.exit.signal})` : ''}.` : 'Still running.'}\n${out.truncated ? '[earlier output dropped]\n' : ''}${out.output}`,
   run: async ({ terminal_id }, ctx) => {
     const out = await ctx.workspace.terminalOutput(terminal_id)
-    return { output: out.output, truncated: out.truncated, exit: out.exitStatus ?? null }
+    return { ...boundedOutput(out), exit: out.exitStatus ?? null }
   },
 })
 
