@@ -1,5 +1,6 @@
 // Deterministic developer tools with typed results: type checking, tests and git. They run on this machine in
 // the workspace root, with paths checked against the workspace like every other tool.
+import { relative } from 'node:path'
 import { z } from 'zod'
 import type { RuffLinter } from '../../devtools/ruff.js'
 import { defineTool, type ToolContext } from '../define.js'
@@ -133,7 +134,11 @@ export const gitDiffTool = defineTool({
   description: 'The working-tree changes (or the staged ones) as per-file counts and a unified diff.',
   kind: 'read',
   permission: 'never',
-  input: z.object({ staged: z.boolean().optional().describe('Show what is staged for commit instead') }),
+  input: z.object({
+    staged: z.boolean().optional().describe('Show what is staged for commit instead'),
+    ref: z.string().optional().describe('Compare with this branch, tag or commit (e.g. main, HEAD~1)'),
+    path: z.string().optional().describe('Only this file or directory, relative to the workspace root'),
+  }),
   output: z.object({
     files: z.array(
       z.object({ path: z.string(), additions: z.number().nullable(), deletions: z.number().nullable() }),
@@ -141,10 +146,12 @@ export const gitDiffTool = defineTool({
     diff: z.string(),
     truncated: z.boolean(),
   }),
-  title: ({ staged }) => (staged ? 'git diff --cached' : 'git diff'),
+  title: ({ staged, ref, path }) =>
+    ['git diff', staged ? '--cached' : '', ref ?? '', path ? `-- ${path}` : ''].filter(Boolean).join(' '),
   render: (out) =>
     out.files.length ? `${out.diff}${out.truncated ? '\n[diff truncated]' : ''}` : 'No changes.',
-  run: async ({ staged }, ctx) => (await git()).gitDiff(ctx.workspace.root, staged ?? false, ctx.signal),
+  run: async ({ staged, ref, path }, ctx) =>
+    (await git()).gitDiff(ctx.workspace.root, staged ?? false, ctx.signal, await gitScope(ctx, ref, path)),
 })
 
 export const gitLogTool = defineTool({
@@ -154,6 +161,8 @@ export const gitLogTool = defineTool({
   permission: 'never',
   input: z.object({
     n: z.number().int().min(1).max(200).optional().describe('How many commits (default 10)'),
+    ref: z.string().optional().describe('Start from this branch, tag or commit (default: HEAD)'),
+    path: z.string().optional().describe('Only commits touching this file or directory'),
   }),
   output: z.object({
     commits: z.array(
@@ -165,8 +174,13 @@ export const gitLogTool = defineTool({
     out.commits
       .map((c) => `${c.hash.slice(0, 10)} ${c.date.slice(0, 10)} ${c.author}: ${c.subject}`)
       .join('\n') || 'No commits yet.',
-  run: async ({ n }, ctx) => ({
-    commits: await (await git()).gitLog(ctx.workspace.root, n ?? 10, ctx.signal),
+  run: async ({ n, ref, path }, ctx) => ({
+    commits: await (await git()).gitLog(
+      ctx.workspace.root,
+      n ?? 10,
+      ctx.signal,
+      await gitScope(ctx, ref, path),
+    ),
   }),
 })
 
@@ -183,6 +197,19 @@ async function pythonFiles(ctx: ToolContext, path: string): Promise<string[]> {
 
 // Backends load on first use, not with the agent.
 const git = () => import('../../devtools/git.js')
+const argv = () => import('../../devtools/argv.js')
+
+/** A ref checked as a revision and a path checked against the workspace, relative to the root for git. */
+async function gitScope(ctx: ToolContext, ref?: string, path?: string) {
+  const { gitRevision, notAnOption } = await argv()
+  const scope: { ref?: string; path?: string } = {}
+  if (ref !== undefined) scope.ref = gitRevision(ref)
+  if (path !== undefined) {
+    const absolute = await ctx.workspace.resolve(notAnOption(path, 'path'))
+    scope.path = relative(ctx.workspace.root, absolute) || '.'
+  }
+  return scope
+}
 
 const linter = async (ctx: ToolContext): Promise<RuffLinter> => {
   const { RuffLinter } = await import('../../devtools/ruff.js')
