@@ -1,6 +1,8 @@
 // Checks for values the model chose that become words of a command line (pytest, ruff, pyright, git): such a
 // value is a path, a ref or an expression, never an option. One place, so every tool refuses the same way.
 
+import { isAbsolute } from 'node:path'
+
 /** A value refused as a command-line word; its message tells the model what to send instead. */
 export class ArgvError extends Error {
   override name = 'ArgvError'
@@ -19,11 +21,18 @@ export function notAnOption(value: string, what: string): string {
   return value
 }
 
+/** An absolute path for a program that takes no `--` (pyright): absolute, so never read as an option. */
+export function absolutePath(value: string, what = 'path'): string {
+  notAnOption(value, what)
+  if (!isAbsolute(value)) throw new ArgvError(`${what} "${clip(value)}" must be absolute here`)
+  return value
+}
+
 // A ref name as `git check-ref-format` allows it, stricter: no component starts with "." or "-", no "..",
 // no "@{" except a reflog or upstream suffix, no control characters, spaces or ~^:?*[\ inside a name.
 const REF_NAME = String.raw`(?:@|[\w\u0080-\uffff][\w\u0080-\uffff+=,%#./-]*)`
 const REF_SUFFIX = String.raw`(?:[~^]\d*|@\{(?:-?\d+|[A-Za-z]+)\})*`
-const REVISION = `${REF_NAME}${REF_SUFFIX}`
+const REVISION = `(?:${REF_NAME}|(?=@\\{))${REF_SUFFIX}`
 const REVISION_PATTERN = new RegExp(`^${REVISION}(?:\\.\\.\\.?${REVISION})?$`, 'u')
 
 /** A revision (`main`, `HEAD~2`, `v1.0^`, `origin/main`, `a1b2c3`, `main..topic`), never an option. */
@@ -37,6 +46,7 @@ export function gitRevision(value: string, what = 'ref'): string {
       const bare = name.replace(/(?:[~^]\d*|@\{[^}]*\})+$/, '')
       return (
         bare === '@' ||
+        (bare === '' && name.startsWith('@{')) ||
         (!bare.endsWith('/') &&
           !bare.endsWith('.') &&
           !bare.endsWith('.lock') &&

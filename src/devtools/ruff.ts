@@ -111,7 +111,8 @@ function cliRuff(root: string): RuffBackend {
   const run = async (args: string[], source: string, file: string) => {
     const result = await runProcess(
       'ruff',
-      [...args, '--stdin-filename', relative(root, file) || file, '-'],
+      // `--stdin-filename=` keeps a file name from being read as an option; `-` is stdin.
+      [...args, `--stdin-filename=${relative(root, file) || file}`, '-'],
       {
         cwd: root,
         timeoutMs: 60_000,

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
+import { absolutePath } from './argv.js'
 import { DevtoolError, onPath, runProcess, stderrTail } from './process.js'
 import { parsePyright, typecheck as pyright, type TypecheckResult, type TypeDiagnostic } from './pyright.js'
 import type { Typechecker } from './settings.js'
@@ -46,7 +47,7 @@ export async function runTypechecker(
     case 'pyright':
       return pyright(root, target, signal)
     case 'basedpyright': {
-      const result = await runProcess('basedpyright', ['--outputjson', target], options)
+      const result = await runProcess('basedpyright', ['--outputjson', absolutePath(target)], options)
       return parsePyright(result.stdout, root, result.stderr, 'basedpyright')
     }
     case 'mypy': {
@@ -58,7 +59,8 @@ export async function runTypechecker(
           '--no-error-summary',
           '--no-pretty',
           '--no-color-output',
-          target,
+          '--',
+          absolutePath(target),
         ],
         options,
       )
@@ -72,7 +74,11 @@ export async function runTypechecker(
       return summarise('mypy', parseLines(result.stdout, root, MYPY_LINE))
     }
     case 'ty': {
-      const result = await runProcess('ty', ['check', '--output-format', 'concise', target], options)
+      const result = await runProcess(
+        'ty',
+        ['check', '--output-format', 'concise', '--', absolutePath(target)],
+        options,
+      )
       if (result.exitCode !== 0 && result.exitCode !== 1) {
         throw new DevtoolError(
           'ty',

@@ -44,7 +44,8 @@ export const typecheck = defineTool({
         ),
     ].join('\n'),
   run: async ({ path }, ctx) => {
-    const target = await ctx.workspace.resolve(path ?? '.')
+    const { notAnOption } = await argv()
+    const target = await ctx.workspace.resolve(notAnOption(path ?? '.', 'path'))
     const { chooseTypechecker, runTypechecker } = await import('../../devtools/typecheckers.js')
     const checker = await chooseTypechecker(ctx.workspace.root, ctx.settings.typechecker)
     return runTypechecker(checker, ctx.workspace.root, target, ctx.signal)
@@ -58,8 +59,16 @@ export const runTests = defineTool({
   kind: 'execute',
   permission: 'ask',
   input: z.object({
-    path: z.string().optional().describe('Test file or directory relative to the workspace root'),
-    k: z.string().optional().describe('pytest -k expression selecting tests by name'),
+    path: z
+      .string()
+      .optional()
+      .describe(
+        'Test file or directory relative to the workspace root, or a node id from an earlier result (tests/test_a.py::test_b)',
+      ),
+    k: z
+      .string()
+      .optional()
+      .describe('pytest -k expression selecting tests by name (e.g. "discount and not slow")'),
   }),
   output: z.object({
     success: z.boolean(),
@@ -70,7 +79,7 @@ export const runTests = defineTool({
     duration: z.number(),
     tests: z.array(
       z.object({
-        name: z.string(),
+        name: z.string().describe('pytest node id; pass it back as path to rerun just this test'),
         outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
         duration: z.number(),
         message: z.string().nullable(),
@@ -89,11 +98,17 @@ export const runTests = defineTool({
         .map((t) => `${t.outcome.toUpperCase()} ${t.name}: ${t.message ?? ''}`),
     ].join('\n'),
   run: async ({ path, k }, ctx) => {
-    if (path) await ctx.workspace.resolve(path)
+    const { pytestKeywordExpression, splitNodeId } = await argv()
+    const keyword = k?.trim() ? pytestKeywordExpression(k) : undefined
+    let target: string | undefined
+    if (path !== undefined) {
+      const { path: file, rest } = splitNodeId(path)
+      target = (relative(ctx.workspace.root, await ctx.workspace.resolve(file)) || '.') + rest
+    }
     const { runTests: runPytest } = await import('../../devtools/pytest.js')
     return runPytest(ctx.workspace.root, {
-      ...(path ? { path } : {}),
-      ...(k ? { k } : {}),
+      ...(target !== undefined ? { target } : {}),
+      ...(keyword !== undefined ? { k: keyword } : {}),
       signal: ctx.signal,
     })
   },
@@ -186,6 +201,8 @@ export const gitLogTool = defineTool({
 
 /** The Python files a path names: itself, or those under it (.gitignore respected). */
 async function pythonFiles(ctx: ToolContext, path: string): Promise<string[]> {
+  const { notAnOption } = await argv()
+  notAnOption(path, 'path')
   const info = await ctx.workspace.stat(path)
   if (!info) throw new Error(`no such file or directory: ${path}`)
   if (info.type === 'file') return [await ctx.workspace.resolve(path)]
