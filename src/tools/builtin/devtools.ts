@@ -248,12 +248,16 @@ async function writeChanged(ctx: ToolContext, changes: { file: string; text: str
 export const lint = defineTool({
   name: 'lint',
   description:
-    "Lint Python files with ruff (the project's ruff settings apply). With fix: true, applies the available fixes as edits.",
+    "Lint Python files with ruff (the project's ruff settings apply). With fix: true, applies ruff's safe fixes as edits (unsafe ones too with unsafe: true); fixable says what fix will do.",
   kind: 'read',
   permission: 'never',
   input: z.object({
     path: z.string().optional().describe('File or directory relative to the workspace root (default: all)'),
     fix: z.boolean().optional().describe('Apply the fixes ruff offers (each changed file asks permission)'),
+    unsafe: z
+      .boolean()
+      .optional()
+      .describe("Include ruff's unsafe fixes, which may change behaviour (default: safe fixes only)"),
   }),
   output: z.object({
     files_checked: z.number().int(),
@@ -281,7 +285,7 @@ export const lint = defineTool({
             `${v.file}:${v.line}:${v.column}: ${v.code ?? 'error'} ${v.message}${v.fixable ? ' [fixable]' : ''}`,
         ),
     ].join('\n'),
-  run: async ({ path = '.', fix }, ctx) => {
+  run: async ({ path = '.', fix, unsafe = false }, ctx) => {
     const ruff = await linter(ctx)
     const files = await pythonFiles(ctx, path)
     const texts = new Map<string, string>()
@@ -289,7 +293,7 @@ export const lint = defineTool({
     const changes: { file: string; text: string }[] = []
     if (fix) {
       for (const [file, text] of texts) {
-        const fixed = await ruff.fix(text, file)
+        const fixed = await ruff.fix(text, file, { unsafe })
         if (fixed !== text) changes.push({ file, text: fixed })
       }
     }
@@ -298,7 +302,7 @@ export const lint = defineTool({
     for (const change of changes) texts.set(change.file, change.text)
     const violations = []
     for (const [file, text] of texts) {
-      for (const v of await ruff.check(text, file))
+      for (const v of await ruff.check(text, file, { unsafe }))
         violations.push({ file: ctx.workspace.display(file), ...v })
     }
     return { files_checked: files.length, violations, fixed_files: fixedFiles }
