@@ -51,6 +51,7 @@ export async function runTypechecker(
       return parsePyright(result.stdout, root, result.stderr, 'basedpyright')
     }
     case 'mypy': {
+      await refuseMypyProjectCode(root)
       const result = await runProcess(
         'mypy',
         [
@@ -89,6 +90,35 @@ export async function runTypechecker(
       return summarise('ty', parseLines(result.stdout, root, TY_LINE))
     }
   }
+}
+
+/**
+ * mypy imports the plugins its config names and runs the `python_executable` it names: the project's own code,
+ * which only tools that ask may run. typecheck does not ask, so it does not run mypy on such a config.
+ */
+export async function refuseMypyProjectCode(root: string): Promise<void> {
+  const found: string[] = []
+  for (const name of ['mypy.ini', '.mypy.ini', 'setup.cfg']) {
+    const text = await readFile(join(root, name), 'utf8').catch(() => '')
+    const section = /^\[mypy\][^\n]*\n([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(text)?.[1] ?? ''
+    for (const key of ['plugins', 'python_executable'])
+      if (new RegExp(`^\\s*${key}\\s*[=:]`, 'm').test(section)) found.push(`${key} in ${name}`)
+  }
+  const pyproject = await readFile(join(root, 'pyproject.toml'), 'utf8').catch(() => '')
+  try {
+    const mypy = ((parseToml(pyproject) as { tool?: { mypy?: Record<string, unknown> } }).tool?.mypy ??
+      {}) as Record<string, unknown>
+    for (const key of ['plugins', 'python_executable'])
+      if (mypy[key] !== undefined) found.push(`${key} in pyproject.toml [tool.mypy]`)
+  } catch {
+    // mypy reports an unreadable pyproject.toml itself
+  }
+  if (found.length)
+    throw new DevtoolError(
+      'mypy',
+      'bad_output',
+      `the project's mypy config runs project code (${found.join(', ')}), and typecheck runs none; set "typechecker" to pyright, or run mypy with run_command, which asks first`,
+    )
 }
 
 // mypy: `pkg/a.py:6:12: error: Incompatible return value type  [return-value]`
