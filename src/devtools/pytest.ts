@@ -163,13 +163,22 @@ export function nodeId(c: Record<string, unknown>): string {
   const classname = String(c.classname ?? '')
   const name = String(c.name ?? '')
   const file = typeof c.file === 'string' ? c.file : undefined
-  if (file === undefined) return [classname, name].filter(Boolean).join('::')
-  const module = file.replace(/\.py$/, '').replaceAll('/', '.')
-  if (classname === '' && name === module) return file
-  if (classname !== module && !classname.startsWith(`${module}.`))
-    return [classname, name].filter(Boolean).join('::')
-  const classes = classname.slice(module.length).split('.').filter(Boolean)
-  return [file, ...classes, name].join('::')
+  const module = file?.replace(/\.py$/, '').replaceAll('/', '.')
+  if (file !== undefined && classname === '' && name === module) return file
+  if (file !== undefined && (classname === module || classname.startsWith(`${module}.`))) {
+    const classes = classname
+      .slice((module as string).length)
+      .split('.')
+      .filter(Boolean)
+    return [file, ...classes, name].join('::')
+  }
+  // A test defined in another file than the one collecting it (an inherited method): `file` names where it is
+  // defined, so the module is read from classname, up to the first capitalised part (a class).
+  const parts = classname.split('.').filter(Boolean)
+  const firstClass = parts.findIndex((part) => /^[A-Z]/.test(part))
+  const moduleParts = firstClass === -1 ? parts : parts.slice(0, firstClass)
+  if (moduleParts.length === 0) return [classname, name].filter(Boolean).join('::')
+  return [`${moduleParts.join('/')}.py`, ...parts.slice(moduleParts.length), name].join('::')
 }
 
 /**

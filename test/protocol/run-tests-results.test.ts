@@ -26,6 +26,15 @@ function outcomes(run: Awaited<ReturnType<typeof runTool>>): Outcome[] {
 
 function invoiceProject(root: string) {
   mkdirSync(join(root, 'tests'))
+  // A test inherited from a module pytest does not collect: JUnit names its defining file, not its node's.
+  writeFileSync(
+    join(root, 'tests', 'base.py'),
+    'class Base:\n    def test_inherited(self):\n        assert False\n',
+  )
+  writeFileSync(
+    join(root, 'tests', 'test_child.py'),
+    'from base import Base\n\n\nclass TestChild(Base):\n    pass\n',
+  )
   writeFileSync(
     join(root, 'tests', 'test_invoice.py'),
     [
@@ -65,9 +74,10 @@ describe.skipIf(!havePytest)('run_tests results are actionable', () => {
     const sessionId = await f.session()
     await setMode(f, sessionId, 'yolo')
     const run = await runTool(f, sessionId, 'run_tests', {})
-    expect(run.result).toMatch(/^3 passed, 3 failed, 0 errors, 0 skipped/)
+    expect(run.result).toMatch(/^3 passed, 4 failed, 0 errors, 0 skipped/)
     const tests = outcomes(run)
     expect(tests.map((t) => [t.name, t.outcome])).toEqual([
+      ['tests/test_child.py::TestChild::test_inherited', 'failed'],
       ['tests/test_invoice.py::test_apply_discount', 'failed'],
       ['tests/test_invoice.py::test_total', 'passed'],
       ['tests/test_invoice.py::TestRounding::test_half', 'failed'],
@@ -75,7 +85,7 @@ describe.skipIf(!havePytest)('run_tests results are actionable', () => {
       ['tests/test_invoice.py::test_pair[1-2]', 'failed'],
       ['tests/test_invoice.py::test_pair[2-2]', 'passed'],
     ])
-    const discount = tests[0] as Outcome
+    const discount = tests[1] as Outcome
     expect(discount.message).toMatch(/^AssertionError: discount <&> wrong\n\s*second line\nassert 99.9 == 90/)
     expect(discount.message).not.toMatch(/&#\d+;|&lt;|&amp;/)
 
