@@ -32,6 +32,8 @@ function trap(dir: string, markers: string, name: string): string {
 describe.skipIf(!haveGit)('repository config runs no program', () => {
   const f = useProtocolFixture()
 
+  let saved: Record<string, string | undefined> = {}
+
   it('git_status, git_diff and git_log run no fsmonitor, textconv, diff driver, filter, pager or gpg', async () => {
     const outside = makeTempDir('punie-traps-')
     const markers = join(outside.path, 'markers')
@@ -59,6 +61,10 @@ describe.skipIf(!haveGit)('repository config runs no program', () => {
       writeFileSync(join(f.workspace, 'a.txt'), 'one\ntwo\n')
       writeFileSync(join(f.workspace, 'b.bin'), 'bin two\n')
 
+      // Punie's own environment may name programs too; git must not take them from there.
+      saved = { GIT_EXTERNAL_DIFF: process.env.GIT_EXTERNAL_DIFF, GIT_PAGER: process.env.GIT_PAGER }
+      process.env.GIT_EXTERNAL_DIFF = trap(outside.path, markers, 'env-external-diff')
+      process.env.GIT_PAGER = trap(outside.path, markers, 'env-pager')
       const sessionId = await f.session()
       await setMode(f, sessionId, 'read-only')
       const status = await runTool(f, sessionId, 'git_status', {})
@@ -72,6 +78,10 @@ describe.skipIf(!haveGit)('repository config runs no program', () => {
       expect(log.result).toMatch(/^[0-9a-f]{10} \d{4}-\d{2}-\d{2} Ada: first commit$/)
       expect(readdirSync(markers)).toEqual([])
     } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+      }
       outside.remove()
     }
   })
