@@ -37,10 +37,23 @@ def f(x, y):
         pass
     print(f"hi");
     open("f", "r")
-    return 'a'
-`
+    if x is "a":
+        raise NotImplemented
+    return [
+        'a',
+        'b'
+    ]
+
+
+import json
+import json
+
+
+def g():
+    return json.dumps(1)`
 
 const RULES = [
+  'COM812',
   'E401',
   'E703',
   'E711',
@@ -48,13 +61,17 @@ const RULES = [
   'E714',
   'F401',
   'F541',
+  'F632',
+  'F811',
   'F841',
+  'F901',
   'I001',
   'Q000',
   'UP004',
   'UP009',
   'UP010',
   'UP015',
+  'W292',
 ]
 
 describe.skipIf(!withRuff.length)('ruff backends agree on what is fixable', () => {
