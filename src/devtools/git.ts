@@ -58,8 +58,14 @@ function spawnGit(cwd: string, args: string[], signal?: AbortSignal) {
 /** The filter drivers the repository's own config defines; they are switched off in every call. */
 async function filtersToDisable(cwd: string, signal?: AbortSignal): Promise<string[]> {
   const result = await spawnGit(cwd, gitArgv(LIST_FILTERS), signal)
-  // Exit 1: no filter is configured.
-  if (result.exitCode !== 0) return []
+  // Exit 1: no filter is configured. Anything else: the config could not be read, so nothing is known safe.
+  if (result.exitCode === 1) return []
+  if (result.exitCode !== 0) {
+    const why = stderrTail(result.stderr)
+    if (/not a git repository/i.test(why))
+      throw new DevtoolError('git', 'bad_output', `${cwd} is not inside a git repository`)
+    throw new DevtoolError('git', 'crashed', `git could not read the repository's config: ${why}`)
+  }
   const names = repositoryFilters(result.stdout)
   const unsafe = names.find((name) => name.includes('='))
   if (unsafe !== undefined)
