@@ -92,13 +92,20 @@ export function repositoryFilters(listing: string): string[] {
   return [...names]
 }
 
-/** The full argv after `git`: the safe global options, overrides for the given filters, then the subcommand. */
-export function gitArgv(args: readonly string[], filters: readonly string[] = []): string[] {
+/**
+ * The full argv after `git`: the safe global options, overrides for the given filters, then the subcommand.
+ * `workTree` (the directory holding `.git`) overrides `core.worktree`, which could point git at files outside.
+ */
+export function gitArgv(
+  args: readonly string[],
+  filters: readonly string[] = [],
+  workTree?: string,
+): string[] {
   const off = filters.flatMap((name) =>
     ['clean=', 'smudge=', 'process=', 'required=false'].flatMap((setting) => [
       '-c',
       `filter.${name}.${setting}`,
     ]),
   )
-  return [...GLOBAL_OPTIONS, ...off, ...args]
+  return [...GLOBAL_OPTIONS, ...(workTree !== undefined ? [`--work-tree=${workTree}`] : []), ...off, ...args]
 }

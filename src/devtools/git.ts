@@ -1,5 +1,7 @@
 // git status, diff and log as structured results. Every call goes through git-command.ts, so a repository's
 // configuration runs no program; refs and paths the model gives are checked as argv words.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { gitRevision } from './argv.js'
 import {
   GIT_ENV,
@@ -78,7 +80,10 @@ async function filtersToDisable(cwd: string, signal?: AbortSignal): Promise<stri
 }
 
 async function git(cwd: string, args: string[], signal?: AbortSignal, filters?: string[]): Promise<string> {
-  const result = await spawnGit(cwd, gitArgv(args, filters ?? (await filtersToDisable(cwd, signal))), signal)
+  const off = filters ?? (await filtersToDisable(cwd, signal))
+  // The workspace root holds .git (it is the project root): its files, wherever core.worktree points.
+  const workTree = existsSync(join(cwd, '.git')) ? cwd : undefined
+  const result = await spawnGit(cwd, gitArgv(args, off, workTree), signal)
   if (result.exitCode !== 0) {
     const why = stderrTail(result.stderr)
     if (/not a git repository/i.test(why))

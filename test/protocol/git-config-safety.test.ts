@@ -111,4 +111,27 @@ describe.skipIf(!haveGit)('repository config runs no program', () => {
       outside.remove()
     }
   })
+
+  it('a core.worktree the repository sets does not show files outside the workspace', async () => {
+    const outside = makeTempDir('punie-elsewhere-')
+    try {
+      writeFileSync(join(outside.path, 'secret.txt'), 'outside secret\n')
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: f.workspace, env: ENV })
+      git('init', '-q', '-b', 'main')
+      writeFileSync(join(f.workspace, 'a.txt'), 'one\n')
+      git('add', 'a.txt')
+      git('commit', '-q', '-m', 'first commit')
+      writeFileSync(join(f.workspace, 'a.txt'), 'one\ntwo\n')
+      git('config', 'core.worktree', outside.path)
+      const sessionId = await f.session()
+      await setMode(f, sessionId, 'read-only')
+      const status = await runTool(f, sessionId, 'git_status', {})
+      expect(status.result.split('\n')).toEqual(['On main', '.M a.txt'])
+      const diff = await runTool(f, sessionId, 'git_diff', {})
+      expect(diff.result).toContain('+two')
+      expect(diff.result).not.toContain('secret')
+    } finally {
+      outside.remove()
+    }
+  })
 })
