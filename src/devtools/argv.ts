@@ -67,7 +67,7 @@ export function gitRevision(value: string, what = 'ref'): string {
  */
 export function pytestKeywordExpression(value: string): string {
   notAnOption(value, 'the -k expression')
-  const tokens = value.match(/\(|\)|[\w:+\-.[\]\\/]+|\s+|./gu) ?? []
+  const tokens = value.match(/\(|\)|[\p{L}\p{N}_:+\-.[\]\\/]+|\s+|./gu) ?? []
   const words = tokens.filter((t) => !/^\s+$/.test(t))
   let i = 0
   const fail = (why: string): never => {
@@ -103,7 +103,7 @@ export function pytestKeywordExpression(value: string): string {
       fail('it ends where a name was expected')
     } else if (word === 'and' || word === 'or' || word === ')') {
       fail(`"${word}" where a name was expected`)
-    } else if (!/^[\w:+\-.[\]\\/]+$/u.test(word)) {
+    } else if (!/^[\p{L}\p{N}_:+\-.[\]\\/]+$/u.test(word)) {
       fail(`"${word}" is not allowed`)
     } else if (word.startsWith('-')) {
       fail(`the name "${word}" starts with "-"`)

@@ -61,6 +61,7 @@ describe('argv words the model chose', () => {
       'test_p[1-2]',
       'TestA::test_b',
       'x.y/z+w',
+      'test_café',
     ])
       expect(pytestKeywordExpression(ok)).toBe(ok)
     for (const bad of [
