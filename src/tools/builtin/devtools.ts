@@ -220,8 +220,9 @@ const argv = () => import('../../devtools/argv.js')
 async function gitScope(ctx: ToolContext, ref?: string, path?: string) {
   const { gitRevision, notAnOption } = await argv()
   const scope: { ref?: string; path?: string } = {}
-  if (ref !== undefined) scope.ref = gitRevision(ref)
-  if (path !== undefined) {
+  // An empty value is taken as none: small models send "" for an option they do not mean.
+  if (ref) scope.ref = gitRevision(ref)
+  if (path) {
     const absolute = await ctx.workspace.resolve(notAnOption(path, 'path'))
     scope.path = relative(ctx.workspace.root, absolute) || '.'
   }
