@@ -31,6 +31,8 @@ export interface RunOptions {
   timeoutMs: number
   signal?: AbortSignal
   env?: Record<string, string>
+  /** Variables of Punie's environment the program must not see. */
+  unsetEnv?: readonly string[]
   /** How the tool is named in errors. */
   tool: string
   /** What to tell the user when the program is not installed. */
@@ -45,7 +47,7 @@ export function runProcess(command: string, args: string[], options: RunOptions)
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: childEnv(options),
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
     })
@@ -103,6 +105,12 @@ export function runProcess(command: string, args: string[], options: RunOptions)
     })
     child.on('close', (exitCode, signal) => finish(() => resolve({ exitCode, signal, stdout, stderr })))
   })
+}
+
+function childEnv(options: RunOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env }
+  for (const name of options.unsetEnv ?? []) delete env[name]
+  return env
 }
 
 /** The last lines of a tool's stderr, for error messages. */

@@ -1,6 +1,7 @@
 // Type checking with pyright (shipped with Punie through npm): `pyright --outputjson` as a typed result.
 import { createRequire } from 'node:module'
 import { dirname, join, relative } from 'node:path'
+import { absolutePath } from './argv.js'
 import { DevtoolError, runProcess, stderrTail } from './process.js'
 
 export interface TypeDiagnostic {
@@ -33,7 +34,8 @@ export async function typecheck(
   target: string,
   signal?: AbortSignal,
 ): Promise<TypecheckResult> {
-  const result = await runProcess(process.execPath, [pyrightCli(), '--outputjson', target], {
+  // pyright takes no `--`; an absolute target cannot be read as an option.
+  const result = await runProcess(process.execPath, [pyrightCli(), '--outputjson', absolutePath(target)], {
     cwd: root,
     timeoutMs: TIMEOUT_MS,
     tool: 'pyright',

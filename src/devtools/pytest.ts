@@ -1,8 +1,10 @@
-// Running tests with pytest and reading its JUnit XML report as a typed result.
+// Running tests with pytest and reading its JUnit XML report as a typed result: real node ids, decoded messages,
+// and the cause of a collection error. The target and -k expression are checked as argv words.
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { notAnOption, pytestKeywordExpression } from './argv.js'
 import { DevtoolError, type ProcessResult, runProcess, stderrTail } from './process.js'
 
 export interface TestCase {
@@ -33,20 +35,24 @@ const LAUNCHERS: readonly [string, string[]][] = [
 
 export async function runTests(
   root: string,
-  options: { path?: string; k?: string; timeoutMs?: number; signal?: AbortSignal },
+  options: { target?: string; k?: string; timeoutMs?: number; signal?: AbortSignal },
 ): Promise<TestRunResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'punie-pytest-'))
-  const report = join(dir, 'junit.xml')
   const args = [
     '-q',
     '-p',
     'no:cacheprovider',
-    `--junitxml=${report}`,
-    ...(options.k ? ['-k', options.k] : []),
-    ...(options.path ? [options.path] : []),
+    // xunit1 keeps each test's file, from which its node id is rebuilt; node ids are relative to the root.
+    '-o',
+    'junit_family=xunit1',
+    `--rootdir=${root}`,
+    ...(options.k !== undefined ? ['-k', pytestKeywordExpression(options.k)] : []),
+    '--',
+    ...(options.target !== undefined ? [notAnOption(options.target, 'the test path')] : []),
   ]
+  const dir = await mkdtemp(join(tmpdir(), 'punie-pytest-'))
+  const report = join(dir, 'junit.xml')
   try {
-    const result = await launch(root, args, options)
+    const result = await launch(root, [`--junitxml=${report}`, ...args], options)
     if (result.exitCode === 5) return { ...emptyRun(), output: tail(result.stdout) }
     let xml: string
     try {
@@ -58,7 +64,7 @@ export async function runTests(
         `pytest wrote no report (exit ${result.exitCode}): ${stderrTail(result.stderr || result.stdout)}`,
       )
     }
-    return { ...parseJunit(xml), output: tail(result.stdout) }
+    return { ...parseJunit(xml, root), output: tail(result.stdout) }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
@@ -88,45 +94,51 @@ async function launch(
   throw new DevtoolError('pytest', 'missing', `pytest is not installed: ${INSTALL_HINT}`)
 }
 
-/** Reads a JUnit XML report as pytest writes it. */
-export function parseJunit(xml: string): Omit<TestRunResult, 'output'> {
+/** Reads a JUnit XML report as pytest writes it; `root` is made relative in collection errors. */
+export function parseJunit(xml: string, root?: string): Omit<TestRunResult, 'output'> {
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '',
+    // Numeric references such as &#10; (pytest writes every newline of a message so) are decoded too.
+    htmlEntities: true,
+    parseAttributeValue: false,
+    parseTagValue: false,
     isArray: (name) => name === 'testsuite' || name === 'testcase',
   })
   const valid = XMLValidator.validate(xml)
   if (valid !== true)
     throw new DevtoolError('pytest', 'bad_output', `unreadable JUnit report: ${valid.err.msg}`)
   const doc = parser.parse(xml) as Record<string, unknown>
-  const root = (doc.testsuites ?? doc) as { testsuite?: Record<string, unknown>[] }
-  const suites = root.testsuite ?? []
+  const top = (doc.testsuites ?? doc) as { testsuite?: Record<string, unknown>[] }
+  const suites = top.testsuite ?? []
   const tests: TestCase[] = []
   let duration = 0
   for (const suite of suites) {
     duration += Number(suite.time ?? 0)
     for (const c of (suite.testcase ?? []) as Record<string, unknown>[]) {
       const failure = (c.failure ?? c.error) as Record<string, unknown> | string | undefined
-      const outcome: TestCase['outcome'] = c.failure
-        ? 'failed'
-        : c.error
-          ? 'error'
-          : c.skipped !== undefined
-            ? 'skipped'
-            : 'passed'
-      const message =
-        typeof failure === 'object'
-          ? String(failure.message ?? '')
-          : typeof failure === 'string'
-            ? failure
+      const outcome: TestCase['outcome'] =
+        c.failure !== undefined
+          ? 'failed'
+          : c.error !== undefined
+            ? 'error'
             : c.skipped !== undefined
-              ? String((c.skipped as Record<string, unknown>)?.message ?? '')
-              : null
+              ? 'skipped'
+              : 'passed'
+      let message: string | null = null
+      if (failure !== undefined) {
+        const attr = typeof failure === 'object' ? String(failure.message ?? '') : ''
+        const body = typeof failure === 'object' ? String(failure['#text'] ?? '') : String(failure)
+        message = attr === 'collection failure' ? collectionError(body, root) : attr || body
+      } else if (c.skipped !== undefined) {
+        message =
+          typeof c.skipped === 'object' ? String((c.skipped as Record<string, unknown>).message ?? '') : ''
+      }
       tests.push({
-        name: [c.classname, c.name].filter(Boolean).join('::'),
+        name: nodeId(c),
         outcome,
         duration: Number(c.time ?? 0),
-        message: message || null,
+        message: message ? clip(message) : null,
       })
     }
   }
@@ -140,6 +152,51 @@ export function parseJunit(xml: string): Omit<TestRunResult, 'output'> {
     duration,
     tests,
   }
+}
+
+/**
+ * The pytest node id of a JUnit test case: pytest wrote `classname` as the node id's path with "/" turned to
+ * "." and ".py" dropped, then its classes; with the `file` attribute (xunit1) the id is rebuilt exactly:
+ * `tests/test_x.py::TestA::test_b[1-2]`. A collection error's case names the module itself.
+ */
+export function nodeId(c: Record<string, unknown>): string {
+  const classname = String(c.classname ?? '')
+  const name = String(c.name ?? '')
+  const file = typeof c.file === 'string' ? c.file : undefined
+  const module = file?.replace(/\.py$/, '').replaceAll('/', '.')
+  if (file !== undefined && classname === '' && name === module) return file
+  if (file !== undefined && (classname === module || classname.startsWith(`${module}.`))) {
+    const classes = classname
+      .slice((module as string).length)
+      .split('.')
+      .filter(Boolean)
+    return [file, ...classes, name].join('::')
+  }
+  // A test defined in another file than the one collecting it (an inherited method): `file` names where it is
+  // defined, so the module is read from classname, up to the first capitalised part (a class).
+  const parts = classname.split('.').filter(Boolean)
+  const firstClass = parts.findIndex((part) => /^[A-Z]/.test(part))
+  const moduleParts = firstClass === -1 ? parts : parts.slice(0, firstClass)
+  if (moduleParts.length === 0) return [classname, name].filter(Boolean).join('::')
+  return [`${moduleParts.join('/')}.py`, ...parts.slice(moduleParts.length), name].join('::')
+}
+
+/**
+ * What a collection error says: pytest's headline (ImportError while importing …) and its `E` lines (the
+ * exception, a SyntaxError's file, line and caret), without the traceback through pytest's own code.
+ */
+export function collectionError(body: string, root?: string): string {
+  const lines = body.split('\n')
+  const errors = lines.filter((l) => l.startsWith('E ')).map((l) => l.replace(/^E {1,3}/, ''))
+  const first = lines[0] ?? ''
+  const headline = first && !/^\S+:\d+: in /.test(first) && !first.startsWith('E ') ? [first] : []
+  let text = [...headline, ...errors].join('\n').trim() || body.trim() || 'collection failure'
+  if (root) text = text.replaceAll(`${root}/`, '')
+  return text
+}
+
+function clip(message: string): string {
+  return message.length > 4000 ? `${message.slice(0, 4000)}…` : message
 }
 
 function emptyRun(): Omit<TestRunResult, 'output'> {

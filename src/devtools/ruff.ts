@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
 import { DevtoolError, onPath, runProcess, stderrTail } from './process.js'
+import { type Applicability, applies, wasmApplicability } from './ruff-fix-safety.js'
 import { applyTextEdits, type TextEdit } from './text-edits.js'
 
 export interface Violation {
@@ -11,7 +12,13 @@ export interface Violation {
   column: number
   code: string | null
   message: string
+  /** Whether `fix` with the same `unsafe` setting fixes it: exactly what the fix will do. */
   fixable: boolean
+}
+
+/** Unsafe fixes (ruff's `--unsafe-fixes`, which may change behaviour, e.g. F841's deleted assignment) only on request. */
+export interface FixOptions {
+  unsafe?: boolean
 }
 
 interface RuffEdit {
@@ -32,20 +39,21 @@ type RuffWorkspace = InstanceType<RuffModule['Workspace']>
 
 /**
  * Ruff for one project root: the system `ruff` when it is installed (it finds the project's settings itself),
- * else ruff compiled to WebAssembly with the settings read here. Either loads on first use.
+ * else ruff compiled to WebAssembly with the settings read here. Either loads on first use. Both apply only
+ * safe fixes unless asked for unsafe ones, and report as fixable exactly what they would fix.
  */
 export class RuffLinter {
   private backend: Promise<RuffBackend> | undefined
 
   constructor(private readonly root: string) {}
 
-  async check(source: string, file: string): Promise<Violation[]> {
-    return (await this.use()).check(source, file)
+  async check(source: string, file: string, options: FixOptions = {}): Promise<Violation[]> {
+    return (await this.use()).check(source, file, options.unsafe ?? false)
   }
 
-  /** The source with every fix ruff offers applied. */
-  async fix(source: string, file: string): Promise<string> {
-    return (await this.use()).fix(source, file)
+  /** The source with the fixes applied that `check` reports fixable with the same options. */
+  async fix(source: string, file: string, options: FixOptions = {}): Promise<string> {
+    return (await this.use()).fix(source, file, options.unsafe ?? false)
   }
 
   async format(source: string, file: string): Promise<string> {
@@ -67,9 +75,84 @@ export class RuffLinter {
 
 interface RuffBackend {
   kind: 'cli' | 'wasm'
-  check(source: string, file: string): Promise<Violation[]>
-  fix(source: string, file: string): Promise<string>
+  check(source: string, file: string, unsafe: boolean): Promise<Violation[]>
+  fix(source: string, file: string, unsafe: boolean): Promise<string>
   format(source: string, file: string): Promise<string>
+}
+
+/** A fix's edits as offsets into the text it was computed for. */
+interface OffsetFix {
+  start: number
+  end: number
+  edits: TextEdit[]
+}
+
+// ruff --fix loops until nothing changes (at most 100 times); fixes that touch each other wait for a later round.
+const MAX_FIX_ROUNDS = 20
+
+/** The wasm backend around a loaded workspace's check and format. */
+function wasmBackend(
+  lint: (source: string) => RuffDiagnostic[],
+  format: (source: string) => string,
+): RuffBackend {
+  const applicable = (d: RuffDiagnostic, text: string, file: string, unsafe: boolean): OffsetFix | null => {
+    if (!d.fix || d.fix.edits.length === 0) return null
+    const offset = lineOffsets(text)
+    const spans = d.fix.edits.map((edit) => {
+      const e = toTextEdit(edit)
+      return { edit: e, start: offset(e.range.start), end: offset(e.range.end) }
+    })
+    const edits = spans.map(({ edit, start, end }) => ({
+      removed: text.slice(start, end),
+      inserted: edit.newText,
+    }))
+    if (!applies(wasmApplicability(d.code, file, edits), unsafe)) return null
+    return {
+      start: Math.min(...spans.map((s) => s.start)),
+      end: Math.max(...spans.map((s) => s.end)),
+      edits: spans.map((s) => s.edit),
+    }
+  }
+  return {
+    kind: 'wasm',
+    check: async (source, file, unsafe) =>
+      lint(source).map((d) => ({
+        line: d.start_location.row,
+        column: d.start_location.column,
+        code: d.code,
+        message: d.message,
+        fixable: applicable(d, source, file, unsafe) !== null,
+      })),
+    fix: async (source, file, unsafe) => {
+      let text = source
+      for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
+        const fixes = lint(text)
+          .map((d) => applicable(d, text, file, unsafe))
+          .filter((f): f is OffsetFix => f !== null)
+          .sort((a, b) => a.start - b.start || a.end - b.end)
+        // Whole fixes only, none touching another: a fix half applied can break the code.
+        const chosen: TextEdit[] = []
+        let last = -1
+        for (const fix of fixes) {
+          if (fix.start <= last) continue
+          chosen.push(...fix.edits)
+          last = fix.end
+        }
+        if (chosen.length === 0) break
+        const next = applyTextEdits(text, chosen)
+        if (next === text) break
+        text = next
+      }
+      return text
+    },
+    format: async (source) => {
+      try {
+        return format(source)
+      } catch (error) {
+        throw new DevtoolError('ruff', 'bad_output', `ruff could not format the file: ${String(error)}`)
+      }
+    },
+  }
 }
 
 async function wasmRuff(root: string): Promise<RuffBackend> {
@@ -85,33 +168,18 @@ async function wasmRuff(root: string): Promise<RuffBackend> {
       `the project's ruff settings are not valid: ${String(error)}`,
     )
   }
-  return {
-    kind: 'wasm',
-    check: async (source) => toViolations(ruff.check(source) as RuffDiagnostic[]),
-    fix: async (source) => {
-      let text = source
-      for (let round = 0; round < 5; round++) {
-        const edits = (ruff.check(text) as RuffDiagnostic[]).flatMap((d) => d.fix?.edits ?? [])
-        if (edits.length === 0) break
-        text = applyTextEdits(text, edits.map(toTextEdit))
-      }
-      return text
-    },
-    format: async (source) => {
-      try {
-        return ruff.format(source)
-      } catch (error) {
-        throw new DevtoolError('ruff', 'bad_output', `ruff could not format the file: ${String(error)}`)
-      }
-    },
-  }
+  return wasmBackend(
+    (source) => ruff.check(source) as RuffDiagnostic[],
+    (source) => ruff.format(source),
+  )
 }
 
 function cliRuff(root: string): RuffBackend {
   const run = async (args: string[], source: string, file: string) => {
     const result = await runProcess(
       'ruff',
-      [...args, '--stdin-filename', relative(root, file) || file, '-'],
+      // `--stdin-filename=` keeps a file name from being read as an option; `-` is stdin.
+      [...args, `--stdin-filename=${relative(root, file) || file}`, '-'],
       {
         cwd: root,
         timeoutMs: 60_000,
@@ -128,17 +196,23 @@ function cliRuff(root: string): RuffBackend {
     }
     return result.stdout
   }
+  // Said every time, so a project's `unsafe-fixes` setting does not change what `fixable` means.
+  const unsafeFlag = (unsafe: boolean) => (unsafe ? '--unsafe-fixes' : '--no-unsafe-fixes')
   return {
     kind: 'cli',
-    check: async (source, file) =>
-      parseRuffJson(await run(['check', '--output-format', 'json', '--no-fix'], source, file)),
-    fix: (source, file) => run(['check', '--fix-only', '--exit-zero'], source, file),
+    check: async (source, file, unsafe) =>
+      parseRuffJson(
+        await run(['check', '--output-format', 'json', '--no-fix', unsafeFlag(unsafe)], source, file),
+        unsafe,
+      ),
+    fix: (source, file, unsafe) =>
+      run(['check', '--fix-only', '--exit-zero', unsafeFlag(unsafe)], source, file),
     format: (source, file) => run(['format'], source, file),
   }
 }
 
-/** `ruff check --output-format json`: a list of diagnostics with 1-based locations. */
-export function parseRuffJson(output: string): Violation[] {
+/** `ruff check --output-format json`: a list of diagnostics with 1-based locations and each fix's applicability. */
+export function parseRuffJson(output: string, unsafe = false): Violation[] {
   let items: unknown
   try {
     items = JSON.parse(output)
@@ -152,25 +226,21 @@ export function parseRuffJson(output: string): Violation[] {
       code: string | null
       message: string
       location: { row: number; column: number }
-      fix: unknown
+      fix: { applicability?: Applicability } | null
     }[]
   ).map((d) => ({
     line: d.location.row,
     column: d.location.column,
     code: d.code,
     message: d.message,
-    fixable: Boolean(d.fix),
+    fixable: applies(d.fix ? (d.fix.applicability ?? 'unsafe') : null, unsafe),
   }))
 }
 
-function toViolations(diagnostics: RuffDiagnostic[]): Violation[] {
-  return diagnostics.map((d) => ({
-    line: d.start_location.row,
-    column: d.start_location.column,
-    code: d.code,
-    message: d.message,
-    fixable: Boolean(d.fix?.edits.length),
-  }))
+function lineOffsets(text: string): (p: { line: number; character: number }) => number {
+  const starts = [0]
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1)
+  return (p) => (starts[p.line] ?? text.length) + p.character
 }
 
 /** The [tool.ruff] table, or a ruff.toml / .ruff.toml, of the project root; undefined when there is none. */

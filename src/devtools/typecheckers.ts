@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
+import { absolutePath } from './argv.js'
 import { DevtoolError, onPath, runProcess, stderrTail } from './process.js'
 import { parsePyright, typecheck as pyright, type TypecheckResult, type TypeDiagnostic } from './pyright.js'
 import type { Typechecker } from './settings.js'
@@ -46,10 +47,11 @@ export async function runTypechecker(
     case 'pyright':
       return pyright(root, target, signal)
     case 'basedpyright': {
-      const result = await runProcess('basedpyright', ['--outputjson', target], options)
+      const result = await runProcess('basedpyright', ['--outputjson', absolutePath(target)], options)
       return parsePyright(result.stdout, root, result.stderr, 'basedpyright')
     }
     case 'mypy': {
+      await refuseMypyProjectCode(root)
       const result = await runProcess(
         'mypy',
         [
@@ -58,7 +60,8 @@ export async function runTypechecker(
           '--no-error-summary',
           '--no-pretty',
           '--no-color-output',
-          target,
+          '--',
+          absolutePath(target),
         ],
         options,
       )
@@ -72,7 +75,11 @@ export async function runTypechecker(
       return summarise('mypy', parseLines(result.stdout, root, MYPY_LINE))
     }
     case 'ty': {
-      const result = await runProcess('ty', ['check', '--output-format', 'concise', target], options)
+      const result = await runProcess(
+        'ty',
+        ['check', '--output-format', 'concise', '--', absolutePath(target)],
+        options,
+      )
       if (result.exitCode !== 0 && result.exitCode !== 1) {
         throw new DevtoolError(
           'ty',
@@ -83,6 +90,35 @@ export async function runTypechecker(
       return summarise('ty', parseLines(result.stdout, root, TY_LINE))
     }
   }
+}
+
+/**
+ * mypy imports the plugins its config names and runs the `python_executable` it names: the project's own code,
+ * which only tools that ask may run. typecheck does not ask, so it does not run mypy on such a config.
+ */
+export async function refuseMypyProjectCode(root: string): Promise<void> {
+  const found: string[] = []
+  for (const name of ['mypy.ini', '.mypy.ini', 'setup.cfg']) {
+    const text = await readFile(join(root, name), 'utf8').catch(() => '')
+    const section = /^\[mypy\][^\n]*\n([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(text)?.[1] ?? ''
+    for (const key of ['plugins', 'python_executable'])
+      if (new RegExp(`^\\s*${key}\\s*[=:]`, 'm').test(section)) found.push(`${key} in ${name}`)
+  }
+  const pyproject = await readFile(join(root, 'pyproject.toml'), 'utf8').catch(() => '')
+  try {
+    const mypy = ((parseToml(pyproject) as { tool?: { mypy?: Record<string, unknown> } }).tool?.mypy ??
+      {}) as Record<string, unknown>
+    for (const key of ['plugins', 'python_executable'])
+      if (mypy[key] !== undefined) found.push(`${key} in pyproject.toml [tool.mypy]`)
+  } catch {
+    // mypy reports an unreadable pyproject.toml itself
+  }
+  if (found.length)
+    throw new DevtoolError(
+      'mypy',
+      'bad_output',
+      `the project's mypy config runs project code (${found.join(', ')}), and typecheck runs none; set "typechecker" to pyright, or run mypy with run_command, which asks first`,
+    )
 }
 
 // mypy: `pkg/a.py:6:12: error: Incompatible return value type  [return-value]`

@@ -49,7 +49,7 @@ describe('developer tools', () => {
     await setMode(f, sessionId, 'yolo')
     const run = await runTool(f, sessionId, 'run_tests', {})
     expect(run.result).toMatch(/^1 passed, 1 failed, 0 errors, 0 skipped/)
-    expect(run.result).toMatch(/FAILED tests\.test_prices::test_total_empty: assert 0 == 1/)
+    expect(run.result).toMatch(/FAILED tests\/test_prices\.py::test_total_empty: assert 0 == 1/)
     const only = await runTool(f, sessionId, 'run_tests', { path: 'tests/test_prices.py', k: 'not empty' })
     expect(only.result).toMatch(/^1 passed, 0 failed/)
     const outside = await runTool(f, sessionId, 'run_tests', { path: '../elsewhere' })

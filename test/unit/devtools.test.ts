@@ -77,10 +77,35 @@ describe('parsers', () => {
     </testsuite></testsuites>`)
     expect(run).toMatchObject({ success: false, passed: 1, failed: 1, skipped: 1, errors: 1, duration: 0.5 })
     expect(run.tests.map((t) => [t.name, t.outcome, t.message])).toEqual([
-      ['t::ok', 'passed', null],
-      ['t::bad', 'failed', 'assert 1 == 2'],
-      ['t::skip', 'skipped', 'not today'],
-      ['t::err', 'error', 'boom & bust'],
+      ['t.py::ok', 'passed', null],
+      ['t.py::bad', 'failed', 'assert 1 == 2'],
+      ['t.py::skip', 'skipped', 'not today'],
+      ['t.py::err', 'error', 'boom & bust'],
+    ])
+  })
+
+  it('rebuilds pytest node ids from xunit1 reports and decodes numeric entities', () => {
+    const run = parseJunit(
+      `<?xml version="1.0"?><testsuites><testsuite time="0.1">
+      <testcase classname="tests.test_x.TestA" name="test_b" file="tests/test_x.py" time="0"><failure message="assert 1&#10;  where &lt;x&gt;">t</failure></testcase>
+      <testcase classname="tests.test_x" name="test_p[1.5-a b]" file="tests/test_x.py" time="0"/>
+      <testcase classname="tests.test_child.TestChild" name="test_x" file="tests/base.py" time="0"/>
+      <testcase classname="" name="tests.test_bad" file="tests/test_bad.py" time="0"><error message="collection failure">ImportError while importing test module '/w/tests/test_bad.py'.
+Traceback:
+tests/test_bad.py:1: in &lt;module&gt;
+    import nope
+E   ModuleNotFoundError: No module named 'nope'</error></testcase>
+    </testsuite></testsuites>`,
+      '/w',
+    )
+    expect(run.tests.map((t) => [t.name, t.message])).toEqual([
+      ['tests/test_x.py::TestA::test_b', 'assert 1\n  where <x>'],
+      ['tests/test_x.py::test_p[1.5-a b]', null],
+      ['tests/test_child.py::TestChild::test_x', null],
+      [
+        'tests/test_bad.py',
+        "ImportError while importing test module 'tests/test_bad.py'.\nModuleNotFoundError: No module named 'nope'",
+      ],
     ])
   })
 

@@ -46,9 +46,9 @@ esac
     expect(await ruff.format('x=1\n', file)).toBe('x = 1\n')
     const calls = readFileSync(join(bin.path, 'calls'), 'utf8').trim().split('\n')
     expect(calls).toEqual([
-      'check --output-format json --no-fix --stdin-filename pkg/a.py -',
-      'check --fix-only --exit-zero --stdin-filename pkg/a.py -',
-      'format --stdin-filename pkg/a.py -',
+      'check --output-format json --no-fix --no-unsafe-fixes --stdin-filename=pkg/a.py -',
+      'check --fix-only --exit-zero --no-unsafe-fixes --stdin-filename=pkg/a.py -',
+      'format --stdin-filename=pkg/a.py -',
     ])
   })
 

@@ -1,8 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { onPath } from '../../src/devtools/process.js'
-import { chooseTypechecker, parseLines } from '../../src/devtools/typecheckers.js'
+import {
+  chooseTypechecker,
+  parseLines,
+  refuseMypyProjectCode,
+  runTypechecker,
+} from '../../src/devtools/typecheckers.js'
 import { makeTempDir } from '../helpers/temp.js'
 
 describe('other type checkers', () => {
@@ -50,5 +55,31 @@ describe('other type checkers', () => {
     expect(await chooseTypechecker(dir.path, 'basedpyright')).toBe('basedpyright')
     mkdirSync(join(dir.path, 'x'))
     dir.remove()
+  })
+
+  it('does not run mypy when its config loads project plugins or names a Python executable', async () => {
+    const dir = makeTempDir('punie-mypy-plugins-')
+    try {
+      writeFileSync(
+        join(dir.path, 'evil_plugin.py'),
+        'open("marker", "w")\ndef plugin(version):\n    return None\n',
+      )
+      writeFileSync(join(dir.path, 'a.py'), 'x: int = 1\n')
+      writeFileSync(join(dir.path, 'pyproject.toml'), '[tool.mypy]\nplugins = ["evil_plugin"]\n')
+      await expect(runTypechecker('mypy', dir.path, join(dir.path, 'a.py'))).rejects.toThrow(
+        /mypy config runs project code \(plugins in pyproject.toml \[tool.mypy\]\)/,
+      )
+      expect(existsSync(join(dir.path, 'marker'))).toBe(false)
+      writeFileSync(join(dir.path, 'pyproject.toml'), '[tool.mypy]\nstrict = true\n')
+      writeFileSync(
+        join(dir.path, 'setup.cfg'),
+        '[flake8]\nplugins = x\n[mypy]\npython_executable = ./bin/python\n',
+      )
+      await expect(refuseMypyProjectCode(dir.path)).rejects.toThrow(/python_executable in setup.cfg/)
+      writeFileSync(join(dir.path, 'setup.cfg'), '[flake8]\nplugins = x\n[mypy]\nstrict = True\n')
+      await expect(refuseMypyProjectCode(dir.path)).resolves.toBeUndefined()
+    } finally {
+      dir.remove()
+    }
   })
 })

@@ -1,5 +1,6 @@
 // Deterministic developer tools with typed results: type checking, tests and git. They run on this machine in
 // the workspace root, with paths checked against the workspace like every other tool.
+import { relative } from 'node:path'
 import { z } from 'zod'
 import type { RuffLinter } from '../../devtools/ruff.js'
 import { defineTool, type ToolContext } from '../define.js'
@@ -43,7 +44,8 @@ export const typecheck = defineTool({
         ),
     ].join('\n'),
   run: async ({ path }, ctx) => {
-    const target = await ctx.workspace.resolve(path ?? '.')
+    const { notAnOption } = await argv()
+    const target = await ctx.workspace.resolve(notAnOption(path ?? '.', 'path'))
     const { chooseTypechecker, runTypechecker } = await import('../../devtools/typecheckers.js')
     const checker = await chooseTypechecker(ctx.workspace.root, ctx.settings.typechecker)
     return runTypechecker(checker, ctx.workspace.root, target, ctx.signal)
@@ -57,8 +59,16 @@ export const runTests = defineTool({
   kind: 'execute',
   permission: 'ask',
   input: z.object({
-    path: z.string().optional().describe('Test file or directory relative to the workspace root'),
-    k: z.string().optional().describe('pytest -k expression selecting tests by name'),
+    path: z
+      .string()
+      .optional()
+      .describe(
+        'Test file or directory relative to the workspace root, or a node id from an earlier result (tests/test_a.py::test_b)',
+      ),
+    k: z
+      .string()
+      .optional()
+      .describe('pytest -k expression selecting tests by name (e.g. "discount and not slow")'),
   }),
   output: z.object({
     success: z.boolean(),
@@ -69,7 +79,7 @@ export const runTests = defineTool({
     duration: z.number(),
     tests: z.array(
       z.object({
-        name: z.string(),
+        name: z.string().describe('pytest node id; pass it back as path to rerun just this test'),
         outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
         duration: z.number(),
         message: z.string().nullable(),
@@ -88,11 +98,17 @@ export const runTests = defineTool({
         .map((t) => `${t.outcome.toUpperCase()} ${t.name}: ${t.message ?? ''}`),
     ].join('\n'),
   run: async ({ path, k }, ctx) => {
-    if (path) await ctx.workspace.resolve(path)
+    const { pytestKeywordExpression, splitNodeId } = await argv()
+    const keyword = k?.trim() ? pytestKeywordExpression(k) : undefined
+    let target: string | undefined
+    if (path !== undefined) {
+      const { path: file, rest } = splitNodeId(path)
+      target = (relative(ctx.workspace.root, await ctx.workspace.resolve(file)) || '.') + rest
+    }
     const { runTests: runPytest } = await import('../../devtools/pytest.js')
     return runPytest(ctx.workspace.root, {
-      ...(path ? { path } : {}),
-      ...(k ? { k } : {}),
+      ...(target !== undefined ? { target } : {}),
+      ...(keyword !== undefined ? { k: keyword } : {}),
       signal: ctx.signal,
     })
   },
@@ -133,7 +149,11 @@ export const gitDiffTool = defineTool({
   description: 'The working-tree changes (or the staged ones) as per-file counts and a unified diff.',
   kind: 'read',
   permission: 'never',
-  input: z.object({ staged: z.boolean().optional().describe('Show what is staged for commit instead') }),
+  input: z.object({
+    staged: z.boolean().optional().describe('Show what is staged for commit instead'),
+    ref: z.string().optional().describe('Compare with this branch, tag or commit (e.g. main, HEAD~1)'),
+    path: z.string().optional().describe('Only this file or directory, relative to the workspace root'),
+  }),
   output: z.object({
     files: z.array(
       z.object({ path: z.string(), additions: z.number().nullable(), deletions: z.number().nullable() }),
@@ -141,10 +161,12 @@ export const gitDiffTool = defineTool({
     diff: z.string(),
     truncated: z.boolean(),
   }),
-  title: ({ staged }) => (staged ? 'git diff --cached' : 'git diff'),
+  title: ({ staged, ref, path }) =>
+    ['git diff', staged ? '--cached' : '', ref ?? '', path ? `-- ${path}` : ''].filter(Boolean).join(' '),
   render: (out) =>
     out.files.length ? `${out.diff}${out.truncated ? '\n[diff truncated]' : ''}` : 'No changes.',
-  run: async ({ staged }, ctx) => (await git()).gitDiff(ctx.workspace.root, staged ?? false, ctx.signal),
+  run: async ({ staged, ref, path }, ctx) =>
+    (await git()).gitDiff(ctx.workspace.root, staged ?? false, ctx.signal, await gitScope(ctx, ref, path)),
 })
 
 export const gitLogTool = defineTool({
@@ -154,6 +176,8 @@ export const gitLogTool = defineTool({
   permission: 'never',
   input: z.object({
     n: z.number().int().min(1).max(200).optional().describe('How many commits (default 10)'),
+    ref: z.string().optional().describe('Start from this branch, tag or commit (default: HEAD)'),
+    path: z.string().optional().describe('Only commits touching this file or directory'),
   }),
   output: z.object({
     commits: z.array(
@@ -165,13 +189,20 @@ export const gitLogTool = defineTool({
     out.commits
       .map((c) => `${c.hash.slice(0, 10)} ${c.date.slice(0, 10)} ${c.author}: ${c.subject}`)
       .join('\n') || 'No commits yet.',
-  run: async ({ n }, ctx) => ({
-    commits: await (await git()).gitLog(ctx.workspace.root, n ?? 10, ctx.signal),
+  run: async ({ n, ref, path }, ctx) => ({
+    commits: await (await git()).gitLog(
+      ctx.workspace.root,
+      n ?? 10,
+      ctx.signal,
+      await gitScope(ctx, ref, path),
+    ),
   }),
 })
 
 /** The Python files a path names: itself, or those under it (.gitignore respected). */
 async function pythonFiles(ctx: ToolContext, path: string): Promise<string[]> {
+  const { notAnOption } = await argv()
+  notAnOption(path, 'path')
   const info = await ctx.workspace.stat(path)
   if (!info) throw new Error(`no such file or directory: ${path}`)
   if (info.type === 'file') return [await ctx.workspace.resolve(path)]
@@ -183,6 +214,20 @@ async function pythonFiles(ctx: ToolContext, path: string): Promise<string[]> {
 
 // Backends load on first use, not with the agent.
 const git = () => import('../../devtools/git.js')
+const argv = () => import('../../devtools/argv.js')
+
+/** A ref checked as a revision and a path checked against the workspace, relative to the root for git. */
+async function gitScope(ctx: ToolContext, ref?: string, path?: string) {
+  const { gitRevision, notAnOption } = await argv()
+  const scope: { ref?: string; path?: string } = {}
+  // An empty value is taken as none: small models send "" for an option they do not mean.
+  if (ref) scope.ref = gitRevision(ref)
+  if (path) {
+    const absolute = await ctx.workspace.resolve(notAnOption(path, 'path'))
+    scope.path = relative(ctx.workspace.root, absolute) || '.'
+  }
+  return scope
+}
 
 const linter = async (ctx: ToolContext): Promise<RuffLinter> => {
   const { RuffLinter } = await import('../../devtools/ruff.js')
@@ -204,12 +249,16 @@ async function writeChanged(ctx: ToolContext, changes: { file: string; text: str
 export const lint = defineTool({
   name: 'lint',
   description:
-    "Lint Python files with ruff (the project's ruff settings apply). With fix: true, applies the available fixes as edits.",
+    "Lint Python files with ruff (the project's ruff settings apply). With fix: true, applies ruff's safe fixes as edits (unsafe ones too with unsafe: true); fixable says what fix will do.",
   kind: 'read',
   permission: 'never',
   input: z.object({
     path: z.string().optional().describe('File or directory relative to the workspace root (default: all)'),
     fix: z.boolean().optional().describe('Apply the fixes ruff offers (each changed file asks permission)'),
+    unsafe: z
+      .boolean()
+      .optional()
+      .describe("Include ruff's unsafe fixes, which may change behaviour (default: safe fixes only)"),
   }),
   output: z.object({
     files_checked: z.number().int(),
@@ -237,7 +286,7 @@ export const lint = defineTool({
             `${v.file}:${v.line}:${v.column}: ${v.code ?? 'error'} ${v.message}${v.fixable ? ' [fixable]' : ''}`,
         ),
     ].join('\n'),
-  run: async ({ path = '.', fix }, ctx) => {
+  run: async ({ path = '.', fix, unsafe = false }, ctx) => {
     const ruff = await linter(ctx)
     const files = await pythonFiles(ctx, path)
     const texts = new Map<string, string>()
@@ -245,7 +294,7 @@ export const lint = defineTool({
     const changes: { file: string; text: string }[] = []
     if (fix) {
       for (const [file, text] of texts) {
-        const fixed = await ruff.fix(text, file)
+        const fixed = await ruff.fix(text, file, { unsafe })
         if (fixed !== text) changes.push({ file, text: fixed })
       }
     }
@@ -254,7 +303,7 @@ export const lint = defineTool({
     for (const change of changes) texts.set(change.file, change.text)
     const violations = []
     for (const [file, text] of texts) {
-      for (const v of await ruff.check(text, file))
+      for (const v of await ruff.check(text, file, { unsafe }))
         violations.push({ file: ctx.workspace.display(file), ...v })
     }
     return { files_checked: files.length, violations, fixed_files: fixedFiles }
