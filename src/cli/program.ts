@@ -2,6 +2,7 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander'
 import { IDES } from '../config/ides.js'
 import { SERVER_KINDS, type ServerKind } from '../model/servers/commands.js'
+import { DEFAULT_SERVE_PORT } from '../server/port.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
 import { runAgent } from './run-agent.js'
 
@@ -33,7 +34,12 @@ export function buildProgram(version: string): Command {
     .command('serve')
     .description('serve many clients and projects: HTTP, REST and ACP over WebSocket at /acp')
     .option('--host <address>', 'address to bind; non-loopback addresses always need the token', '127.0.0.1')
-    .option('--port <number>', 'port (0 picks a free one)', parseInteger('port', 0, 65535), 8000)
+    .option(
+      '--port <number>',
+      'port (0 picks a free one)',
+      parseInteger('port', 0, 65535),
+      DEFAULT_SERVE_PORT,
+    )
     .option('--no-auth', 'accept requests without the bearer token (loopback addresses only)')
     .option('--allow-origin <origin...>', 'browser origins allowed besides the server itself')
     .option(

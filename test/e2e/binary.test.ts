@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { methods } from '@agentclientprotocol/sdk'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DEFAULT_PORTS } from '../../src/model/servers/commands.js'
+import { LOCAL_CANDIDATES } from '../../src/model/spec.js'
 import { BIN, type SpawnedAgent, spawnAgent } from '../helpers/acp-harness.js'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
@@ -63,6 +65,21 @@ describe('the punie command line', () => {
       inputSchema: { type: 'object', required: ['path', 'old', 'new'] },
     })
     for (const tool of listed) expect(tool.inputSchema.type, tool.name).toBe('object')
+  })
+
+  it('serves on a port no local model server uses by default and `local` does not probe', async () => {
+    const help = await punie(['serve', '--help'])
+    const port = Number(/--port <number>.*\(default: (\d+)\)/.exec(help.stdout)?.[1])
+    expect(port).toBeGreaterThan(0)
+    const modelServerPorts = [
+      ...LOCAL_CANDIDATES.map((c) => Number(new URL(c.baseURL).port)),
+      ...Object.values(DEFAULT_PORTS),
+    ]
+    expect(modelServerPorts).not.toContain(port)
+    expect(readFileSync(new URL('../../docs/server.md', import.meta.url), 'utf8')).toContain(
+      `--port ${port}]`,
+    )
+    expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(`127.0.0.1:${port}:`)
   })
 
   it('refuses an unknown log level', async () => {
