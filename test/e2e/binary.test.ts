@@ -231,8 +231,9 @@ describe('punie over stdio', () => {
     const result = await agent.harness.prompt(sessionId, 'hello')
     expect(result.stopReason).toBe('end_turn')
     expect(agent.harness.agentText(sessionId)).toMatch(
-      new RegExp(`No model server answered at http://127.0.0.1:${port}/v1`),
+      new RegExp(`No model server answered at http://127.0.0.1:${port}/v1 \\(connection refused\\)\\. Fix:`),
     )
+    expect(agent.harness.agentText(sessionId)).not.toMatch(/broke off/)
     model = await ScriptedModelServer.start(port)
     model.enqueue({ text: 'hello back' })
     const mark = agent.harness.updates(sessionId).length
