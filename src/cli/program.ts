@@ -28,7 +28,13 @@ export function buildProgram(version: string): Command {
   program
     .command('acp', { isDefault: true })
     .description('run the ACP agent over stdio, as IDEs launch it (the default)')
-    .action(() => runAgent(program.opts<AgentOptions>(), version))
+    // The default command receives every word commander does not know: `punie bogus` lands here.
+    .allowExcessArguments()
+    .action((_opts: unknown, acp: Command) => {
+      const [word] = acp.args
+      if (word !== undefined) return unknownCommand(program, word)
+      return runAgent(program.opts<AgentOptions>(), version)
+    })
 
   program
     .command('serve')
@@ -280,6 +286,24 @@ export function buildProgram(version: string): Command {
     )
 
   return program
+}
+
+/** Exit code for a command line Punie cannot read (as for an invalid --model). */
+const USAGE_ERROR = 2
+
+function unknownCommand(program: Command, word: string): void {
+  const names = program.commands.map((c) => c.name())
+  const what =
+    program.args[0] === 'acp'
+      ? `punie acp: unexpected argument '${word}'`
+      : `punie: unknown command '${word}'${didYouMean(word, names)}`
+  process.stderr.write(`${what}\nRun \`punie --help\` for the commands: ${names.join(', ')}.\n`)
+  process.exitCode = USAGE_ERROR
+}
+
+function didYouMean(word: string, names: string[]): string {
+  const near = names.filter((n) => n.startsWith(word.slice(0, 2)) || word.startsWith(n))
+  return near.length ? ` (did you mean ${near.join(' or ')}?)` : ''
 }
 
 function parseInteger(what: string, min: number, max: number) {

@@ -82,6 +82,19 @@ describe('the punie command line', () => {
     expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(`127.0.0.1:${port}:`)
   })
 
+  it('says a command it does not know is unknown, with the way to the help, and exits 2', async () => {
+    const home = makeTempDir()
+    const result = await punie(['bogus'], { PUNIE_HOME: home.path })
+    const near = await punie(['serv'], { PUNIE_HOME: home.path })
+    home.remove()
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(
+      /^punie: unknown command 'bogus'\nRun `punie --help` for the commands: acp, serve, ask/,
+    )
+    expect(result.stdout).toBe('')
+    expect(near.stderr).toContain("unknown command 'serv' (did you mean serve or server?)")
+  })
+
   it('refuses an unknown log level', async () => {
     const result = await punie(['--log-level', 'chatty'])
     expect(result.code).not.toBe(0)
