@@ -95,6 +95,20 @@ describe('the punie command line', () => {
     expect(near.stderr).toContain("unknown command 'serv' (did you mean serve or server?)")
   })
 
+  it('names the settings file and field it cannot use, in one line, when a command starts', async () => {
+    const home = makeTempDir()
+    const config = join(home.path, 'config.json')
+    writeFileSync(config, JSON.stringify({ requestTimeoutMs: 'soon' }))
+    const serve = await punie(['serve', '--port', '0'], { PUNIE_HOME: home.path })
+    const ask = await punie(['ask', '--no-server', 'hello'], { PUNIE_HOME: home.path })
+    home.remove()
+    const line = `settings file ${config}: field "requestTimeoutMs": expected number, received string`
+    expect(serve.code).toBe(1)
+    expect(serve.stderr).toBe(`punie: ${line}\n`)
+    expect(ask.code).toBe(1)
+    expect(ask.stderr).toBe(`punie ask (in-process): ${line}\n`)
+  })
+
   it('refuses an unknown log level', async () => {
     const result = await punie(['--log-level', 'chatty'])
     expect(result.code).not.toBe(0)
