@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ScriptedIde } from '../helpers/ide.js'
 import { useProtocolFixture } from './fixtures.js'
-import { runTool, setMode } from './tool-harness.js'
+import { runTool, setMode, statuses } from './tool-harness.js'
 
 function pythonProject(root: string) {
   mkdirSync(join(root, 'shop'))
@@ -41,6 +41,14 @@ describe('developer tools', () => {
       rawOutput: { error_count: number; errors: unknown[] }
     }
     expect(card.rawOutput.error_count).toBe(1)
+  })
+
+  it('typecheck on a path that does not exist says so, whichever checker runs', async () => {
+    pythonProject(f.workspace)
+    const sessionId = await f.session()
+    const run = await runTool(f, sessionId, 'typecheck', { path: 'shop/nope.py' })
+    expect(statuses(run)).toContain('failed')
+    expect(run.result).toMatch(/^Error: no such file: shop\/nope\.py\b.*Check the path/s)
   })
 
   it('run_tests runs pytest and returns each outcome, after asking', { timeout: 60_000 }, async () => {

@@ -2,6 +2,7 @@
 // the workspace root, with paths checked against the workspace like every other tool.
 import { z } from 'zod'
 import type { RuffLinter } from '../../devtools/ruff.js'
+import { WorkspaceFileNotFoundError } from '../../workspace/workspace.js'
 import { defineTool, type ToolContext } from '../define.js'
 
 const diagnostic = z.object({
@@ -43,6 +44,8 @@ export const typecheck = defineTool({
         ),
     ].join('\n'),
   run: async ({ path }, ctx) => {
+    // Checkers word a missing path their own way (pyright: "did not answer with JSON"); say it plainly.
+    if (path && !(await ctx.workspace.stat(path))) throw new WorkspaceFileNotFoundError(path)
     const target = await ctx.workspace.resolve(path ?? '.')
     const { chooseTypechecker, runTypechecker } = await import('../../devtools/typecheckers.js')
     const checker = await chooseTypechecker(ctx.workspace.root, ctx.settings.typechecker)
@@ -173,7 +176,7 @@ export const gitLogTool = defineTool({
 /** The Python files a path names: itself, or those under it (.gitignore respected). */
 async function pythonFiles(ctx: ToolContext, path: string): Promise<string[]> {
   const info = await ctx.workspace.stat(path)
-  if (!info) throw new Error(`no such file or directory: ${path}`)
+  if (!info) throw new WorkspaceFileNotFoundError(path)
   if (info.type === 'file') return [await ctx.workspace.resolve(path)]
   const files: string[] = []
   for await (const file of ctx.workspace.walkFiles(path, ctx.signal))
