@@ -250,8 +250,10 @@ export function buildProgram(version: string): Command {
 
   program
     .command('tools')
-    .description('list the built-in tools (name, kind, whether it asks permission, description)')
-    .option('--json', 'print a JSON array of {name, kind, permission, description, inputSchema}')
+    .description(
+      'list the built-in tools and execute_code (name, kind, when it asks permission, description)',
+    )
+    .option('--json', 'print a JSON array of {name, kind, permission, asks, description, inputSchema}')
     .action(async (opts: { json?: boolean }) => {
       const { formatToolTable, toolListings } = await import('./tools-command.js')
       const listings = toolListings()

@@ -50,6 +50,9 @@ describe('the punie command line', () => {
     expect(table.code).toBe(0)
     expect(table.stdout).toMatch(/^name\s+kind\s+asks\s+description/)
     expect(table.stdout).toMatch(/\nrun_command\s+execute\s+yes\s+Run a shell command/)
+    expect(table.stdout).toMatch(/\nformat\s+edit\s+before writing\s+Format Python/)
+    expect(table.stdout).toMatch(/\nlint\s+read\s+when fix=true\s+Lint Python/)
+    expect(table.stdout).toMatch(/\nexecute_code\s+other\s+per tool it calls\s+Run a Python snippet/)
     const json = await punie(['tools', '--json'])
     const listed = JSON.parse(json.stdout) as {
       name: string
@@ -58,6 +61,10 @@ describe('the punie command line', () => {
       inputSchema: { type: string; properties: object }
     }[]
     expect(listed.map((t) => t.name)).toContain('edit_file')
+    expect(listed.find((t) => t.name === 'rename_symbol')).toMatchObject({ asks: 'before writing' })
+    expect(listed.find((t) => t.name === 'execute_code')).toMatchObject({
+      inputSchema: { required: ['code'] },
+    })
     const edit = listed.find((t) => t.name === 'edit_file')
     expect(edit).toMatchObject({
       kind: 'edit',

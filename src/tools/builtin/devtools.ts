@@ -210,6 +210,7 @@ export const lint = defineTool({
     "Lint Python files with ruff (the project's ruff settings apply). With fix: true, applies the available fixes as edits.",
   kind: 'read',
   permission: 'never',
+  asks: { via: 'writes', when: 'fix' },
   input: z.object({
     path: z.string().optional().describe('File or directory relative to the workspace root (default: all)'),
     fix: z.boolean().optional().describe('Apply the fixes ruff offers (each changed file asks permission)'),
@@ -270,6 +271,7 @@ export const format = defineTool({
     "Format Python files with ruff's formatter; each changed file is written as an edit with its diff.",
   kind: 'edit',
   permission: 'never',
+  asks: { via: 'writes' },
   input: z.object({
     path: z.string().optional().describe('File or directory relative to the workspace root (default: all)'),
   }),
