@@ -163,7 +163,7 @@ describe('punie ask', () => {
     expect(no.stdout).toContain('Allow Write notes.md')
     // The diff comes before the question.
     expect(no.stdout).toMatch(
-      /\+\+\+ notes\.md \(new file\)\r?\n@@ -0,0 \+1,1 @@\r?\n\+# Notes\r?\n[^]*Allow Write/,
+      /\+\+\+ notes\.md \(new file\)\r?\n@@ -0,0 \+1,1 @@\r?\n\+# Notes\r?\n[\s\S]*Allow Write/,
     )
     expect(existsSync(join(workspace, 'notes.md'))).toBe(false)
     expect(no.code).toBe(0)
