@@ -1,17 +1,18 @@
-// Tests that need a program Punie uses but does not ship (git, pytest, mypy, Chromium, the ruff CLI) run where it is
-// installed, and where it is not they are skipped with the reason printed. CI installs them and sets
-// PUNIE_REQUIRE_TOOLS ("1" for all, or a list such as "git,pytest,mypy,chromium"): there a missing one fails.
+// Tests that need a program Punie uses but does not ship (git, python3, pytest, mypy, Chromium, the ruff CLI) run
+// where it is installed, and where it is not they are skipped with the reason printed. CI installs them and sets
+// PUNIE_REQUIRE_TOOLS ("1" for all, or a list such as "git,python3,pytest,mypy,chromium"): there a missing one fails.
 import { spawnSync } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { beforeAll, describe, it } from 'vitest'
 
-export type OptionalProgram = 'git' | 'pytest' | 'mypy' | 'chromium' | 'ruff'
+export type OptionalProgram = 'git' | 'python3' | 'pytest' | 'mypy' | 'chromium' | 'ruff'
 
 export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 const PROGRAMS: Record<OptionalProgram, { present: () => boolean; install: string }> = {
   git: { present: () => onPath('git'), install: 'apt install git' },
+  python3: { present: () => onPath('python3'), install: 'apt install python3' },
   // The launchers run_tests tries, in its order (src/devtools/pytest.ts).
   pytest: {
     present: () => onPath('pytest') || onPath('pytest-3') || pythonImports('pytest'),
