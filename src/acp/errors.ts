@@ -14,7 +14,8 @@ export function toRequestError(error: unknown): unknown {
     case 'InvalidModeError':
       return RequestError.invalidParams(undefined, message)
     case 'ConfigError':
-      return RequestError.internalError(undefined, message)
+      // The user's settings, not Punie, are at fault: the message names the file and field to fix.
+      return new RequestError(-32603, message, { file: (error as { file?: string }).file })
     case 'SessionBusyError':
       return RequestError.invalidRequest(undefined, message)
     default:

@@ -114,9 +114,13 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
           locations: event.locations.map((l) => ({ path: l.path, ...(l.line ? { line: l.line } : {}) })),
           rawInput: event.input,
           ...(event.content?.length ? { content: event.content.map(toAcpContent) } : {}),
-          ...(event.parentToolCallId
-            ? { _meta: { punie: { parentToolCallId: event.parentToolCallId } } }
-            : {}),
+          // The tool's own name, which ACP's card does not carry, for clients that script Punie (ask --json).
+          _meta: {
+            punie: {
+              tool: event.name,
+              ...(event.parentToolCallId ? { parentToolCallId: event.parentToolCallId } : {}),
+            },
+          },
         },
       ]
     case 'tool.update':

@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import {
-  AGENT_NAME,
+  AGENT_KEY,
   type AgentLaunch,
   agentServerEntry,
   isSettingsObject,
@@ -36,10 +36,9 @@ export function punieLaunch(opts: Pick<InitOptions, 'model' | 'connect'>, env = 
 
 export function runInit(opts: InitOptions): void {
   const entry = agentServerEntry(opts.ide, punieLaunch(opts))
-  const name = AGENT_NAME[opts.ide]
   const target = opts.output ? resolve(opts.output) : defaultTarget(opts.ide)
   if (!target) {
-    process.stdout.write(`${withAgentServer('', name, entry)}`)
+    process.stdout.write(`${withAgentServer('', entry)}`)
     process.stderr.write(
       "Add this to Zed's settings.json (zed: open settings file), or rerun with --output <settings.json>.\n",
     )
@@ -53,8 +52,8 @@ export function runInit(opts: InitOptions): void {
     text = ''
   }
   mkdirSync(dirname(target), { recursive: true })
-  writeFileSync(target, withAgentServer(text, name, entry))
-  process.stdout.write(`Punie registered as agent_servers.${name} in ${target}\n`)
+  writeFileSync(target, withAgentServer(text, entry))
+  process.stdout.write(`Punie registered as agent_servers.${AGENT_KEY} in ${target}\n`)
 }
 
 function defaultTarget(ide: Ide): string | undefined {

@@ -9,5 +9,13 @@ export async function main(argv: string[]): Promise<void> {
   const launch = parseAgentLaunch(argv.slice(2))
   if (launch) return runAgent(launch, version)
   const { buildProgram } = await import('./program.js')
-  await buildProgram(version).parseAsync(argv)
+  try {
+    await buildProgram(version).parseAsync(argv)
+  } catch (error) {
+    // A settings file the user must fix is one line naming it, not a stack trace (known by name: the module that
+    // defines it stays off this path).
+    if ((error as Error)?.name !== 'ConfigError') throw error
+    process.stderr.write(`punie: ${(error as Error).message}\n`)
+    process.exit(1)
+  }
 }

@@ -2,6 +2,7 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander'
 import { IDES } from '../config/ides.js'
 import { SERVER_KINDS, type ServerKind } from '../model/servers/commands.js'
+import { DEFAULT_SERVE_PORT } from '../server/port.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
 import { runAgent } from './run-agent.js'
 
@@ -27,13 +28,24 @@ export function buildProgram(version: string): Command {
   program
     .command('acp', { isDefault: true })
     .description('run the ACP agent over stdio, as IDEs launch it (the default)')
-    .action(() => runAgent(program.opts<AgentOptions>(), version))
+    // The default command receives every word commander does not know: `punie bogus` lands here.
+    .allowExcessArguments()
+    .action((_opts: unknown, acp: Command) => {
+      const [word] = acp.args
+      if (word !== undefined) return unknownCommand(program, word)
+      return runAgent(program.opts<AgentOptions>(), version)
+    })
 
   program
     .command('serve')
     .description('serve many clients and projects: HTTP, REST and ACP over WebSocket at /acp')
     .option('--host <address>', 'address to bind; non-loopback addresses always need the token', '127.0.0.1')
-    .option('--port <number>', 'port (0 picks a free one)', parseInteger('port', 0, 65535), 8000)
+    .option(
+      '--port <number>',
+      'port (0 picks a free one)',
+      parseInteger('port', 0, 65535),
+      DEFAULT_SERVE_PORT,
+    )
     .option('--no-auth', 'accept requests without the bearer token (loopback addresses only)')
     .option('--allow-origin <origin...>', 'browser origins allowed besides the server itself')
     .option(
@@ -238,8 +250,10 @@ export function buildProgram(version: string): Command {
 
   program
     .command('tools')
-    .description('list the built-in tools (name, kind, whether it asks permission, description)')
-    .option('--json', 'print a JSON array of {name, kind, permission, description, inputSchema}')
+    .description(
+      'list the built-in tools and execute_code (name, kind, when it asks permission, description)',
+    )
+    .option('--json', 'print a JSON array of {name, kind, permission, asks, description, inputSchema}')
     .action(async (opts: { json?: boolean }) => {
       const { formatToolTable, toolListings } = await import('./tools-command.js')
       const listings = toolListings()
@@ -285,6 +299,24 @@ export function buildProgram(version: string): Command {
     )
 
   return program
+}
+
+/** Exit code for a command line Punie cannot read (as for an invalid --model). */
+const USAGE_ERROR = 2
+
+function unknownCommand(program: Command, word: string): void {
+  const names = program.commands.map((c) => c.name())
+  const what =
+    program.args[0] === 'acp'
+      ? `punie acp: unexpected argument '${word}'`
+      : `punie: unknown command '${word}'${didYouMean(word, names)}`
+  process.stderr.write(`${what}\nRun \`punie --help\` for the commands: ${names.join(', ')}.\n`)
+  process.exitCode = USAGE_ERROR
+}
+
+function didYouMean(word: string, names: string[]): string {
+  const near = names.filter((n) => n.startsWith(word.slice(0, 2)) || word.startsWith(n))
+  return near.length ? ` (did you mean ${near.join(' or ')}?)` : ''
 }
 
 function parseInteger(what: string, min: number, max: number) {

@@ -1,4 +1,7 @@
-// `punie tools`: every built-in tool, as a table or as JSON, derived from the tool definitions.
+// `punie tools`: every built-in tool, and Code Mode's execute_code, as a table or as JSON, derived from the tool
+// definitions.
+import { createExecuteCode, DEFAULT_CODE_LIMITS } from '../codemode/execute-code.js'
+import { toolStubs } from '../codemode/stubs.js'
 import { builtinTools } from '../tools/builtin/index.js'
 import type { Tool } from '../tools/define.js'
 import { inputJsonSchema } from '../tools/registry.js'
@@ -7,15 +10,39 @@ export interface ToolListing {
   name: string
   kind: Tool['kind']
   permission: Tool['permission']
+  /** When a call asks the user: "yes", "no", "before writing", "when fix=true", "per tool it calls". */
+  asks: string
   description: string
   inputSchema: Record<string, unknown>
 }
 
-export function toolListings(tools: readonly Tool[] = builtinTools): ToolListing[] {
+/** The tools a session offers: the built-in ones and execute_code, which Code Mode adds over them. */
+export function listedTools(): Tool[] {
+  const executeCode = createExecuteCode({
+    sandbox: () => {
+      throw new Error('the listing never runs code')
+    },
+    tools: builtinTools,
+    stubs: toolStubs([]),
+    limits: DEFAULT_CODE_LIMITS,
+  })
+  return [...builtinTools, executeCode]
+}
+
+/** When a call of the tool asks permission, in a few words, from its `permission` and `asks` fields. */
+export function whenItAsks(tool: Pick<Tool, 'permission' | 'asks'>): string {
+  if (tool.permission === 'ask') return 'yes'
+  if (!tool.asks) return 'no'
+  if (tool.asks.via === 'calls') return 'per tool it calls'
+  return tool.asks.when ? `when ${tool.asks.when}=true` : 'before writing'
+}
+
+export function toolListings(tools: readonly Tool[] = listedTools()): ToolListing[] {
   return tools.map((t) => ({
     name: t.name,
     kind: t.kind,
     permission: t.permission,
+    asks: whenItAsks(t),
     description: t.description,
     inputSchema: inputJsonSchema(t),
   }))
@@ -23,11 +50,12 @@ export function toolListings(tools: readonly Tool[] = builtinTools): ToolListing
 
 export function formatToolTable(listings: ToolListing[], width = process.stdout.columns || 120): string {
   const nameWidth = Math.max(4, ...listings.map((l) => l.name.length))
-  const head = `${'name'.padEnd(nameWidth)}  ${'kind'.padEnd(7)}  ${'asks'.padEnd(5)}  description`
-  const room = Math.max(20, width - nameWidth - 20)
+  const asksWidth = Math.max(4, ...listings.map((l) => l.asks.length))
+  const head = `${'name'.padEnd(nameWidth)}  ${'kind'.padEnd(7)}  ${'asks'.padEnd(asksWidth)}  description`
+  const room = Math.max(20, width - nameWidth - asksWidth - 15)
   const rows = listings.map((l) => {
     const description = l.description.length > room ? `${l.description.slice(0, room - 1)}…` : l.description
-    return `${l.name.padEnd(nameWidth)}  ${l.kind.padEnd(7)}  ${(l.permission === 'ask' ? 'yes' : 'no').padEnd(5)}  ${description}`
+    return `${l.name.padEnd(nameWidth)}  ${l.kind.padEnd(7)}  ${l.asks.padEnd(asksWidth)}  ${description}`
   })
   return [head, ...rows].join('\n')
 }

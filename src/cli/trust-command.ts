@@ -34,7 +34,7 @@ function writeTrusted(path: string, trustedProjects: string[]): void {
     json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new ConfigError(`cannot read ${path}: ${error}`)
+      throw new ConfigError(path, `cannot be read: ${(error as Error).message}`)
   }
   writePrivateFile(path, `${JSON.stringify({ ...json, trustedProjects }, null, 2)}\n`)
 }

@@ -1,13 +1,21 @@
 // How `punie ask` shows a turn: the answer (markdown in a terminal, plain text otherwise), tool calls as they
 // run with their status and duration, and a JSON summary with --json.
-import type { SessionUpdate, StopReason } from '@agentclientprotocol/sdk'
+import type { SessionUpdate, StopReason, ToolCallContent } from '@agentclientprotocol/sdk'
 import { ansi, MarkdownLineRenderer } from './markdown.js'
 
 export interface AskToolCall {
   id: string
+  /** The tool's name (`write_file`), when the agent says it. */
+  name?: string
   title: string
   kind?: string
+  /** The arguments the model passed (ACP `rawInput`). */
+  arguments?: unknown
   status: 'pending' | 'in_progress' | 'completed' | 'failed'
+  /** What the tool returned (ACP `rawOutput`), else the text of its card. */
+  result?: unknown
+  /** Why it failed, for a failed call. */
+  error?: string
   durationMs?: number
   parentId?: string
 }
@@ -19,6 +27,7 @@ export interface AskResult {
   error?: string
   answer: string
   toolCalls: AskToolCall[]
+  /** Tokens the model processed for this prompt: prompt plus completion, summed over its requests. */
   tokens?: number
 }
 
@@ -57,11 +66,14 @@ export class AskOutput {
         return
       case 'tool_call': {
         this.endThought()
-        const parentId = (update._meta?.punie as { parentToolCallId?: string } | undefined)?.parentToolCallId
-        const call = {
+        const punie = update._meta?.punie as { tool?: string; parentToolCallId?: string } | undefined
+        const parentId = punie?.parentToolCallId
+        const call: AskToolCall & { startedAt: number } = {
           id: update.toolCallId,
+          ...(punie?.tool ? { name: punie.tool } : {}),
           title: update.title,
           ...(update.kind ? { kind: update.kind } : {}),
+          ...(update.rawInput !== undefined ? { arguments: update.rawInput } : {}),
           status: update.status ?? 'pending',
           ...(parentId ? { parentId } : {}),
           startedAt: performance.now(),
@@ -74,19 +86,28 @@ export class AskOutput {
         const call = this.calls.get(update.toolCallId)
         if (!call) return
         if (update.title) call.title = update.title
+        if (update.rawInput !== undefined && update.rawInput !== null) call.arguments = update.rawInput
         if (!update.status || update.status === call.status) return
         call.status = update.status
         if (update.status !== 'completed' && update.status !== 'failed') return
         call.durationMs = Math.round(performance.now() - call.startedAt)
+        const text = contentText(update.content)
+        if (update.status === 'failed') call.error = failureReason(update.rawOutput) ?? text ?? 'failed'
+        else if (update.rawOutput !== undefined && update.rawOutput !== null) call.result = update.rawOutput
+        else if (text !== undefined) call.result = text
         const mark = update.status === 'completed' ? '✓' : '✗'
-        this.progress(`${call.parentId ? '  ' : ''}${mark} ${call.title} (${formatMs(call.durationMs)})`)
+        const why = call.error ? `: ${firstLine(call.error)}` : ''
+        this.progress(
+          `${call.parentId ? '  ' : ''}${mark} ${call.title} (${formatMs(call.durationMs)})${why}`,
+        )
         return
       }
       case 'plan':
         this.progress(`plan:\n${update.entries.map((e) => `  [${e.status}] ${e.content}`).join('\n')}`)
         return
       case 'usage_update':
-        this.tokens = update.used
+        // One update per model request, `used` being its prompt plus completion: the turn's figure is their sum.
+        this.tokens = (this.tokens ?? 0) + update.used
         return
       default:
         return
@@ -125,6 +146,25 @@ export class AskOutput {
     this.thinking = false
     this.options.out('\n')
   }
+}
+
+/** The text of a card's content blocks, if it has any. */
+function contentText(content: ToolCallContent[] | null | undefined): string | undefined {
+  const texts = (content ?? []).flatMap((c) =>
+    c.type === 'content' && c.content.type === 'text' ? [c.content.text] : [],
+  )
+  return texts.length ? texts.join('\n') : undefined
+}
+
+function failureReason(rawOutput: unknown): string | undefined {
+  const error = (rawOutput as { error?: unknown } | null | undefined)?.error
+  return typeof error === 'string' && error ? error : undefined
+}
+
+/** A reason on the progress line: its first line, at most 200 characters. */
+function firstLine(text: string): string {
+  const line = text.trim().split('\n')[0] ?? ''
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line
 }
 
 function formatMs(ms: number): string {

@@ -52,6 +52,7 @@ export async function runAsk(options: AskOptions, term: AskTerminal, link: Agent
             yes: options.yes,
             ...(interactive ? { ask: (question, signal) => askLine(term, question, signal) } : {}),
             note,
+            workspace: options.workspace,
           },
           interrupted.signal,
         ),

@@ -1,6 +1,13 @@
 // Answers the agent's permission requests for a command-line client: asks on the terminal (y / n / always),
 // allows with --yes, and denies when there is nobody to ask.
-import type { RequestPermissionRequest, RequestPermissionResponse } from '@agentclientprotocol/sdk'
+
+import { isAbsolute, relative } from 'node:path'
+import type {
+  RequestPermissionRequest,
+  RequestPermissionResponse,
+  ToolCallContent,
+} from '@agentclientprotocol/sdk'
+import { diffText } from './diff-text.js'
 
 export interface PermissionPolicy {
   /** --yes: allow once without asking. */
@@ -9,6 +16,8 @@ export interface PermissionPolicy {
   ask?: (question: string, signal: AbortSignal) => Promise<string>
   /** Where notes go (denials, what is being asked). */
   note(text: string): void
+  /** The workspace root, to show paths relative to it. */
+  workspace?: string
 }
 
 const ANSWERS: Record<string, 'allow_once' | 'allow_always' | 'reject_once'> = {
@@ -41,6 +50,8 @@ export async function answerPermission(
     policy.note(`denied: ${title} (no terminal to ask; pass --yes to allow)`)
     return choose('reject_once')
   }
+  // What the call would do (an edit's diff, the code it runs), so the answer is an informed one.
+  for (const line of proposedChange(request.toolCall.content ?? [], policy.workspace)) policy.note(line)
   for (;;) {
     let line: string
     try {
@@ -53,4 +64,25 @@ export async function answerPermission(
     if (kind && request.options.some((o) => o.kind === kind)) return choose(kind)
     policy.note('please answer y, n or a')
   }
+}
+
+/** Lines showing a tool call's content: a unified diff for each diff, text as it is; bounded either way. */
+export function proposedChange(
+  content: readonly ToolCallContent[],
+  workspace?: string,
+  maxLines = 80,
+): string[] {
+  const shown = (path: string) => {
+    const rel = workspace ? relative(workspace, path) : path
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
+  }
+  const lines = content.flatMap((item): string[] => {
+    if (item.type === 'diff')
+      return diffText(shown(item.path), item.oldText ?? null, item.newText, { maxLines })
+    if (item.type === 'content' && item.content.type === 'text') return item.content.text.split('\n')
+    return []
+  })
+  return lines.length > maxLines
+    ? [...lines.slice(0, maxLines), `… ${lines.length - maxLines} more lines`]
+    : lines
 }

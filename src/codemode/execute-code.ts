@@ -61,6 +61,7 @@ export function createExecuteCode(options: ExecuteCodeOptions): Tool {
       'Run a Python snippet that calls the workspace tools as functions. Printed output and the value of the last expression come back.',
     kind: 'other',
     permission: 'never',
+    asks: { via: 'calls' },
     input: z.object({
       code: z.string().min(1).describe('Python code; the tool functions are already defined'),
     }),

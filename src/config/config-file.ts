@@ -48,8 +48,16 @@ export const configSchema = z
 
 export type PunieConfig = z.infer<typeof configSchema>
 
+/** A settings file Punie cannot use: which file, which fields, and what is wrong, for the user to fix. */
 export class ConfigError extends Error {
   override name = 'ConfigError'
+  constructor(
+    readonly file: string,
+    problem: string,
+    readonly fields: string[] = [],
+  ) {
+    super(`settings file ${file}: ${problem}`)
+  }
 }
 
 export function readConfigFile(path: string): PunieConfig {
@@ -58,18 +66,22 @@ export function readConfigFile(path: string): PunieConfig {
     text = readFileSync(path, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
-    throw new ConfigError(`cannot read ${path}: ${(error as Error).message}`)
+    throw new ConfigError(path, `cannot read it: ${(error as Error).message}`)
   }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}`)
+    throw new ConfigError(path, `not valid JSON: ${(error as Error).message}`)
   }
   const parsed = configSchema.safeParse(json)
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
-    throw new ConfigError(`${path}: ${issues}`)
+    const problems = parsed.error.issues.map(describeIssue)
+    throw new ConfigError(
+      path,
+      problems.map((p) => p.text).join('; '),
+      problems.flatMap((p) => p.fields),
+    )
   }
   return parsed.data
 }
@@ -106,4 +118,16 @@ export function realPathOf(dir: string): string {
   } catch {
     return resolve(dir)
   }
+}
+
+/** One schema issue as `field "a.b": what is wrong`; an unknown key is named as the field. */
+function describeIssue(issue: z.core.$ZodIssue): { text: string; fields: string[] } {
+  const at = issue.path.map(String)
+  if (issue.code === 'unrecognized_keys') {
+    const fields = issue.keys.map((k) => [...at, k].join('.'))
+    return { text: `unknown field ${fields.map((f) => `"${f}"`).join(', ')}`, fields }
+  }
+  const field = at.join('.')
+  if (!field) return { text: issue.message, fields: [] }
+  return { text: `field "${field}": ${issue.message.replace(/^Invalid input: /, '')}`, fields: [field] }
 }

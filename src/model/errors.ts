@@ -7,6 +7,8 @@ export class ModelError extends Error {
     readonly kind: ModelErrorKind,
     message: string,
     readonly url?: string,
+    /** For an unreachable server: why, in a few words ("connection refused"), without the fix. */
+    readonly detail?: string,
   ) {
     super(message)
   }
@@ -20,6 +22,59 @@ export function unreachable(url: string, detail?: string): ModelError {
   return new ModelError(
     'unreachable',
     `No model server answered at ${url}${why}. Fix: ${START_A_SERVER_HINT}.`,
+    url,
+    detail,
+  )
+}
+
+/** Codes meaning no connection was made: nothing listens there, or the host is not found. */
+const NOT_CONNECTED: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EADDRNOTAVAIL: 'address not available',
+  ETIMEDOUT: 'connect timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+}
+
+/**
+ * The system error code of a failed request, looked for through `cause` chains and AggregateError's `errors`:
+ * fetch wraps it as TypeError("fetch failed") → Error, and a host with several addresses (localhost as ::1
+ * and 127.0.0.1) gives an AggregateError whose own code some Node versions leave unset.
+ */
+export function connectionErrorCode(error: unknown, depth = 0): string | undefined {
+  if (typeof error !== 'object' || error === null || depth > 5) return undefined
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown }
+  if (typeof code === 'string' && code) return code
+  if (Array.isArray(errors)) {
+    for (const inner of errors) {
+      const found = connectionErrorCode(inner, depth + 1)
+      if (found) return found
+    }
+  }
+  return connectionErrorCode(cause, depth + 1)
+}
+
+/** A few words on why a request got no answer: "connection refused", "timed out", or the error's message. */
+export function describeConnectionError(error: unknown): string {
+  if ((error as { name?: string })?.name === 'TimeoutError') return 'timed out'
+  const code = connectionErrorCode(error)
+  if (code) return NOT_CONNECTED[code] ?? code
+  return (error as { message?: string })?.message ?? String(error)
+}
+
+/**
+ * A request that failed below HTTP: no connection at all (refused, unknown host) is an unreachable server with
+ * the fix; a connection that was made and then lost broke off, and trying again may help.
+ */
+export function connectionFailed(url: string, error: unknown): ModelError {
+  const code = connectionErrorCode(error)
+  if (code && code in NOT_CONNECTED) return unreachable(url, NOT_CONNECTED[code])
+  return new ModelError(
+    'unreachable',
+    `The connection to the model server at ${url} broke off (${code ?? (error as Error)?.message ?? String(error)}); try again`,
     url,
   )
 }

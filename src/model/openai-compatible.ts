@@ -1,6 +1,6 @@
 // ChatModel over any OpenAI-compatible chat-completions endpoint, using the official `openai` client.
 import type { Logger } from '../log/logger.js'
-import { ModelError, unreachable } from './errors.js'
+import { connectionFailed, ModelError, unreachable } from './errors.js'
 import { type StreamTimeouts, StreamWatch, watched } from './stream-watch.js'
 import { ThinkSplitter } from './think-splitter.js'
 import type { ChatModel, ChatRequest, ModelChunk, ResolvedModel } from './types.js'
@@ -148,17 +148,7 @@ function toModelError(error: unknown, lib: OpenAIModule, info: ResolvedModel, si
   if (error instanceof ModelError) return error
   if (error instanceof lib.APIUserAbortError) return error
   if (error instanceof lib.APIConnectionTimeoutError) return unreachable(info.baseURL, 'timed out')
-  if (error instanceof lib.APIConnectionError) {
-    const cause = (error as { cause?: { code?: string; cause?: { code?: string } } }).cause
-    const code = cause?.code ?? cause?.cause?.code
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-      return unreachable(info.baseURL, code)
-    return new ModelError(
-      'unreachable',
-      `The connection to the model server at ${info.baseURL} broke off (${code ?? error.message}); try again`,
-      info.baseURL,
-    )
-  }
+  if (error instanceof lib.APIConnectionError) return connectionFailed(info.baseURL, error)
   if (error instanceof lib.AuthenticationError) {
     return new ModelError(
       'auth',

@@ -1,7 +1,7 @@
 // Turns a model spec into a concrete server + model, probing local servers when asked to.
 import type { Env } from '../config/home.js'
-import { ModelError, START_A_SERVER_HINT } from './errors.js'
-import { describeFetchError, listServedModels, type ServedModel } from './server-probe.js'
+import { describeConnectionError, ModelError, START_A_SERVER_HINT } from './errors.js'
+import { listServedModels, type ServedModel } from './server-probe.js'
 import { LOCAL_CANDIDATES, type ModelSpec } from './spec.js'
 import type { ResolvedModel } from './types.js'
 
@@ -75,7 +75,9 @@ async function detectLocal(
   const tried = results.map((r) => `${r.candidate.name} ${r.candidate.baseURL}`).join(', ')
   if (answering.length === 0) {
     const first = results[0]
-    const detail = first && !first.ok ? ` (${describeFetchError(first.error)})` : ''
+    // The probe's error already carries the fix; this message gives it once, for every server tried.
+    const why = first && !first.ok ? probeFailure(first.error) : undefined
+    const detail = why ? ` (${why})` : ''
     throw new ModelError(
       'unreachable',
       `No local model server found. Tried ${tried}${detail}. Fix: ${START_A_SERVER_HINT}.`,
@@ -108,4 +110,9 @@ function noModelLoaded(baseURL: string) {
     `The server at ${baseURL} lists no models. Load one, or name it in --model.`,
     baseURL,
   )
+}
+
+function probeFailure(error: unknown): string {
+  if (error instanceof ModelError) return error.detail ?? error.message
+  return describeConnectionError(error)
 }

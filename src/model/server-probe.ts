@@ -1,5 +1,5 @@
 // Asks an OpenAI-compatible server which models it serves (GET /models).
-import { ModelError, unreachable } from './errors.js'
+import { describeConnectionError, ModelError, unreachable } from './errors.js'
 
 export interface ServedModel {
   id: string
@@ -19,7 +19,7 @@ export async function listServedModels(
       ...(apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {}),
     })
   } catch (error) {
-    throw unreachable(baseURL, describeFetchError(error))
+    throw unreachable(baseURL, describeConnectionError(error))
   }
   if (!response.ok) {
     throw new ModelError('http', `${url} answered HTTP ${response.status}`, baseURL)
@@ -59,12 +59,6 @@ export async function respondsOk(url: string, timeoutMs = 1000): Promise<boolean
   } catch {
     return false
   }
-}
-
-export function describeFetchError(error: unknown): string {
-  const err = error as { name?: string; cause?: { code?: string }; message?: string }
-  if (err?.name === 'TimeoutError') return 'timed out'
-  return err?.cause?.code ?? err?.message ?? String(error)
 }
 
 function firstNumber(entry: Record<string, unknown>, keys: string[]): number | undefined {

@@ -17,6 +17,13 @@ export type ToolKind =
   | 'other'
 export type ToolPermission = 'never' | 'ask'
 
+/**
+ * How a tool whose own permission is 'never' still asks, through the tools it calls: each file it writes asks
+ * like an edit (only when the boolean input `when` is true, if set: lint's `fix`), or each tool its code calls
+ * asks as a direct call would (execute_code). `punie tools` shows it.
+ */
+export type AsksVia = { via: 'writes'; when?: string } | { via: 'calls' }
+
 export interface ToolLocation {
   path: string
   line?: number
@@ -72,6 +79,7 @@ export interface ToolDefinition<In extends z.ZodType, Out extends z.ZodType> {
   description: string
   kind: ToolKind
   permission: ToolPermission
+  asks?: AsksVia
   input: In
   output: Out
   title?: (input: z.infer<In>) => string
@@ -97,6 +105,7 @@ export interface Tool {
   description: string
   kind: ToolKind
   permission: ToolPermission
+  asks?: AsksVia
   presentation: 'card' | 'plan'
   input: z.ZodType
   output: z.ZodType
@@ -122,6 +131,7 @@ export function defineTool<In extends z.ZodType, Out extends z.ZodType>(def: Too
     description: def.description,
     kind: def.kind,
     permission: def.permission,
+    ...(def.asks ? { asks: def.asks } : {}),
     presentation: def.presentation ?? 'card',
     input: def.input,
     output: def.output,

@@ -86,14 +86,49 @@ describe('punie ask', () => {
     expect(denied.stderr).toContain('denied:')
     expect(existsSync(join(workspace, 'notes.md'))).toBe(false)
 
-    model.enqueue(writeCall, { text: 'written' })
+    model.enqueue(
+      { ...writeCall, usage: { prompt_tokens: 300, completion_tokens: 20 } },
+      { text: 'written', usage: { prompt_tokens: 350, completion_tokens: 5 } },
+    )
     const allowed = await ask(['write my notes', '--yes', '--json'])
     expect(allowed.code).toBe(0)
     expect(readFileSync(join(workspace, 'notes.md'), 'utf8')).toBe('# Notes\n')
     const result = JSON.parse(allowed.stdout)
-    expect(result).toMatchObject({ stopReason: 'end_turn', answer: 'written' })
+    // tokens: prompt plus completion over the prompt's two model requests.
+    expect(result).toMatchObject({ stopReason: 'end_turn', answer: 'written', tokens: 320 + 355 })
     expect(result.toolCalls).toEqual([
-      expect.objectContaining({ kind: 'edit', status: 'completed', durationMs: expect.any(Number) }),
+      expect.objectContaining({
+        name: 'write_file',
+        kind: 'edit',
+        arguments: { path: 'notes.md', content: '# Notes\n' },
+        status: 'completed',
+        result: expect.anything(),
+        durationMs: expect.any(Number),
+      }),
+    ])
+  })
+
+  it('shows why a tool failed, on the progress line and in --json', async () => {
+    model.enqueue(
+      { toolCalls: [{ name: 'read_file', arguments: { path: 'nope.txt' } }] },
+      { text: 'no file' },
+    )
+    const ran = await ask(['read nope.txt'])
+    expect(ran.code).toBe(0)
+    expect(ran.stderr).toMatch(/✗ Read nope\.txt \(\d+ ms\): no such file: nope\.txt\n/)
+
+    model.enqueue(
+      { toolCalls: [{ name: 'read_file', arguments: { path: 'nope.txt' } }] },
+      { text: 'no file' },
+    )
+    const json = JSON.parse((await ask(['read nope.txt', '--json'])).stdout)
+    expect(json.toolCalls).toEqual([
+      expect.objectContaining({
+        name: 'read_file',
+        arguments: { path: 'nope.txt' },
+        status: 'failed',
+        error: expect.stringMatching(/^no such file: nope\.txt/),
+      }),
     ])
   })
 
@@ -126,6 +161,10 @@ describe('punie ask', () => {
     model.enqueue(writeCall, { text: 'skipped it' })
     const no = await inPty('n\r')
     expect(no.stdout).toContain('Allow Write notes.md')
+    // The diff comes before the question.
+    expect(no.stdout).toMatch(
+      /\+\+\+ notes\.md \(new file\)\r?\n@@ -0,0 \+1,1 @@\r?\n\+# Notes\r?\n[\s\S]*Allow Write/,
+    )
     expect(existsSync(join(workspace, 'notes.md'))).toBe(false)
     expect(no.code).toBe(0)
 

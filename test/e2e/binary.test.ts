@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { methods } from '@agentclientprotocol/sdk'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DEFAULT_PORTS } from '../../src/model/servers/commands.js'
+import { LOCAL_CANDIDATES } from '../../src/model/spec.js'
 import { BIN, type SpawnedAgent, spawnAgent } from '../helpers/acp-harness.js'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
@@ -48,6 +50,9 @@ describe('the punie command line', () => {
     expect(table.code).toBe(0)
     expect(table.stdout).toMatch(/^name\s+kind\s+asks\s+description/)
     expect(table.stdout).toMatch(/\nrun_command\s+execute\s+yes\s+Run a shell command/)
+    expect(table.stdout).toMatch(/\nformat\s+edit\s+before writing\s+Format Python/)
+    expect(table.stdout).toMatch(/\nlint\s+read\s+when fix=true\s+Lint Python/)
+    expect(table.stdout).toMatch(/\nexecute_code\s+other\s+per tool it calls\s+Run a Python snippet/)
     const json = await punie(['tools', '--json'])
     const listed = JSON.parse(json.stdout) as {
       name: string
@@ -56,6 +61,10 @@ describe('the punie command line', () => {
       inputSchema: { type: string; properties: object }
     }[]
     expect(listed.map((t) => t.name)).toContain('edit_file')
+    expect(listed.find((t) => t.name === 'rename_symbol')).toMatchObject({ asks: 'before writing' })
+    expect(listed.find((t) => t.name === 'execute_code')).toMatchObject({
+      inputSchema: { required: ['code'] },
+    })
     const edit = listed.find((t) => t.name === 'edit_file')
     expect(edit).toMatchObject({
       kind: 'edit',
@@ -63,6 +72,48 @@ describe('the punie command line', () => {
       inputSchema: { type: 'object', required: ['path', 'old', 'new'] },
     })
     for (const tool of listed) expect(tool.inputSchema.type, tool.name).toBe('object')
+  })
+
+  it('serves on a port no local model server uses by default and `local` does not probe', async () => {
+    const help = await punie(['serve', '--help'])
+    const port = Number(/--port <number>.*\(default: (\d+)\)/.exec(help.stdout)?.[1])
+    expect(port).toBeGreaterThan(0)
+    const modelServerPorts = [
+      ...LOCAL_CANDIDATES.map((c) => Number(new URL(c.baseURL).port)),
+      ...Object.values(DEFAULT_PORTS),
+    ]
+    expect(modelServerPorts).not.toContain(port)
+    expect(readFileSync(new URL('../../docs/server.md', import.meta.url), 'utf8')).toContain(
+      `--port ${port}]`,
+    )
+    expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(`127.0.0.1:${port}:`)
+  })
+
+  it('says a command it does not know is unknown, with the way to the help, and exits 2', async () => {
+    const home = makeTempDir()
+    const result = await punie(['bogus'], { PUNIE_HOME: home.path })
+    const near = await punie(['serv'], { PUNIE_HOME: home.path })
+    home.remove()
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(
+      /^punie: unknown command 'bogus'\nRun `punie --help` for the commands: acp, serve, ask/,
+    )
+    expect(result.stdout).toBe('')
+    expect(near.stderr).toContain("unknown command 'serv' (did you mean serve or server?)")
+  })
+
+  it('names the settings file and field it cannot use, in one line, when a command starts', async () => {
+    const home = makeTempDir()
+    const config = join(home.path, 'config.json')
+    writeFileSync(config, JSON.stringify({ requestTimeoutMs: 'soon' }))
+    const serve = await punie(['serve', '--port', '0'], { PUNIE_HOME: home.path })
+    const ask = await punie(['ask', '--no-server', 'hello'], { PUNIE_HOME: home.path })
+    home.remove()
+    const line = `settings file ${config}: field "requestTimeoutMs": expected number, received string`
+    expect(serve.code).toBe(1)
+    expect(serve.stderr).toBe(`punie: ${line}\n`)
+    expect(ask.code).toBe(1)
+    expect(ask.stderr).toBe(`punie ask (in-process): ${line}\n`)
   })
 
   it('refuses an unknown log level', async () => {
@@ -214,8 +265,9 @@ describe('punie over stdio', () => {
     const result = await agent.harness.prompt(sessionId, 'hello')
     expect(result.stopReason).toBe('end_turn')
     expect(agent.harness.agentText(sessionId)).toMatch(
-      new RegExp(`No model server answered at http://127.0.0.1:${port}/v1`),
+      new RegExp(`No model server answered at http://127.0.0.1:${port}/v1 \\(connection refused\\)\\. Fix:`),
     )
+    expect(agent.harness.agentText(sessionId)).not.toMatch(/broke off/)
     model = await ScriptedModelServer.start(port)
     model.enqueue({ text: 'hello back' })
     const mark = agent.harness.updates(sessionId).length

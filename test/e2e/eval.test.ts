@@ -1,12 +1,13 @@
 // `punie eval` through the binary against scripted models: one that does every case right scores 100%, one that
 // does everything wrong about 0%, and a flaky one has pass^k below pass@1. Then the HTML report (rendered in
 // Chromium when there is one, parsed always), compare, resume, and the shipped suites' validity.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadSuite, parseSuite, SuiteError } from '../../src/eval/suite.js'
 import { BIN, REPO_ROOT } from '../helpers/acp-harness.js'
+import { chromiumPath, needs } from '../helpers/needs.js'
 import { type RecordedRequest, ScriptedModelServer, type StaticReply } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
 
@@ -192,11 +193,10 @@ describe('punie eval', () => {
     expect(html).toContain('read_file({&quot;path&quot;:&quot;config.ini&quot;})')
     expect(html).toContain('↳ read_file')
 
-    const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-    const hasChromium = spawnSync('test', ['-x', chromium]).status === 0
-    if (!hasChromium && process.env.PUNIE_REQUIRE_BROWSER !== '1') return
+    // The rest renders the report in Chromium.
+    if (!needs('chromium').check()) return
     const { chromium: browserType } = await import('playwright-core')
-    const browser = await browserType.launch({ executablePath: chromium })
+    const browser = await browserType.launch({ executablePath: chromiumPath() })
     try {
       const page = await browser.newPage()
       await page.goto(`file://${out}`)

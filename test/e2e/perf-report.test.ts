@@ -1,19 +1,19 @@
 // A performance report from a real multi-turn session, rendered in headless Chromium.
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { methods } from '@agentclientprotocol/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, spawnAgent } from '../helpers/acp-harness.js'
+import { chromiumPath, needs } from '../helpers/needs.js'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
 
 const run = promisify(execFile)
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-// CI installs Chromium and sets this, so the browser check can never be skipped there.
-const browserRequired = process.env.PUNIE_REQUIRE_BROWSER === '1'
-const haveBrowser = existsSync(CHROMIUM)
+const CHROMIUM = chromiumPath()
+// CI installs Chromium and requires it (PUNIE_REQUIRE_TOOLS), so the browser check can never be skipped there.
+const browser = needs('chromium')
 
 describe('punie perf', () => {
   const home = makeTempDir('punie-perf-home-')
@@ -84,65 +84,61 @@ describe('punie perf', () => {
     expect(table).toMatch(/run_command\s+1\s+0/)
   })
 
-  it.skipIf(!haveBrowser && !browserRequired)(
-    'writes a standalone HTML report whose charts render in Chromium',
-    async () => {
-      expect(existsSync(CHROMIUM), `Chromium is required here but missing at ${CHROMIUM}`).toBe(true)
-      const out = join(home.path, 'report.html')
-      const { stdout } = await punie(['perf', 'report', '--session', sessionId, '--out', out])
-      expect(stdout.trim()).toBe(out)
-      const html = readFileSync(out, 'utf8')
-      expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/)
+  browser.it('writes a standalone HTML report whose charts render in Chromium', async () => {
+    const out = join(home.path, 'report.html')
+    const { stdout } = await punie(['perf', 'report', '--session', sessionId, '--out', out])
+    expect(stdout.trim()).toBe(out)
+    const html = readFileSync(out, 'utf8')
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/)
 
-      const { chromium } = await import('playwright-core')
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      })
-      try {
-        const page = await browser.newPage()
-        await page.goto(`file://${out}`)
-        const charts = await page.$$eval('svg[data-chart]', (svgs) =>
-          svgs.map((svg) => {
-            const box = svg.getBoundingClientRect()
-            const marks = [...svg.querySelectorAll('rect, path, circle')].filter((m) => {
-              const r = m.getBoundingClientRect()
-              return r.width > 0 && r.height > 0
-            })
-            return {
-              id: svg.getAttribute('data-chart'),
-              width: box.width,
-              height: box.height,
-              marks: marks.length,
-            }
-          }),
-        )
-        expect(charts.map((c) => c.id)).toEqual([
-          'turn-timeline',
-          'tool-latency',
-          'backend-latency',
-          'tokens-per-turn',
-          'session-trend',
-        ])
-        for (const c of charts) {
-          expect(c.width, c.id ?? '').toBeGreaterThan(300)
-          expect(c.marks, c.id ?? '').toBeGreaterThan(0)
-        }
-        expect(charts.find((c) => c.id === 'tool-latency')?.marks).toBeGreaterThanOrEqual(8)
-        // Set PUNIE_REPORT_SCREENSHOT=/some/file.png to look at the rendered report.
-        const screenshot = process.env.PUNIE_REPORT_SCREENSHOT
-        if (screenshot) await page.screenshot({ path: screenshot, fullPage: true })
-      } finally {
-        await browser.close()
+    const { chromium } = await import('playwright-core')
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    })
+    try {
+      const page = await browser.newPage()
+      await page.goto(`file://${out}`)
+      const charts = await page.$$eval('svg[data-chart]', (svgs) =>
+        svgs.map((svg) => {
+          const box = svg.getBoundingClientRect()
+          const marks = [...svg.querySelectorAll('rect, path, circle')].filter((m) => {
+            const r = m.getBoundingClientRect()
+            return r.width > 0 && r.height > 0
+          })
+          return {
+            id: svg.getAttribute('data-chart'),
+            width: box.width,
+            height: box.height,
+            marks: marks.length,
+          }
+        }),
+      )
+      expect(charts.map((c) => c.id)).toEqual([
+        'turn-timeline',
+        'tool-latency',
+        'backend-latency',
+        'tokens-per-turn',
+        'session-trend',
+      ])
+      for (const c of charts) {
+        expect(c.width, c.id ?? '').toBeGreaterThan(300)
+        expect(c.marks, c.id ?? '').toBeGreaterThan(0)
       }
-    },
-  )
+      expect(charts.find((c) => c.id === 'tool-latency')?.marks).toBeGreaterThanOrEqual(8)
+      // Set PUNIE_REPORT_SCREENSHOT=/some/file.png to look at the rendered report.
+      const screenshot = process.env.PUNIE_REPORT_SCREENSHOT
+      if (screenshot) await page.screenshot({ path: screenshot, fullPage: true })
+    } finally {
+      await browser.close()
+    }
+  })
 
   it('says clearly when there is nothing to report on', async () => {
     await expect(punie(['perf', 'summary', '--session', 'nope'])).rejects.toMatchObject({

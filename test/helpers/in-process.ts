@@ -34,7 +34,7 @@ export function startInProcessAgent(options: {
   const agentConnection = createAcpAgent({ version: 'test', core: loadCore, logger }).connect(agentSide)
   const close = async () => {
     agentConnection.close()
-    if (core) await (await core).close()
+    if (core) await (await core.catch(() => undefined))?.close()
   }
   const harness = connectClient(clientSide, close, options.ide)
   return { harness, core: loadCore, close: () => harness.close() }

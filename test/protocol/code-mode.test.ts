@@ -181,7 +181,7 @@ describe('Code Mode', () => {
     expect(run.result).toMatch(/line 1:\d+: invalid-argument-type/)
     expect(run.result).toMatch(/line 2:\d+: invalid-key/)
     expect(run.result).toMatch(/line 3:\d+: unresolved-reference/)
-    expect(cards(f.acp.updates(sessionId)).filter((c) => c._meta?.punie)).toEqual([])
+    expect(cards(f.acp.updates(sessionId)).filter((c) => c._meta?.punie?.parentToolCallId)).toEqual([])
   })
 
   it('returns a CPython-style traceback for an uncaught error, with the output printed before it', async () => {

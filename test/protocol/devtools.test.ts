@@ -4,8 +4,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ScriptedIde } from '../helpers/ide.js'
+import { needs } from '../helpers/needs.js'
 import { useProtocolFixture } from './fixtures.js'
-import { runTool, setMode } from './tool-harness.js'
+import { runTool, setMode, statuses } from './tool-harness.js'
 
 function pythonProject(root: string) {
   mkdirSync(join(root, 'shop'))
@@ -43,20 +44,32 @@ describe('developer tools', () => {
     expect(card.rawOutput.error_count).toBe(1)
   })
 
-  it('run_tests runs pytest and returns each outcome, after asking', { timeout: 60_000 }, async () => {
+  it('typecheck on a path that does not exist says so, whichever checker runs', async () => {
     pythonProject(f.workspace)
     const sessionId = await f.session()
-    await setMode(f, sessionId, 'yolo')
-    const run = await runTool(f, sessionId, 'run_tests', {})
-    expect(run.result).toMatch(/^1 passed, 1 failed, 0 errors, 0 skipped/)
-    expect(run.result).toMatch(/FAILED tests\/test_prices\.py::test_total_empty: assert 0 == 1/)
-    const only = await runTool(f, sessionId, 'run_tests', { path: 'tests/test_prices.py', k: 'not empty' })
-    expect(only.result).toMatch(/^1 passed, 0 failed/)
-    const outside = await runTool(f, sessionId, 'run_tests', { path: '../elsewhere' })
-    expect(outside.result).toMatch(/outside the workspace/)
+    const run = await runTool(f, sessionId, 'typecheck', { path: 'shop/nope.py' })
+    expect(statuses(run)).toContain('failed')
+    expect(run.result).toMatch(/^Error: no such file: shop\/nope\.py\b.*Check the path/s)
   })
 
-  it('git_status, git_diff and git_log describe a real repository', async () => {
+  needs('pytest').it(
+    'run_tests runs pytest and returns each outcome, after asking',
+    { timeout: 60_000 },
+    async () => {
+      pythonProject(f.workspace)
+      const sessionId = await f.session()
+      await setMode(f, sessionId, 'yolo')
+      const run = await runTool(f, sessionId, 'run_tests', {})
+      expect(run.result).toMatch(/^1 passed, 1 failed, 0 errors, 0 skipped/)
+      expect(run.result).toMatch(/FAILED tests\/test_prices\.py::test_total_empty: assert 0 == 1/)
+      const only = await runTool(f, sessionId, 'run_tests', { path: 'tests/test_prices.py', k: 'not empty' })
+      expect(only.result).toMatch(/^1 passed, 0 failed/)
+      const outside = await runTool(f, sessionId, 'run_tests', { path: '../elsewhere' })
+      expect(outside.result).toMatch(/outside the workspace/)
+    },
+  )
+
+  needs('git').it('git_status, git_diff and git_log describe a real repository', async () => {
     const git = (...args: string[]) =>
       execFileSync('git', args, {
         cwd: f.workspace,
@@ -138,7 +151,7 @@ describe('lint and format with ruff', () => {
 describe('typecheck with the checker the project uses', () => {
   const f = useProtocolFixture()
 
-  it('runs mypy when pyproject.toml configures it', { timeout: 60_000 }, async () => {
+  needs('mypy').it('runs mypy when pyproject.toml configures it', { timeout: 60_000 }, async () => {
     pythonProject(f.workspace)
     writeFileSync(join(f.workspace, 'pyproject.toml'), '[tool.mypy]\nignore_missing_imports = true\n')
     const sessionId = await f.session()

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
 import { useProtocolFixture } from './fixtures.js'
@@ -96,5 +98,39 @@ describe('when the model server misbehaves the session carries on', () => {
     await expect(f.acp.prompt(sessionId, 'two')).rejects.toMatchObject({ code: -32600 })
     expect((await first).stopReason).toBe('end_turn')
     expect(f.acp.agentText(sessionId)).toBe('slow '.repeat(20))
+  })
+})
+
+describe('a settings file Punie cannot use', () => {
+  const f = useProtocolFixture()
+
+  it('is named with its field in the answer to session/new, not reported as an internal error', async () => {
+    f.writeConfig({ temperature: 'hot' })
+    await f.restart()
+    const userError = await f.acp.newSession(f.workspace).then(
+      () => undefined,
+      (error: { message: string }) => error,
+    )
+    expect(userError?.message).toBe(
+      `settings file ${join(f.home, 'config.json')}: field "temperature": expected number, received string`,
+    )
+    expect(userError?.message).not.toMatch(/Internal error/)
+
+    f.writeConfig({})
+    await f.restart()
+    mkdirSync(join(f.workspace, '.punie'))
+    writeFileSync(
+      join(f.workspace, '.punie', 'config.json'),
+      JSON.stringify({ maxTokens: -1, colour: 'red' }),
+    )
+    const projectError = await f.acp.newSession(f.workspace).then(
+      () => undefined,
+      (error: { message: string }) => error,
+    )
+    expect(projectError?.message).toMatch(
+      new RegExp(
+        `^settings file ${join(f.workspace, '.punie', 'config.json')}: field "maxTokens": .*; unknown field "colour"$`,
+      ),
+    )
   })
 })

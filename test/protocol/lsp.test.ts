@@ -1,6 +1,6 @@
 // Semantic tools against the real pyright language server, on a project with a symbol used across files.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { methods } from '@agentclientprotocol/sdk'
 import { describe, expect, it } from 'vitest'
@@ -30,6 +30,20 @@ function project(root: string) {
 
 /** Language server processes started by this process (the agent runs in-process here). */
 function ourServers(): number[] {
+  // From /proc where there is one: a machine with Node and nothing else may have no pgrep (procps).
+  if (existsSync('/proc/self/stat')) {
+    return readdirSync('/proc').flatMap((pid) => {
+      if (!/^\d+$/.test(pid)) return []
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+        const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        return ppid === process.pid && command.includes('langserver.index.js') ? [Number(pid)] : []
+      } catch {
+        return []
+      }
+    })
+  }
   try {
     return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'langserver.index.js'], {
       encoding: 'utf8',

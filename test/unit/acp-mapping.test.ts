@@ -48,6 +48,7 @@ describe('eventToUpdates', () => {
         status: 'pending',
         locations: [{ path: 'a.py' }],
         rawInput: { path: 'a.py' },
+        _meta: { punie: { tool: 'read_file' } },
       },
     ])
     const end = ev({

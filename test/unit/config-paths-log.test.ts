@@ -12,7 +12,9 @@ describe('config files', () => {
     const dir = makeTempDir()
     expect(readConfigFile(join(dir.path, 'none.json'))).toEqual({})
     writeFileSync(join(dir.path, 'bad.json'), '{"temperature": "hot"}')
-    expect(() => readConfigFile(join(dir.path, 'bad.json'))).toThrow(/bad\.json: temperature/)
+    expect(() => readConfigFile(join(dir.path, 'bad.json'))).toThrow(
+      /bad\.json: field "temperature": expected number/,
+    )
     writeFileSync(join(dir.path, 'broken.json'), '{')
     expect(() => readConfigFile(join(dir.path, 'broken.json'))).toThrow(ConfigError)
     writeFileSync(join(dir.path, 'typo.json'), '{"modle": "x"}')

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ModelError } from '../../src/model/errors.js'
+import { connectionFailed, describeConnectionError, ModelError } from '../../src/model/errors.js'
 import { resolveModel } from '../../src/model/resolve.js'
 import { parseModelSpec } from '../../src/model/spec.js'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
@@ -48,6 +48,11 @@ describe('resolving model specs against running servers', () => {
     await expect(failure).rejects.toThrow(
       /Tried LM Studio http:\/\/127\.0\.0\.1:9\/v1, Ollama http:\/\/127\.0\.0\.1:7\/v1.*start LM Studio/,
     )
+    const message = await failure.then(
+      () => '',
+      (error: Error) => error.message,
+    )
+    expect(message.match(/Fix:/g), message).toHaveLength(1)
   })
 
   it('says when a server runs but serves no such model', async () => {
@@ -72,5 +77,35 @@ describe('resolving model specs against running servers', () => {
       apiKey: 'k',
       model: 'gpt-4.1',
     })
+  })
+})
+
+describe('a failed connection to a model server', () => {
+  const url = 'http://localhost:1234/v1'
+  // What fetch throws, as the openai client wraps it: Error("Connection error.") → TypeError("fetch failed") → …
+  const wrapped = (inner: unknown) =>
+    Object.assign(new Error('Connection error.'), {
+      cause: Object.assign(new TypeError('fetch failed'), { cause: inner }),
+    })
+  const refused = () => Object.assign(new Error('connect ECONNREFUSED ::1:1234'), { code: 'ECONNREFUSED' })
+
+  it('is "connection refused" when nothing listens, also when every address of localhost refuses', () => {
+    expect(connectionFailed(url, wrapped(refused())).message).toMatch(
+      /No model server answered at .* \(connection refused\)\. Fix:/,
+    )
+    // Node 20 before 20.12 leaves the AggregateError of a dual-stack connect without a code of its own.
+    const both = new AggregateError([refused(), refused()], '')
+    const failure = connectionFailed(url, wrapped(both))
+    expect(failure.message).toContain('(connection refused)')
+    expect(failure.message).not.toMatch(/broke off/)
+    expect(failure.detail).toBe('connection refused')
+  })
+
+  it('broke off only when a connection was made and then lost', () => {
+    const reset = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })
+    expect(connectionFailed(url, wrapped(reset)).message).toMatch(/broke off \(UND_ERR_SOCKET\); try again/)
+    expect(describeConnectionError(wrapped(Object.assign(new Error('x'), { code: 'ENOTFOUND' })))).toBe(
+      'host not found',
+    )
   })
 })

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { scoreCase } from '../../src/eval/scorers.js'
 import { loadSuite } from '../../src/eval/suite.js'
 import { REPO_ROOT } from '../helpers/acp-harness.js'
+import { needs } from '../helpers/needs.js'
 import { makeTempDir } from '../helpers/temp.js'
 
 const SOLUTIONS: Record<string, Record<string, string>> = {
@@ -43,7 +44,9 @@ describe('the outcome suite', () => {
   })
 
   for (const evalCase of suite.cases) {
-    it(`${evalCase.id}: fails as given, passes when solved`, async () => {
+    // A check command that runs Python needs python3, which a machine with only Node lacks.
+    const test = evalCase.expect.check?.includes('python3') ? needs('python3').it : it
+    test(`${evalCase.id}: fails as given, passes when solved`, async () => {
       const answer = 'clamp keeps x between low and high'
       const untouched = workspaceWith(evalCase.files)
       const solved = workspaceWith({ ...evalCase.files, ...SOLUTIONS[evalCase.id] })

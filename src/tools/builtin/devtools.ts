@@ -3,6 +3,7 @@
 import { relative } from 'node:path'
 import { z } from 'zod'
 import type { RuffLinter } from '../../devtools/ruff.js'
+import { WorkspaceFileNotFoundError } from '../../workspace/workspace.js'
 import { defineTool, type ToolContext } from '../define.js'
 
 const diagnostic = z.object({
@@ -45,7 +46,10 @@ export const typecheck = defineTool({
     ].join('\n'),
   run: async ({ path }, ctx) => {
     const { notAnOption } = await argv()
-    const target = await ctx.workspace.resolve(notAnOption(path ?? '.', 'path'))
+    const checked = notAnOption(path ?? '.', 'path')
+    // Checkers word a missing path their own way (pyright: "did not answer with JSON"); say it plainly.
+    if (path && !(await ctx.workspace.stat(checked))) throw new WorkspaceFileNotFoundError(path)
+    const target = await ctx.workspace.resolve(checked)
     const { chooseTypechecker, runTypechecker } = await import('../../devtools/typecheckers.js')
     const checker = await chooseTypechecker(ctx.workspace.root, ctx.settings.typechecker)
     return runTypechecker(checker, ctx.workspace.root, target, ctx.signal)
@@ -204,7 +208,7 @@ async function pythonFiles(ctx: ToolContext, path: string): Promise<string[]> {
   const { notAnOption } = await argv()
   notAnOption(path, 'path')
   const info = await ctx.workspace.stat(path)
-  if (!info) throw new Error(`no such file or directory: ${path}`)
+  if (!info) throw new WorkspaceFileNotFoundError(path)
   if (info.type === 'file') return [await ctx.workspace.resolve(path)]
   const files: string[] = []
   for await (const file of ctx.workspace.walkFiles(path, ctx.signal))
@@ -252,6 +256,7 @@ export const lint = defineTool({
     "Lint Python files with ruff (the project's ruff settings apply). With fix: true, applies ruff's safe fixes as edits (unsafe ones too with unsafe: true); fixable says what fix will do.",
   kind: 'read',
   permission: 'never',
+  asks: { via: 'writes', when: 'fix' },
   input: z.object({
     path: z.string().optional().describe('File or directory relative to the workspace root (default: all)'),
     fix: z.boolean().optional().describe('Apply the fixes ruff offers (each changed file asks permission)'),
@@ -316,6 +321,7 @@ export const format = defineTool({
     "Format Python files with ruff's formatter; each changed file is written as an edit with its diff.",
   kind: 'edit',
   permission: 'never',
+  asks: { via: 'writes' },
   input: z.object({
     path: z.string().optional().describe('File or directory relative to the workspace root (default: all)'),
   }),

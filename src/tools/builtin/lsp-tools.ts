@@ -264,6 +264,7 @@ export const renameSymbol = defineTool({
     'Rename a symbol everywhere it is used; each changed file is written as an edit with its diff.',
   kind: 'edit',
   permission: 'never',
+  asks: { via: 'writes' },
   input: position.extend({ new_name: z.string().min(1).describe('The new name') }),
   output: z.object({ files: z.array(z.string()), edits: z.number().int() }),
   title: ({ symbol, new_name }) => `Rename ${symbol ?? 'symbol'} to ${new_name}`,
