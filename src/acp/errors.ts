@@ -16,6 +16,7 @@ export function toRequestError(error: unknown): unknown {
     case 'ConfigError':
       return RequestError.internalError(undefined, message)
     case 'SessionBusyError':
+    case 'SessionTakenOverError':
       return RequestError.invalidRequest(undefined, message)
     default:
       return RequestError.internalError(undefined, message)

@@ -17,6 +17,7 @@ import type {
   ToolMode,
 } from './ports.js'
 import { ProjectPool, projectRootOf } from './project.js'
+import { interruptedRepairs } from './recover.js'
 import { Session, type SessionState } from './session.js'
 
 export interface SessionManagerDeps {
@@ -70,6 +71,7 @@ export class SessionManager {
       updatedAt: now,
     }
     this.deps.store.createSession(record)
+    this.deps.store.claim(record.id)
     return this.activate(
       record,
       { history: [], lastSeq: 0, grants: { allowed: [], rejected: [] } },
@@ -80,17 +82,33 @@ export class SessionManager {
   /** The live session, loading it from the store after a restart; `surface` attaches the calling client. */
   open(id: string, surface?: SurfaceFactory): Session {
     const live = this.sessions.get(id)
-    if (live) {
-      if (surface) live.attach(surface(live.info))
-      return live
-    }
+    if (live && !surface) return live
     const record = this.deps.store.getSession(id)
     if (!record) throw new SessionNotFoundError(id)
-    const state = {
-      history: this.deps.store.messages(id),
-      lastSeq: this.deps.store.lastSeq(id),
-      grants: this.deps.store.grants(id),
+    // Loading a session makes this process its writer: another that has it open is told on its next write.
+    const takenFrom = this.deps.store.claim(id)
+    if (takenFrom !== undefined) this.deps.logger.warn('session %s: taken over from pid %d', id, takenFrom)
+    if (live && surface) {
+      if (takenFrom === undefined) {
+        live.attach(surface(live.info))
+        return live
+      }
+      // Another process wrote the session meanwhile: this copy is stale, so read it again.
+      this.sessions.delete(id)
+      void live.close()
     }
+    const history = this.deps.store.messages(id)
+    const repairs = interruptedRepairs(this.deps.store.events(id), history)
+    for (const message of repairs.messages) {
+      this.deps.store.appendMessage(id, message)
+      history.push(message)
+    }
+    for (const body of repairs.events) {
+      this.deps.store.appendEvent({ ...body, sessionId: id, seq: 0, at: Date.now() } as AgentEvent)
+    }
+    if (repairs.events.length)
+      this.deps.logger.warn('session %s: %d interrupted calls/turns closed', id, repairs.events.length)
+    const state = { history, lastSeq: this.deps.store.lastSeq(id), grants: this.deps.store.grants(id) }
     return this.activate(record, state, surface)
   }
 
