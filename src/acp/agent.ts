@@ -30,6 +30,8 @@ export interface AgentCore {
   /** The built-in tools; an IDE catalog may add to or replace them per session. */
   builtinTools: readonly Tool[]
   logger: Logger
+  /** How long the client may take to answer a file or terminal request (default 30 s). */
+  clientRequestTimeoutMs?: number
 }
 
 /**
@@ -96,7 +98,13 @@ export function createAcpAgent(options: AcpAgentOptions) {
 
   const surface = (core: AgentCore) => (record: SessionRecord) => {
     if (!client) throw RequestError.internalError(undefined, 'no client connection')
-    const made = createAcpSurface(record, { client, features, builtins: core.builtinTools, logger })
+    const made = createAcpSurface(record, {
+      client,
+      features,
+      builtins: core.builtinTools,
+      logger,
+      ...(core.clientRequestTimeoutMs ? { requestTimeoutMs: core.clientRequestTimeoutMs } : {}),
+    })
     surfaces.set(record.id, made)
     return made
   }
