@@ -170,6 +170,25 @@ describe('punie over stdio', () => {
     expect(parseError).toMatchObject({ id: null, error: { code: -32700 } })
   })
 
+  it('answers a line over the SDK message limit with an error reply and keeps the connection up', async () => {
+    const { DEFAULT_MAX_MESSAGE_BYTES } = await import('@agentclientprotocol/sdk')
+    const agent = start()
+    await agent.harness.initialize()
+    const head =
+      '{"jsonrpc":"2.0","id":4242,"method":"session/prompt","params":{"sessionId":"x","prompt":[{"type":"text","text":"'
+    const filler = 'a'.repeat(DEFAULT_MAX_MESSAGE_BYTES)
+    // Wait until it is flushed: Node's web adapter of stdin, which the harness writes through, loses a write made
+    // while a direct one is still pending.
+    await new Promise((resolve) => agent.child.stdin?.write(`${head}${filler}"}]}}\n`, resolve))
+    const { sessionId } = await agent.harness.newSession(workspace.path)
+    expect(sessionId).toBeTruthy()
+    const reply = agent.stdoutLines.map((l) => JSON.parse(l)).find((m) => m.id === 4242)
+    expect(reply).toMatchObject({ id: 4242, error: { code: -32600 } })
+    expect(reply.error.message).toMatch(/over the \d+-byte limit/)
+    expect(agent.stdoutLines.every((l) => l.length < 10_000)).toBe(true)
+    expect(agent.child.exitCode).toBeNull()
+  })
+
   it('replays a session with session/load after the agent process was killed', async () => {
     const first = start()
     await first.harness.initialize()
