@@ -1,6 +1,7 @@
 // The ACP agent side: wires ACP requests to the shared session core. One AgentApp per connection.
 import { type AgentContext, agent, methods, RequestError } from '@agentclientprotocol/sdk'
 import type { Logger } from '../log/logger.js'
+import { quote } from '../quote.js'
 import type { AgentEvent } from '../session/events.js'
 import type { SessionManager } from '../session/manager.js'
 import type { SessionRecord, SessionSurface } from '../session/ports.js'
@@ -244,7 +245,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
         if (typeof params.value !== 'string') {
           throw RequestError.invalidParams(
             undefined,
-            `config option "${params.configId}" takes a string value`,
+            `config option ${quote(params.configId)} takes a string value`,
           )
         }
         if (params.configId === MODEL_CONFIG_ID) session.setModel(params.value)
@@ -253,7 +254,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
         else
           throw RequestError.invalidParams(
             undefined,
-            `unknown config option "${params.configId}": use model or mode`,
+            `unknown config option ${quote(params.configId)}: use model or mode`,
           )
         return { configOptions: configOptions(core, session) }
       }),

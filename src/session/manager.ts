@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import type { Logger } from '../log/logger.js'
+import { quote } from '../quote.js'
 import type { PermissionMode } from '../tools/permission.js'
 import type { AgentConfig } from './config.js'
 import type { AgentEvent, AgentEventListener } from './events.js'
@@ -191,12 +192,12 @@ export class SessionManager {
 
 function assertDirectory(path: string) {
   if (!isAbsolute(path))
-    throw new InvalidSessionRequestError(`cwd must be an absolute path, got ${JSON.stringify(path)}`)
+    throw new InvalidSessionRequestError(`cwd must be an absolute path, got ${quote(path)}`)
   let isDir = false
   try {
     isDir = statSync(path).isDirectory()
   } catch {
     // reported below
   }
-  if (!isDir) throw new InvalidSessionRequestError(`${path} is not an existing directory`)
+  if (!isDir) throw new InvalidSessionRequestError(`${quote(path)} is not an existing directory`)
 }

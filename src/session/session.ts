@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
 import type { ChatMessage, ToolSchema } from '../model/types.js'
+import { quote } from '../quote.js'
 import type { Tool } from '../tools/define.js'
 import { changesWorkspace } from '../tools/define.js'
 import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
@@ -48,7 +49,7 @@ export interface SessionState {
 export class InvalidModeError extends Error {
   override name = 'InvalidModeError'
   constructor(mode: string, known: readonly string[] = PERMISSION_MODES) {
-    super(`unknown mode "${mode}": use one of ${known.join(', ')}`)
+    super(`unknown mode ${quote(mode)}: use one of ${known.join(', ')}`)
   }
 }
 

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { ChatMessage } from '../model/types.js'
+import { quote } from '../quote.js'
 import type { AgentEvent } from '../session/events.js'
 import type {
   ProjectSummary,
@@ -331,7 +332,5 @@ function decodeCursor(cursor: string): { at: number; id: string } {
   } catch {
     // reported below
   }
-  throw new InvalidCursorError(
-    `invalid cursor ${JSON.stringify(cursor)}: pass back a nextCursor from session/list`,
-  )
+  throw new InvalidCursorError(`invalid cursor ${quote(cursor)}: pass back a nextCursor from session/list`)
 }
