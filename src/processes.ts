@@ -4,12 +4,21 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import type { Writable } from 'node:stream'
 
-/** Sends `signal` to the process group led by `pid` (the process alone on Windows); a gone process is no error. */
-export function signalProcessGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+/**
+ * Sends `signal` to the process group led by `pid` (the process alone on Windows); a gone process is no error.
+ * `groupOnly` is for a leader that has exited (its pid may belong to another process by now): only its group,
+ * which keeps the number while any member runs, is signalled.
+ */
+export function signalProcessGroup(
+  pid: number | undefined,
+  signal: NodeJS.Signals,
+  options: { groupOnly?: boolean } = {},
+): void {
   if (pid === undefined) return
   try {
     process.kill(process.platform === 'win32' ? pid : -pid, signal)
   } catch {
+    if (options.groupOnly && process.platform !== 'win32') return
     try {
       process.kill(pid, signal)
     } catch {
@@ -34,15 +43,18 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
- * The watchdog, as a program for `node -e`: it reads "+PID" and "-PID" lines from its stdin, and when stdin
- * ends (the agent exited or was killed, SIGKILL included: the kernel closes the pipe) it SIGKILLs the process
- * group of every PID still listed, or the process alone where it leads no group, then exits.
+ * The watchdog, as a program for `node -e`. It reads lines from its stdin: "g PID" (a process group led by PID),
+ * "p PID" (a single process) and "- PID" (done with it). When stdin ends (the agent exited or was killed,
+ * SIGKILL included: the kernel closes the pipe) it SIGKILLs whatever is still listed, then exits.
  */
 const WATCHDOG = `
-const pids = new Set()
+const listed = new Map()
 let pending = ''
-const kill = (pid) => { try { process.kill(-pid, 'SIGKILL') } catch { try { process.kill(pid, 'SIGKILL') } catch {} } }
-const end = () => { for (const pid of pids) kill(pid); process.exit(0) }
+const kill = (target) => { try { process.kill(target, 'SIGKILL') } catch {} }
+const end = () => {
+  for (const [pid, kind] of listed) kill(kind === 'g' && process.platform !== 'win32' ? -pid : pid)
+  process.exit(0)
+}
 process.on('SIGINT', () => {})
 process.on('SIGTERM', () => {})
 process.stdin.setEncoding('utf8')
@@ -51,10 +63,11 @@ process.stdin.on('data', (chunk) => {
   const lines = pending.split('\\n')
   pending = lines.pop()
   for (const line of lines) {
-    const pid = Number(line.slice(1))
+    const [kind, number] = line.split(' ')
+    const pid = Number(number)
     if (!Number.isInteger(pid) || pid <= 0) continue
-    if (line[0] === '+') pids.add(pid)
-    else pids.delete(pid)
+    if (kind === '-') listed.delete(pid)
+    else listed.set(pid, kind)
   }
 })
 process.stdin.on('end', end)
@@ -90,17 +103,18 @@ function watchdogInput(): Writable | undefined {
 }
 
 /**
- * Kills `pid`'s process group (or the process) if this agent dies before calling the returned function,
- * which is to be called once the group has been killed or has exited on its own.
+ * Kills `pid` if this agent dies before calling the returned function: the process group it leads when `group`
+ * (a child spawned detached), else the process alone. Call the function once the group has been killed or
+ * the process has exited.
  */
-export function dieWithThisProcess(pid: number | undefined): () => void {
+export function dieWithThisProcess(pid: number | undefined, options: { group: boolean }): () => void {
   if (pid === undefined) return () => undefined
   const input = watchdogInput()
-  input?.write(`+${pid}\n`)
+  input?.write(`${options.group ? 'g' : 'p'} ${pid}\n`)
   let done = false
   return () => {
     if (done) return
     done = true
-    if (input && !input.destroyed) input.write(`-${pid}\n`)
+    if (input && !input.destroyed) input.write(`- ${pid}\n`)
   }
 }

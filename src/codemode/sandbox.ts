@@ -135,7 +135,7 @@ export class CodeSandbox {
       this.stderr = (this.stderr + data.toString()).slice(-4000)
     })
     // The child leaves when its IPC channel closes, but not while a snippet spins in native code.
-    const unguard = dieWithThisProcess(child.pid)
+    const unguard = dieWithThisProcess(child.pid, { group: false })
     child.on('exit', () => {
       unguard()
       if (this.child === child) this.child = undefined

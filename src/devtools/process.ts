@@ -56,7 +56,7 @@ export function runProcess(command: string, args: string[], options: RunOptions)
     let stdout = ''
     let stderr = ''
     let settled = false
-    const unguard = dieWithThisProcess(child.pid)
+    const unguard = dieWithThisProcess(child.pid, { group: process.platform !== 'win32' })
     child.once('close', unguard)
     const kill = () => signalProcessGroup(child.pid, 'SIGKILL')
     const finish = (action: () => void) => {

@@ -45,7 +45,7 @@ export class LocalTerminals {
       limit: request.outputByteLimit ?? DEFAULT_OUTPUT_LIMIT,
       truncated: false,
       // Background commands (`sleep 300 &`) outlive the shell: the group is guarded until it is killed.
-      unguard: dieWithThisProcess(child.pid),
+      unguard: dieWithThisProcess(child.pid, { group: process.platform !== 'win32' }),
       exit: new Promise<ExitStatus>((resolve) => {
         child.once('error', (error) => {
           append(terminal, Buffer.from(`${error.message}\n`))
@@ -91,7 +91,7 @@ export class LocalTerminals {
     const t = this.get(id)
     if (t.status) {
       // The shell has exited, but what it started in the background may still run in its group.
-      signalProcessGroup(t.child.pid, 'SIGKILL')
+      signalProcessGroup(t.child.pid, 'SIGKILL', { groupOnly: true })
       t.unguard()
       return
     }
@@ -100,7 +100,7 @@ export class LocalTerminals {
     await t.exit
     clearTimeout(timer)
     // The leader may be gone while others in its group still run.
-    signalProcessGroup(t.child.pid, 'SIGKILL')
+    signalProcessGroup(t.child.pid, 'SIGKILL', { groupOnly: true })
     t.unguard()
   }
 
