@@ -1,7 +1,7 @@
 // SessionStore on SQLite (WAL), shared safely by several agent processes on one machine: every write runs in
 // a BEGIN IMMEDIATE transaction, event numbers are allocated inside it, and one process at a time writes a
-// session (the last to open it; see claim). The claim outlives the process, so a process that
-// lost it stays refused even after the other closes: its copy of the session is stale.
+// session (the last to open it; see claim). A claim outlives its process, so one that lost the session stays
+// refused even after the other closes: its copy of the session is stale.
 import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
