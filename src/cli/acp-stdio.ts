@@ -7,6 +7,7 @@ import {
   remainingInput,
   replayInitialize,
 } from '../acp/early-initialize.js'
+import { capErrorLines } from '../acp/error-replies.js'
 import { initializeResponse } from '../acp/initialize.js'
 import { limitLines, oversizedReply } from '../acp/line-limit.js'
 import { createFileLogger, type LogLevel, redirectConsole } from '../log/logger.js'
@@ -43,7 +44,8 @@ export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
     logger.warn('dropped a %d-byte message (limit %d bytes)', line.bytes, maxBytes)
     process.stdout.write(oversizedReply(line, maxBytes))
   })
-  const ndjson = ndJsonStream(Writable.toWeb(process.stdout) as WritableStream<Uint8Array>, input, {
+  const output = capErrorLines(Writable.toWeb(process.stdout) as WritableStream<Uint8Array>)
+  const ndjson = ndJsonStream(output, input, {
     maxMessageBytes: maxBytes,
   })
   const stream = early ? replayInitialize(ndjson, early) : ndjson

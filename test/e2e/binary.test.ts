@@ -189,6 +189,22 @@ describe('punie over stdio', () => {
     expect(agent.child.exitCode).toBeNull()
   })
 
+  it('does not echo a huge invalid message or method name back whole', async () => {
+    const agent = start()
+    await agent.harness.initialize()
+    const huge = 'x'.repeat(1_000_000)
+    const lines = [JSON.stringify(huge), JSON.stringify({ jsonrpc: '2.0', id: 77, method: huge, params: {} })]
+    // Flushed before the harness writes again (see the message-limit test).
+    await new Promise((resolve) => agent.child.stdin?.write(`${lines.join('\n')}\n`, resolve))
+    // Answered in order: once session/list is, both errors before it are in.
+    await agent.harness.agent.request(methods.agent.session.list, {})
+    const errors = agent.stdoutLines.map((l) => JSON.parse(l)).filter((m) => m.error)
+    expect(errors.map((m) => m.error.code)).toEqual([-32600, -32601])
+    const sizes = agent.stdoutLines.filter((l) => l.includes('"error"')).map((l) => l.length)
+    for (const size of sizes) expect(size).toBeLessThan(5000)
+    for (const error of errors) expect(JSON.stringify(error.error)).toMatch(/\d{6,} (more )?characters\)/)
+  })
+
   it('replays a session with session/load after the agent process was killed', async () => {
     const first = start()
     await first.harness.initialize()
