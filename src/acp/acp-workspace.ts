@@ -21,6 +21,13 @@ import {
   type Workspace,
   WorkspaceFileNotFoundError,
 } from '../workspace/workspace.js'
+import { ClientTimeoutError, clientRequest, DEFAULT_CLIENT_REQUEST_TIMEOUT_MS } from './client-request.js'
+
+/**
+ * wait_for_exit lasts as long as the command: callers bound it with their own timeout (run_command's
+ * timeout_ms, wait_for_terminal_exit's); this is the limit for a caller that sets none.
+ */
+const WAIT_FOR_EXIT_FALLBACK_MS = 10 * 60_000
 
 export interface ClientFeatures {
   readTextFile: boolean
@@ -39,12 +46,15 @@ export function clientFeatures(capabilities: ClientCapabilities | undefined): Cl
 export class AcpWorkspace implements Workspace {
   readonly backends
   private readonly ideTerminals = new Set<string>()
+  /** What wait_for_exit answered, for clients whose terminal/output leaves exitStatus out. */
+  private readonly exits = new Map<string, ExitStatus>()
 
   constructor(
     private readonly client: AgentContext,
     private readonly sessionId: string,
     private readonly features: ClientFeatures,
     private readonly local: LocalWorkspace,
+    private readonly timeoutMs = DEFAULT_CLIENT_REQUEST_TIMEOUT_MS,
   ) {
     this.backends = {
       read: features.readTextFile ? 'ide' : 'local',
@@ -76,7 +86,9 @@ export class AcpWorkspace implements Workspace {
     if (!this.features.readTextFile) return this.local.readText(path, options, signal)
     const absolute = await this.resolve(path)
     const response = await this.call(
-      () =>
+      methods.client.fs.readTextFile,
+      signal,
+      (requestOptions) =>
         this.client.request(
           methods.client.fs.readTextFile,
           {
@@ -85,7 +97,7 @@ export class AcpWorkspace implements Workspace {
             ...(options.line ? { line: options.line } : {}),
             ...(options.limit ? { limit: options.limit } : {}),
           },
-          requestOptions(signal),
+          requestOptions,
         ),
       path,
       'read',
@@ -103,11 +115,13 @@ export class AcpWorkspace implements Workspace {
     // ACP does not promise that clients create missing directories.
     await mkdir(dirname(absolute), { recursive: true })
     await this.call(
-      () =>
+      methods.client.fs.writeTextFile,
+      signal,
+      (requestOptions) =>
         this.client.request(
           methods.client.fs.writeTextFile,
           { sessionId: this.sessionId, path: absolute, content },
-          requestOptions(signal),
+          requestOptions,
         ),
       path,
       'write',
@@ -136,43 +150,57 @@ export class AcpWorkspace implements Workspace {
       cwd: request.cwd ?? this.root,
       ...(request.outputByteLimit ? { outputByteLimit: request.outputByteLimit } : {}),
     }
-    const { terminalId } = await this.client.request(methods.client.terminal.create, params)
+    const { terminalId } = await this.terminalRequest(methods.client.terminal.create, (options) =>
+      this.client.request(methods.client.terminal.create, params, options),
+    )
     this.ideTerminals.add(terminalId)
     return terminalId
   }
 
   async terminalOutput(terminalId: string): Promise<TerminalOutput> {
     if (!this.isIde(terminalId)) return this.local.terminalOutput(terminalId)
-    const out = await this.client.request(methods.client.terminal.output, {
-      sessionId: this.sessionId,
-      terminalId,
-    })
-    return {
-      output: out.output,
-      truncated: out.truncated,
-      ...(out.exitStatus ? { exitStatus: exitStatus(out.exitStatus) } : {}),
-    }
+    const out = await this.terminalRequest(methods.client.terminal.output, (options) =>
+      this.client.request(methods.client.terminal.output, { sessionId: this.sessionId, terminalId }, options),
+    )
+    // Some clients leave exitStatus out once the command has exited; wait_for_exit told us how it ended.
+    const status = out.exitStatus ? exitStatus(out.exitStatus) : this.exits.get(terminalId)
+    return { output: out.output, truncated: out.truncated, ...(status ? { exitStatus: status } : {}) }
   }
 
   async waitForTerminalExit(terminalId: string, signal?: AbortSignal): Promise<ExitStatus> {
     if (!this.isIde(terminalId)) return this.local.waitForTerminalExit(terminalId, signal)
-    const status = await this.client.request(
-      methods.client.terminal.waitForExit,
-      { sessionId: this.sessionId, terminalId },
-      requestOptions(signal),
+    const limit = { ...(signal ? { signal } : { timeoutMs: WAIT_FOR_EXIT_FALLBACK_MS }) }
+    const status = exitStatus(
+      await clientRequest(methods.client.terminal.waitForExit, limit, (options) =>
+        this.client.request(
+          methods.client.terminal.waitForExit,
+          { sessionId: this.sessionId, terminalId },
+          options,
+        ),
+      ),
     )
-    return exitStatus(status)
+    this.exits.set(terminalId, status)
+    return status
   }
 
   async killTerminal(terminalId: string): Promise<void> {
     if (!this.isIde(terminalId)) return this.local.killTerminal(terminalId)
-    await this.client.request(methods.client.terminal.kill, { sessionId: this.sessionId, terminalId })
+    await this.terminalRequest(methods.client.terminal.kill, (options) =>
+      this.client.request(methods.client.terminal.kill, { sessionId: this.sessionId, terminalId }, options),
+    )
   }
 
   async releaseTerminal(terminalId: string): Promise<void> {
     if (!this.isIde(terminalId)) return this.local.releaseTerminal(terminalId)
     this.ideTerminals.delete(terminalId)
-    await this.client.request(methods.client.terminal.release, { sessionId: this.sessionId, terminalId })
+    this.exits.delete(terminalId)
+    await this.terminalRequest(methods.client.terminal.release, (options) =>
+      this.client.request(
+        methods.client.terminal.release,
+        { sessionId: this.sessionId, terminalId },
+        options,
+      ),
+    )
   }
 
   async dispose(): Promise<void> {
@@ -187,11 +215,26 @@ export class AcpWorkspace implements Workspace {
     return false
   }
 
+  private terminalRequest<T>(
+    method: string,
+    send: (options: SendRequestOptions | undefined) => Promise<T>,
+  ): Promise<T> {
+    return clientRequest(method, { timeoutMs: this.timeoutMs }, send)
+  }
+
   /** Turns the IDE's errors into the workspace's own, so tools and hints do not depend on the backend. */
-  private async call<T>(request: () => Promise<T>, path: string, verb: string): Promise<T> {
+  private async call<T>(
+    method: string,
+    signal: AbortSignal | undefined,
+    send: (options: SendRequestOptions | undefined) => Promise<T>,
+    path: string,
+    verb: string,
+  ): Promise<T> {
     try {
-      return await request()
+      return await clientRequest(method, { timeoutMs: this.timeoutMs, ...(signal ? { signal } : {}) }, send)
     } catch (error) {
+      if (error instanceof ClientTimeoutError)
+        throw new Error(`the IDE could not ${verb} ${path}: ${error.message}`)
       if (error instanceof RequestError && error.code === -32002) throw new WorkspaceFileNotFoundError(path)
       // IDEs word a missing file differently; if it is not on disk either, that is what went wrong.
       if (verb === 'read' && (await this.local.stat(path).catch(() => undefined)) === undefined) {
@@ -201,10 +244,6 @@ export class AcpWorkspace implements Workspace {
       throw new Error(`the IDE could not ${verb} ${path}: ${message}`)
     }
   }
-}
-
-function requestOptions(signal: AbortSignal | undefined): SendRequestOptions | undefined {
-  return signal ? { cancellationSignal: signal, stopWaitingOnCancel: true } : undefined
 }
 
 function exitStatus(status: { exitCode?: number | null; signal?: string | null }): ExitStatus {

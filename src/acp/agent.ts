@@ -1,6 +1,7 @@
 // The ACP agent side: wires ACP requests to the shared session core. One AgentApp per connection.
 import { type AgentContext, agent, methods, RequestError } from '@agentclientprotocol/sdk'
 import type { Logger } from '../log/logger.js'
+import { quote } from '../quote.js'
 import type { AgentEvent } from '../session/events.js'
 import type { SessionManager } from '../session/manager.js'
 import type { SessionRecord, SessionSurface } from '../session/ports.js'
@@ -30,6 +31,8 @@ export interface AgentCore {
   /** The built-in tools; an IDE catalog may add to or replace them per session. */
   builtinTools: readonly Tool[]
   logger: Logger
+  /** How long the client may take to answer a file or terminal request (default 30 s). */
+  clientRequestTimeoutMs?: number
 }
 
 /**
@@ -96,7 +99,13 @@ export function createAcpAgent(options: AcpAgentOptions) {
 
   const surface = (core: AgentCore) => (record: SessionRecord) => {
     if (!client) throw RequestError.internalError(undefined, 'no client connection')
-    const made = createAcpSurface(record, { client, features, builtins: core.builtinTools, logger })
+    const made = createAcpSurface(record, {
+      client,
+      features,
+      builtins: core.builtinTools,
+      logger,
+      ...(core.clientRequestTimeoutMs ? { requestTimeoutMs: core.clientRequestTimeoutMs } : {}),
+    })
     surfaces.set(record.id, made)
     return made
   }
@@ -236,7 +245,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
         if (typeof params.value !== 'string') {
           throw RequestError.invalidParams(
             undefined,
-            `config option "${params.configId}" takes a string value`,
+            `config option ${quote(params.configId)} takes a string value`,
           )
         }
         if (params.configId === MODEL_CONFIG_ID) session.setModel(params.value)
@@ -245,7 +254,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
         else
           throw RequestError.invalidParams(
             undefined,
-            `unknown config option "${params.configId}": use model or mode`,
+            `unknown config option ${quote(params.configId)}: use model or mode`,
           )
         return { configOptions: configOptions(core, session) }
       }),

@@ -1,10 +1,11 @@
 // Maps the session core's expected failures to JSON-RPC errors a client can show.
 import { RequestError } from '@agentclientprotocol/sdk'
+import { capMessage } from '../quote.js'
 
 export function toRequestError(error: unknown): unknown {
   if (error instanceof RequestError) return error
   const name = (error as { name?: string })?.name
-  const message = error instanceof Error ? error.message : String(error)
+  const message = capMessage(error instanceof Error ? error.message : String(error))
   switch (name) {
     case 'SessionNotFoundError':
       return RequestError.sessionNotFound((error as { sessionId: string }).sessionId)
@@ -17,6 +18,7 @@ export function toRequestError(error: unknown): unknown {
       // The user's settings, not Punie, are at fault: the message names the file and field to fix.
       return new RequestError(-32603, message, { file: (error as { file?: string }).file })
     case 'SessionBusyError':
+    case 'SessionTakenOverError':
       return RequestError.invalidRequest(undefined, message)
     default:
       return RequestError.internalError(undefined, message)

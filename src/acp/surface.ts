@@ -17,6 +17,8 @@ export interface AcpSurfaceOptions {
   features: ClientFeatures
   builtins: readonly Tool[]
   logger: Logger
+  /** The deadline of file and terminal requests; see client-request.ts. */
+  requestTimeoutMs?: number
 }
 
 export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptions): SessionSurface {
@@ -39,11 +41,13 @@ export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptio
     )
   })
   return {
-    workspace: new AcpWorkspace(client, record.id, options.features, local),
+    workspace: new AcpWorkspace(client, record.id, options.features, local, options.requestTimeoutMs),
     get tools() {
       return tools
     },
     ready,
+    // No deadline: the answer waits on a person, who may be away for a while. The turn's cancel ends the wait
+    // (the SDK stops waiting at once and asks the client to close its dialog), and so does a closed connection.
     askPermission: async (request: PermissionRequest, signal: AbortSignal): Promise<PermissionOutcome> => {
       const offered = permissionOptions(request.allowAlways ?? true)
       const response = await client.request(

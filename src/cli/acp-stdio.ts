@@ -7,7 +7,9 @@ import {
   remainingInput,
   replayInitialize,
 } from '../acp/early-initialize.js'
+import { capErrorLines } from '../acp/error-replies.js'
 import { initializeResponse } from '../acp/initialize.js'
+import { limitLines, oversizedReply } from '../acp/line-limit.js'
 import { createFileLogger, type LogLevel, redirectConsole } from '../log/logger.js'
 import type { AgentFlags } from './core.js'
 import { lazyCore } from './lazy-core.js'
@@ -31,15 +33,21 @@ export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
   const early = first.line === undefined ? undefined : asInitializeRequest(first.line)
   if (early) process.stdout.write(initializeAnswerLine(early.id, initializeResponse(options.version)))
 
-  const [{ ndJsonStream }, { createAcpAgent }] = await Promise.all([
+  const [{ ndJsonStream, DEFAULT_MAX_MESSAGE_BYTES: maxBytes }, { createAcpAgent }] = await Promise.all([
     import('@agentclientprotocol/sdk'),
     import('../acp/agent.js'),
   ])
 
   const core = lazyCore({ home: options.home, env: process.env, logger, flags: options.flags })
 
-  const input = remainingInput(first, early !== undefined)
-  const ndjson = ndJsonStream(Writable.toWeb(process.stdout) as WritableStream<Uint8Array>, input)
+  const input = limitLines(remainingInput(first, early !== undefined), maxBytes, (line) => {
+    logger.warn('dropped a %d-byte message (limit %d bytes)', line.bytes, maxBytes)
+    process.stdout.write(oversizedReply(line, maxBytes))
+  })
+  const output = capErrorLines(Writable.toWeb(process.stdout) as WritableStream<Uint8Array>)
+  const ndjson = ndJsonStream(output, input, {
+    maxMessageBytes: maxBytes,
+  })
   const stream = early ? replayInitialize(ndjson, early) : ndjson
   const connection = createAcpAgent({ version: options.version, core: core.load, logger }).connect(stream)
   // Load the session core while the client digests the initialize answer.

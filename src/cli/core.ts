@@ -99,6 +99,9 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
   return {
     manager,
     knownModels: ['local', ...(userConfig.models ?? [])],
+    ...(userConfig.clientRequestTimeoutMs
+      ? { clientRequestTimeoutMs: userConfig.clientRequestTimeoutMs }
+      : {}),
     builtinTools,
     logger: options.logger,
     resumeTokens: store,

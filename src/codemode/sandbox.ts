@@ -3,6 +3,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { join } from 'node:path'
 import { packageRoot } from '../package-root.js'
+import { dieWithThisProcess } from '../processes.js'
 import type { SandboxLimits, ToChild, ToParent } from './protocol.js'
 import type { ToolStubs } from './stubs.js'
 
@@ -130,7 +131,10 @@ export class CodeSandbox {
     child.stderr?.on('data', (data: Buffer) => {
       this.stderr = (this.stderr + data.toString()).slice(-4000)
     })
+    // The child leaves when its IPC channel closes, but not while a snippet spins in native code.
+    const unguard = dieWithThisProcess(child.pid, { group: false })
     child.on('exit', () => {
+      unguard()
       if (this.child === child) this.child = undefined
     })
     this.child = child

@@ -20,6 +20,7 @@ export const configSchema = z
     typechecker: z.enum(TYPECHECKERS).optional(),
     languageServers: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
     models: z.array(z.string().min(1)).optional(),
+    clientRequestTimeoutMs: z.number().int().positive().optional(),
     temperature: z.number().min(0).max(2).optional(),
     seed: z.number().int().optional(),
     maxTokens: z.number().int().positive().optional(),

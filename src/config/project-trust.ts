@@ -33,6 +33,7 @@ const PROJECT_RULES: Record<keyof PunieConfig, 'free' | 'local model' | 'trusted
   streamIdleTimeoutMs: 'free',
   grepTimeoutMs: 'free',
   maxToolResultBytes: 'free',
+  clientRequestTimeoutMs: 'free',
 }
 
 export interface IgnoredSetting {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import { constants } from 'node:fs'
 import { access } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
-import { signalProcessGroup } from '../processes.js'
+import { dieWithThisProcess, signalProcessGroup } from '../processes.js'
 
 export type DevtoolFailure = 'missing' | 'timeout' | 'crashed' | 'bad_output'
 
@@ -58,6 +58,8 @@ export function runProcess(command: string, args: string[], options: RunOptions)
     let stdout = ''
     let stderr = ''
     let settled = false
+    const unguard = dieWithThisProcess(child.pid, { group: process.platform !== 'win32' })
+    child.once('close', unguard)
     const kill = () => signalProcessGroup(child.pid, 'SIGKILL')
     const finish = (action: () => void) => {
       if (settled) return

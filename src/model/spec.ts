@@ -1,5 +1,6 @@
 // Model spec strings → where to send requests. Pure: no network, no environment beyond what is passed in.
 import type { Env } from '../config/home.js'
+import { quote } from '../quote.js'
 
 /** A server Punie knows by name: where it listens by default and how it authenticates. */
 interface Preset {
@@ -52,7 +53,7 @@ export function parseModelSpec(input: string, env: Env = {}): ModelSpec {
   const colon = source.indexOf(':')
   if (colon < 0) {
     throw new ModelSpecError(
-      `unknown model spec "${source}": use local, local:NAME, ${PROVIDER_PREFIXES.map((p) => `${p}:NAME`).join(', ')} or http://host:port/v1/NAME`,
+      `unknown model spec ${quote(source)}: use local, local:NAME, ${PROVIDER_PREFIXES.map((p) => `${p}:NAME`).join(', ')} or http://host:port/v1/NAME`,
     )
   }
   const prefix = source.slice(0, colon).toLowerCase()
@@ -65,10 +66,11 @@ export function parseModelSpec(input: string, env: Env = {}): ModelSpec {
   const preset = PRESETS[prefix]
   if (!preset) {
     throw new ModelSpecError(
-      `unknown provider "${prefix}" in "${source}": known are local, ${PROVIDER_PREFIXES.join(', ')}`,
+      `unknown provider ${quote(prefix)} in ${quote(source)}: known are local, ${PROVIDER_PREFIXES.join(', ')}`,
     )
   }
-  if (!rest && !preset.local) throw new ModelSpecError(`"${prefix}:" needs a model name, e.g. ${prefix}:NAME`)
+  if (!rest && !preset.local)
+    throw new ModelSpecError(`${quote(`${prefix}:`)} needs a model name, e.g. ${prefix}:NAME`)
   return {
     kind: 'endpoint',
     source,
@@ -85,12 +87,12 @@ function fromUrl(url: string, source: string): ModelSpec {
   try {
     parsed = new URL(url)
   } catch {
-    throw new ModelSpecError(`"${url}" is not a valid URL`)
+    throw new ModelSpecError(`${quote(url)} is not a valid URL`)
   }
   const path = parsed.pathname
   const v1 = path.search(/\/v1(\/|$)/)
   if (v1 < 0) {
-    throw new ModelSpecError(`"${url}" has no /v1 in its path: write it as http://host:port/v1/MODEL`)
+    throw new ModelSpecError(`${quote(url)} has no /v1 in its path: write it as http://host:port/v1/MODEL`)
   }
   const baseURL = `${parsed.origin}${path.slice(0, v1 + 3)}`
   const model = decodeURIComponent(path.slice(v1 + 4)).replace(/\/+$/, '')

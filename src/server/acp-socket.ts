@@ -98,7 +98,7 @@ export class AcpSocketServer {
     if (!originAllowed(request.headers.origin, this.options.port(), this.options.allowedOrigins)) {
       return { status: 403, message: `origin ${request.headers.origin} is not allowed` }
     }
-    const token = presentedToken(request.headers.authorization, url)
+    const token = presentedToken(request.headers.authorization, url, 'websocket')
     if (this.options.token !== undefined && !sameSecret(token, this.options.token)) {
       return {
         status: 401,

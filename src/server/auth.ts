@@ -8,10 +8,19 @@ export function isLoopback(host: string): boolean {
   return host === '::1' || host === '::ffff:127.0.0.1'
 }
 
-/** The token a request presents: `Authorization: Bearer …`, or `access_token` in the query for browsers' sockets. */
-export function presentedToken(authorization: string | undefined, url: URL): string | undefined {
+/**
+ * The token a request presents: `Authorization: Bearer …`, or, on a WebSocket upgrade only, `access_token` in
+ * the query (browsers cannot set headers on a WebSocket). REST routes never take it from the URL, where it
+ * would end up in logs, history and Referer headers.
+ */
+export function presentedToken(
+  authorization: string | undefined,
+  url: URL,
+  request: 'http' | 'websocket',
+): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
-  return match?.[1] ?? url.searchParams.get('access_token') ?? undefined
+  if (match?.[1]) return match[1]
+  return request === 'websocket' ? (url.searchParams.get('access_token') ?? undefined) : undefined
 }
 
 export function sameSecret(presented: string | undefined, expected: string): boolean {

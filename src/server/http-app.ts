@@ -36,7 +36,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       return c.json({ error: `origin ${c.req.header('origin')} is not allowed` }, 403)
     }
     if (c.req.path === '/health' || options.token === undefined) return next()
-    const token = presentedToken(c.req.header('authorization'), new URL(c.req.url))
+    const token = presentedToken(c.req.header('authorization'), new URL(c.req.url), 'http')
     if (!sameSecret(token, options.token)) {
       c.header('WWW-Authenticate', 'Bearer')
       return c.json(UNAUTHORIZED, 401)

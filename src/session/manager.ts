@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import type { Logger } from '../log/logger.js'
+import { quote } from '../quote.js'
 import type { PermissionMode } from '../tools/permission.js'
 import type { AgentConfig } from './config.js'
 import type { AgentEvent, AgentEventListener } from './events.js'
@@ -17,6 +18,7 @@ import type {
   ToolMode,
 } from './ports.js'
 import { ProjectPool, projectRootOf } from './project.js'
+import { interruptedRepairs } from './recover.js'
 import { Session, type SessionState } from './session.js'
 
 export interface SessionManagerDeps {
@@ -74,6 +76,7 @@ export class SessionManager {
       updatedAt: now,
     }
     this.deps.store.createSession(record)
+    this.deps.store.claim(record.id)
     return this.activate(
       record,
       { history: [], lastSeq: 0, grants: { allowed: [], rejected: [] }, notices: defaults.notices ?? [] },
@@ -84,17 +87,33 @@ export class SessionManager {
   /** The live session, loading it from the store after a restart; `surface` attaches the calling client. */
   open(id: string, surface?: SurfaceFactory): Session {
     const live = this.sessions.get(id)
-    if (live) {
-      if (surface) live.attach(surface(live.info))
-      return live
-    }
+    if (live && !surface) return live
     const record = this.deps.store.getSession(id)
     if (!record) throw new SessionNotFoundError(id)
-    const state = {
-      history: this.deps.store.messages(id),
-      lastSeq: this.deps.store.lastSeq(id),
-      grants: this.deps.store.grants(id),
+    // Loading a session makes this process its writer: another that has it open is told on its next write.
+    const takenFrom = this.deps.store.claim(id)
+    if (takenFrom !== undefined) this.deps.logger.warn('session %s: taken over from pid %d', id, takenFrom)
+    if (live && surface) {
+      if (takenFrom === undefined) {
+        live.attach(surface(live.info))
+        return live
+      }
+      // Another process wrote the session meanwhile: this copy is stale, so read it again.
+      this.sessions.delete(id)
+      void live.close()
     }
+    const history = this.deps.store.messages(id)
+    const repairs = interruptedRepairs(this.deps.store.events(id), history)
+    for (const message of repairs.messages) {
+      this.deps.store.appendMessage(id, message)
+      history.push(message)
+    }
+    for (const body of repairs.events) {
+      this.deps.store.appendEvent({ ...body, sessionId: id, seq: 0, at: Date.now() } as AgentEvent)
+    }
+    if (repairs.events.length)
+      this.deps.logger.warn('session %s: %d interrupted calls/turns closed', id, repairs.events.length)
+    const state = { history, lastSeq: this.deps.store.lastSeq(id), grants: this.deps.store.grants(id) }
     return this.activate(record, state, surface)
   }
 
@@ -177,12 +196,12 @@ export class SessionManager {
 
 function assertDirectory(path: string) {
   if (!isAbsolute(path))
-    throw new InvalidSessionRequestError(`cwd must be an absolute path, got ${JSON.stringify(path)}`)
+    throw new InvalidSessionRequestError(`cwd must be an absolute path, got ${quote(path)}`)
   let isDir = false
   try {
     isDir = statSync(path).isDirectory()
   } catch {
     // reported below
   }
-  if (!isDir) throw new InvalidSessionRequestError(`${path} is not an existing directory`)
+  if (!isDir) throw new InvalidSessionRequestError(`${quote(path)} is not an existing directory`)
 }

@@ -38,6 +38,20 @@ export interface ProjectSummary {
   updatedAt: number
 }
 
+/** Another process opened the session after this one: it writes the session now, this one may not. */
+export class SessionTakenOverError extends Error {
+  override name = 'SessionTakenOverError'
+  constructor(
+    readonly sessionId: string,
+    readonly pid: number,
+  ) {
+    super(
+      `session ${sessionId} was opened by another Punie process (pid ${pid}), which writes it now; ` +
+        'nothing more from this process is saved to it: load the session again here to continue here',
+    )
+  }
+}
+
 export interface SessionStore {
   createSession(record: SessionRecord): void
   updateSession(
@@ -48,7 +62,13 @@ export interface SessionStore {
   listSessions(query: SessionQuery): SessionPage
   /** Projects that have sessions, most recently used first. */
   listProjects(): ProjectSummary[]
-  appendEvent(event: AgentEvent): void
+  /**
+   * Makes this process the one that writes the session (taking it over from another that had it open), and
+   * returns the pid it was taken from, if any. Writes from a process that has lost its claim throw.
+   */
+  claim(sessionId: string): number | undefined
+  /** Stores the event and returns the sequence number the store gave it (the next of its session). */
+  appendEvent(event: AgentEvent): number
   events(sessionId: string): AgentEvent[]
   lastSeq(sessionId: string): number
   appendMessage(sessionId: string, message: ChatMessage): void

@@ -7,6 +7,7 @@ import type { Logger } from '../log/logger.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
 import type { ChatMessage, ToolSchema } from '../model/types.js'
+import { quote } from '../quote.js'
 import type { Tool } from '../tools/define.js'
 import { changesWorkspace } from '../tools/define.js'
 import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
@@ -20,6 +21,7 @@ import {
   type SessionRecord,
   type SessionStore,
   type SessionSurface,
+  SessionTakenOverError,
   TOOL_MODES,
 } from './ports.js'
 import { disposeAll, type ProjectHandle } from './project.js'
@@ -49,7 +51,7 @@ export interface SessionState {
 export class InvalidModeError extends Error {
   override name = 'InvalidModeError'
   constructor(mode: string, known: readonly string[] = PERMISSION_MODES) {
-    super(`unknown mode "${mode}": use one of ${known.join(', ')}`)
+    super(`unknown mode ${quote(mode)}: use one of ${known.join(', ')}`)
   }
 }
 
@@ -76,6 +78,11 @@ export class Session {
   private sandbox: CodeSandbox | undefined
   private failure: string | undefined
   private notices: string[]
+  /** The store failure last told to the user, so that a failing store does not repeat it for every event. */
+  private unsaved: string | undefined
+  private turnId: string | undefined
+  /** Set once another process has opened the session: this one may no longer run turns in it. */
+  private takenOver: SessionTakenOverError | undefined
   private readonly memos = new Map<string, unknown>()
   private codeCache:
     | { all: readonly Tool[]; tools: readonly Tool[]; registry: ToolRegistry; stubs: ToolStubs }
@@ -133,6 +140,7 @@ export class Session {
   async prompt(blocks: PromptBlock[]): Promise<StopReason> {
     if (this.closed) throw new Error(`session ${this.id} is closed`)
     if (this.active) throw new SessionBusyError(this.id)
+    if (this.takenOver) throw this.takenOver
     const controller = new AbortController()
     this.failure = undefined
     const done = this.runPrompt(blocks, controller.signal)
@@ -207,23 +215,26 @@ export class Session {
 
   private async runPrompt(blocks: PromptBlock[], signal: AbortSignal): Promise<StopReason> {
     const turnId = this.newId('turn')
+    this.turnId = turnId
     const started = performance.now()
     this.emit({ type: 'turn.start', turnId, prompt: blocks })
     for (const notice of this.notices.splice(0))
       this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `⚠ ${notice}\n\n` })
     this.nameFromFirstPrompt(blocks)
 
-    let stopReason: StopReason
-    try {
-      const command = blocks.every((b) => b.type === 'text')
-        ? parseSlashCommand(promptPlainText(blocks))
-        : undefined
-      stopReason = command
-        ? this.runCommand(command, turnId)
-        : await this.runModelTurn(blocks, turnId, signal)
-    } catch (error) {
-      stopReason = signal.aborted ? 'cancelled' : this.reportFailure(error, turnId)
-    }
+    let stopReason: StopReason = 'cancelled'
+    // The turn's first write finds out whether another process has taken the session over.
+    if (!this.takenOver)
+      try {
+        const command = blocks.every((b) => b.type === 'text')
+          ? parseSlashCommand(promptPlainText(blocks))
+          : undefined
+        stopReason = command
+          ? this.runCommand(command, turnId)
+          : await this.runModelTurn(blocks, turnId, signal)
+      } catch (error) {
+        stopReason = signal.aborted ? 'cancelled' : this.reportFailure(error, turnId)
+      }
     this.emit({ type: 'turn.end', turnId, stopReason, durationMs: performance.now() - started })
     this.persist(() => this.deps.store.updateSession(this.id, { updatedAt: Date.now() }))
     return stopReason
@@ -408,8 +419,11 @@ export class Session {
   }
 
   private emit(body: AgentEventBody) {
-    const event = { ...body, sessionId: this.id, seq: ++this.seq, at: Date.now() } as AgentEvent
-    this.persist(() => this.deps.store.appendEvent(event))
+    const draft = { ...body, sessionId: this.id, seq: this.seq + 1, at: Date.now() } as AgentEvent
+    // The store numbers the event (another process may have written the session); unsaved, it keeps ours.
+    const seq = this.persist(() => this.deps.store.appendEvent(draft)) ?? draft.seq
+    this.seq = seq
+    const event = { ...draft, seq }
     for (const listener of this.listeners) {
       try {
         listener(event)
@@ -419,12 +433,32 @@ export class Session {
     }
   }
 
-  /** A store failure (disk full, locked database) is logged; it must not break the turn. */
-  private persist(write: () => void) {
+  /**
+   * A store failure (disk full, locked database, the session taken over by another process) must not break
+   * the turn, nor pass unseen: it is logged, and the user is told once in the conversation. A takeover also
+   * ends the running turn, whose work could no longer be saved.
+   */
+  private persist<T>(write: () => T): T | undefined {
     try {
-      write()
+      const result = write()
+      this.unsaved = undefined
+      return result
     } catch (error) {
-      this.deps.logger.error('session %s: could not persist: %s', this.id, error)
+      const message = error instanceof Error ? error.message : String(error)
+      this.deps.logger.error('session %s: could not save: %s', this.id, message)
+      if (this.unsaved === message) return undefined
+      this.unsaved = message
+      if (error instanceof SessionTakenOverError) {
+        this.takenOver = error
+        this.cancel()
+      }
+      this.emit({
+        type: 'message.delta',
+        turnId: this.turnId ?? 'store',
+        messageId: this.newId('msg'),
+        text: `⚠ Not saved: ${message}`,
+      })
+      return undefined
     }
   }
 

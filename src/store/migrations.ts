@@ -66,4 +66,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, case_key, attempt)
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE session_writers (
+    session_id TEXT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    owner TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    claimed_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ]

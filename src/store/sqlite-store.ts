@@ -1,8 +1,13 @@
-// SessionStore on SQLite (WAL), shared safely by several agent processes on one machine.
+// SessionStore on SQLite (WAL), shared safely by several agent processes on one machine: every write runs in
+// a BEGIN IMMEDIATE transaction, event numbers are allocated inside it, and one process at a time writes a
+// session (the last to open it; see claim). A claim outlives its process, so one that lost the session stays
+// refused even after the other closes: its copy of the session is stale.
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { ChatMessage } from '../model/types.js'
+import { quote } from '../quote.js'
 import type { AgentEvent } from '../session/events.js'
 import type {
   ProjectSummary,
@@ -11,7 +16,7 @@ import type {
   SessionRecord,
   SessionStore,
 } from '../session/ports.js'
-import { isToolMode } from '../session/ports.js'
+import { isToolMode, SessionTakenOverError } from '../session/ports.js'
 import { isPermissionMode } from '../tools/permission.js'
 import { MIGRATIONS } from './migrations.js'
 
@@ -36,37 +41,59 @@ export class StoreError extends Error {
   override name = 'StoreError'
 }
 
+// Several agents opening one home at once wait for each other's transactions instead of failing.
+const BUSY_TIMEOUT_MS = 10_000
+
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-  const db = new Database(path)
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS })
+  // Before anything that takes a lock, so that a second process starting at the same time waits.
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
-  db.pragma('busy_timeout = 5000')
   db.pragma('foreign_keys = ON')
   migrate(db)
   return db
 }
 
+/**
+ * Brings the schema up to date. The version is read again inside a BEGIN IMMEDIATE transaction, which holds
+ * the write lock: of two processes starting on a fresh home at once, the second waits, then finds the work
+ * done instead of creating the tables a second time.
+ */
 export function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number
-  if (current > MIGRATIONS.length) {
-    throw new StoreError(
-      `the database is from a newer Punie (schema ${current}, this build knows ${MIGRATIONS.length})`,
-    )
+  const version = () => db.pragma('user_version', { simple: true }) as number
+  const check = (current: number) => {
+    if (current > MIGRATIONS.length) {
+      throw new StoreError(
+        `the database is from a newer Punie (schema ${current}, this build knows ${MIGRATIONS.length})`,
+      )
+    }
   }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string)
-      db.pragma(`user_version = ${version + 1}`)
-    })()
-  }
+  check(version())
+  if (version() === MIGRATIONS.length) return
+  db.transaction(() => {
+    const current = version()
+    check(current)
+    for (let next = current; next < MIGRATIONS.length; next++) db.exec(MIGRATIONS[next] as string)
+    db.pragma(`user_version = ${MIGRATIONS.length}`)
+  }).immediate()
 }
 
 export class SqliteStore implements SessionStore {
   private readonly statements
+  /** Who this store is when it claims a session to write. */
+  private readonly owner = randomUUID()
 
   constructor(private readonly db: Db) {
     this.statements = {
+      writer: db.prepare<[string], { owner: string; pid: number }>(
+        'SELECT owner, pid FROM session_writers WHERE session_id = ?',
+      ),
+      claim: db.prepare(
+        `INSERT INTO session_writers (session_id, owner, pid, claimed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (session_id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, claimed_at = excluded.claimed_at`,
+      ),
       insertSession: db.prepare(
         'INSERT INTO sessions (id, cwd, project, additional_dirs, title, model, mode, tool_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -113,6 +140,31 @@ export class SqliteStore implements SessionStore {
     this.db.close()
   }
 
+  /**
+   * Makes this process the session's writer, taking it over from any other (session/load is the user asking
+   * to continue the session here). Returns the pid of the process it was taken from, if that is not this one.
+   */
+  claim(sessionId: string): number | undefined {
+    return this.db
+      .transaction(() => {
+        const previous = this.statements.writer.get(sessionId)
+        this.statements.claim.run(sessionId, this.owner, process.pid, Date.now())
+        return previous && previous.owner !== this.owner ? previous.pid : undefined
+      })
+      .immediate()
+  }
+
+  /** Runs `write` holding the write lock, unless another process has claimed the session since this one. */
+  private write<T>(sessionId: string, write: () => T): T {
+    return this.db
+      .transaction(() => {
+        const writer = this.statements.writer.get(sessionId)
+        if (writer && writer.owner !== this.owner) throw new SessionTakenOverError(sessionId, writer.pid)
+        return write()
+      })
+      .immediate()
+  }
+
   createSession(r: SessionRecord): void {
     this.statements.insertSession.run(
       r.id,
@@ -140,9 +192,10 @@ export class SqliteStore implements SessionStore {
     if (fields.updatedAt !== undefined) columns.updated_at = fields.updatedAt
     const names = Object.keys(columns)
     if (!names.length) return
-    this.db
-      .prepare(`UPDATE sessions SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`)
-      .run({ ...columns, id })
+    const update = this.db.prepare(
+      `UPDATE sessions SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`,
+    )
+    this.write(id, () => update.run({ ...columns, id }))
   }
 
   getSession(id: string): SessionRecord | undefined {
@@ -199,8 +252,19 @@ export class SqliteStore implements SessionStore {
       .map(toRecord)
   }
 
-  appendEvent(event: AgentEvent): void {
-    this.statements.insertEvent.run(event.sessionId, event.seq, event.type, event.at, JSON.stringify(event))
+  /** Stores the event under the next number of its session, allocated in the same transaction; returns it. */
+  appendEvent(event: AgentEvent): number {
+    return this.write(event.sessionId, () => {
+      const seq = (this.statements.lastSeq.get(event.sessionId)?.seq ?? 0) + 1
+      this.statements.insertEvent.run(
+        event.sessionId,
+        seq,
+        event.type,
+        event.at,
+        JSON.stringify({ ...event, seq }),
+      )
+      return seq
+    })
   }
 
   events(sessionId: string): AgentEvent[] {
@@ -212,7 +276,9 @@ export class SqliteStore implements SessionStore {
   }
 
   appendMessage(sessionId: string, message: ChatMessage): void {
-    this.statements.insertMessage.run(sessionId, sessionId, message.role, JSON.stringify(message))
+    this.write(sessionId, () =>
+      this.statements.insertMessage.run(sessionId, sessionId, message.role, JSON.stringify(message)),
+    )
   }
 
   messages(sessionId: string): ChatMessage[] {
@@ -220,7 +286,7 @@ export class SqliteStore implements SessionStore {
   }
 
   clearMessages(sessionId: string): void {
-    this.statements.clearMessages.run(sessionId)
+    this.write(sessionId, () => this.statements.clearMessages.run(sessionId))
   }
 
   grants(sessionId: string): { allowed: string[]; rejected: string[] } {
@@ -232,7 +298,7 @@ export class SqliteStore implements SessionStore {
   }
 
   saveGrant(sessionId: string, key: string, allowed: boolean): void {
-    this.statements.saveGrant.run(sessionId, key, allowed ? 1 : 0)
+    this.write(sessionId, () => this.statements.saveGrant.run(sessionId, key, allowed ? 1 : 0))
   }
 }
 
@@ -266,7 +332,5 @@ function decodeCursor(cursor: string): { at: number; id: string } {
   } catch {
     // reported below
   }
-  throw new InvalidCursorError(
-    `invalid cursor ${JSON.stringify(cursor)}: pass back a nextCursor from session/list`,
-  )
+  throw new InvalidCursorError(`invalid cursor ${quote(cursor)}: pass back a nextCursor from session/list`)
 }

@@ -1,9 +1,10 @@
 // Processes started for tools on the local machine. Each runs in its own process group so that a kill
-// takes its children with it; output is kept up to a byte limit, dropping the oldest bytes first.
+// takes its children with it, and that group dies with the agent even when the agent is killed outright;
+// output is kept up to a byte limit, dropping the oldest bytes first.
 
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { signalProcessGroup } from '../processes.js'
+import { dieWithThisProcess, signalProcessGroup } from '../processes.js'
 import {
   type ExitStatus,
   type TerminalOutput,
@@ -22,6 +23,8 @@ interface LocalTerminal {
   truncated: boolean
   exit: Promise<ExitStatus>
   status?: ExitStatus
+  /** Lets the group go from the agent's watchdog, once it has been killed. */
+  unguard: () => void
 }
 
 export class LocalTerminals {
@@ -41,6 +44,8 @@ export class LocalTerminals {
       bytes: 0,
       limit: request.outputByteLimit ?? DEFAULT_OUTPUT_LIMIT,
       truncated: false,
+      // Background commands (`sleep 300 &`) outlive the shell: the group is guarded until it is killed.
+      unguard: dieWithThisProcess(child.pid, { group: process.platform !== 'win32' }),
       exit: new Promise<ExitStatus>((resolve) => {
         child.once('error', (error) => {
           append(terminal, Buffer.from(`${error.message}\n`))
@@ -84,13 +89,19 @@ export class LocalTerminals {
   /** SIGTERM to the whole process group, SIGKILL if it is still there after a grace period. */
   async kill(id: string): Promise<void> {
     const t = this.get(id)
-    if (t.status) return
+    if (t.status) {
+      // The shell has exited, but what it started in the background may still run in its group.
+      signalProcessGroup(t.child.pid, 'SIGKILL', { groupOnly: true })
+      t.unguard()
+      return
+    }
     signalProcessGroup(t.child.pid, 'SIGTERM')
     const timer = setTimeout(() => signalProcessGroup(t.child.pid, 'SIGKILL'), KILL_GRACE_MS)
     await t.exit
     clearTimeout(timer)
     // The leader may be gone while others in its group still run.
-    signalProcessGroup(t.child.pid, 'SIGKILL')
+    signalProcessGroup(t.child.pid, 'SIGKILL', { groupOnly: true })
+    t.unguard()
   }
 
   async release(id: string): Promise<void> {

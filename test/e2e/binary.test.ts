@@ -221,6 +221,41 @@ describe('punie over stdio', () => {
     expect(parseError).toMatchObject({ id: null, error: { code: -32700 } })
   })
 
+  it('answers a line over the SDK message limit with an error reply and keeps the connection up', async () => {
+    const { DEFAULT_MAX_MESSAGE_BYTES } = await import('@agentclientprotocol/sdk')
+    const agent = start()
+    await agent.harness.initialize()
+    const head =
+      '{"jsonrpc":"2.0","id":4242,"method":"session/prompt","params":{"sessionId":"x","prompt":[{"type":"text","text":"'
+    const filler = 'a'.repeat(DEFAULT_MAX_MESSAGE_BYTES)
+    // Wait until it is flushed: Node's web adapter of stdin, which the harness writes through, loses a write made
+    // while a direct one is still pending.
+    await new Promise((resolve) => agent.child.stdin?.write(`${head}${filler}"}]}}\n`, resolve))
+    const { sessionId } = await agent.harness.newSession(workspace.path)
+    expect(sessionId).toBeTruthy()
+    const reply = agent.stdoutLines.map((l) => JSON.parse(l)).find((m) => m.id === 4242)
+    expect(reply).toMatchObject({ id: 4242, error: { code: -32600 } })
+    expect(reply.error.message).toMatch(/over the \d+-byte limit/)
+    expect(agent.stdoutLines.every((l) => l.length < 10_000)).toBe(true)
+    expect(agent.child.exitCode).toBeNull()
+  })
+
+  it('does not echo a huge invalid message or method name back whole', async () => {
+    const agent = start()
+    await agent.harness.initialize()
+    const huge = 'x'.repeat(1_000_000)
+    const lines = [JSON.stringify(huge), JSON.stringify({ jsonrpc: '2.0', id: 77, method: huge, params: {} })]
+    // Flushed before the harness writes again (see the message-limit test).
+    await new Promise((resolve) => agent.child.stdin?.write(`${lines.join('\n')}\n`, resolve))
+    // Answered in order: once session/list is, both errors before it are in.
+    await agent.harness.agent.request(methods.agent.session.list, {})
+    const errors = agent.stdoutLines.map((l) => JSON.parse(l)).filter((m) => m.error)
+    expect(errors.map((m) => m.error.code)).toEqual([-32600, -32601])
+    const sizes = agent.stdoutLines.filter((l) => l.includes('"error"')).map((l) => l.length)
+    for (const size of sizes) expect(size).toBeLessThan(5000)
+    for (const error of errors) expect(JSON.stringify(error.error)).toMatch(/\d{6,} (more )?characters\)/)
+  })
+
   it('replays a session with session/load after the agent process was killed', async () => {
     const first = start()
     await first.harness.initialize()

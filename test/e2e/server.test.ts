@@ -77,6 +77,19 @@ describe('punie serve', () => {
     }
     const listed = await json('/api/sessions')
     expect(listed.sessions.map((s: { id: string }) => s.id)).toEqual([sessionId])
+    // The query token is for browsers' WebSockets (docs/server.md); REST routes want the header.
+    const byQuery = await fetch(`${served.url}/api/sessions?access_token=${served.token}`)
+    expect(byQuery.status).toBe(401)
+    const opened = await new Promise<boolean>((resolve) => {
+      const socket = new WebSocket(`${served.url.replace('http', 'ws')}/acp?access_token=${served.token}`)
+      socket.on('open', () => {
+        socket.close()
+        resolve(true)
+      })
+      socket.on('unexpected-response', () => resolve(false))
+      socket.on('error', () => resolve(false))
+    })
+    expect(opened).toBe(true)
 
     const refused = await new Promise<number>((resolve, reject) => {
       const socket = new WebSocket(`${served.url.replace('http', 'ws')}/acp`, {

@@ -45,6 +45,10 @@ export class ScriptedIde {
   private readonly answers: PermissionAnswer[] = []
   defaultAnswer: PermissionAnswer = 'reject_once'
   catalog: CatalogTool[] | undefined
+  /** Answer terminal/output without exitStatus, as some clients do once the command has exited. */
+  omitExitStatus = false
+  /** Methods this IDE receives and never answers. */
+  readonly neverAnswers = new Set<string>()
   private readonly terminals = new Map<string, IdeTerminal>()
   private nextTerminal = 1
 
@@ -62,6 +66,7 @@ export class ScriptedIde {
 
   readTextFile(params: { path: string; line?: number | null; limit?: number | null }) {
     this.reads.push(params.path)
+    if (this.neverAnswers.has('fs/read_text_file')) return new Promise<never>(() => undefined)
     const text = this.buffers.get(params.path) ?? readFileSync(params.path, 'utf8')
     if (!params.line && !params.limit) return { content: text }
     const lines = text.split('\n')
@@ -125,7 +130,8 @@ export class ScriptedIde {
 
   terminalOutput(id: string) {
     const t = this.terminal(id)
-    return { output: t.output, truncated: false, ...(t.status ? { exitStatus: t.status } : {}) }
+    const status = t.status && !this.omitExitStatus ? { exitStatus: t.status } : {}
+    return { output: t.output, truncated: false, ...status }
   }
 
   async waitForExit(id: string) {

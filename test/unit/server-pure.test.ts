@@ -28,12 +28,13 @@ describe('server auth rules', () => {
     expect(originAllowed('https://dash.example', 8000, ['https://dash.example'])).toBe(true)
   })
 
-  it('reads the bearer token from the header or the query, and compares it in constant time', () => {
+  it('reads the bearer token from the header, or the query on WebSocket upgrades only, and compares it in constant time', () => {
     const url = new URL('http://x/acp?access_token=from-query')
-    expect(presentedToken('Bearer abc', new URL('http://x/'))).toBe('abc')
-    expect(presentedToken('bearer  abc ', new URL('http://x/'))).toBe('abc')
-    expect(presentedToken(undefined, url)).toBe('from-query')
-    expect(presentedToken('Basic abc', new URL('http://x/'))).toBeUndefined()
+    expect(presentedToken('Bearer abc', new URL('http://x/'), 'http')).toBe('abc')
+    expect(presentedToken('bearer  abc ', new URL('http://x/'), 'websocket')).toBe('abc')
+    expect(presentedToken(undefined, url, 'websocket')).toBe('from-query')
+    expect(presentedToken(undefined, new URL('http://x/api/sessions?access_token=t'), 'http')).toBeUndefined()
+    expect(presentedToken('Basic abc', new URL('http://x/'), 'http')).toBeUndefined()
     expect(sameSecret('abc', 'abc')).toBe(true)
     expect(sameSecret('abd', 'abc')).toBe(false)
     expect(sameSecret(undefined, 'abc')).toBe(false)
