@@ -1,16 +1,14 @@
 // A repository's configuration never runs a program when Punie runs git for itself: fsmonitor, textconv,
 // external diff, clean filters, pager and gpg are all set by a hostile .git/config here, and each would
 // touch a marker file. The real git tools run in read-only mode, return correct results, and no marker appears.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
+import { needs } from '../helpers/needs.js'
 import { makeTempDir } from '../helpers/temp.js'
 import { useProtocolFixture } from './fixtures.js'
 import { runTool, setMode } from './tool-harness.js'
-
-const haveGit = spawnSync('git', ['--version']).status === 0
-if (!haveGit) console.warn('skipping the git config safety tests: git is not installed')
 
 const ENV = {
   ...process.env,
@@ -29,7 +27,7 @@ function trap(dir: string, markers: string, name: string): string {
   return path
 }
 
-describe.skipIf(!haveGit)('repository config runs no program', () => {
+needs('git').describe('repository config runs no program', () => {
   const f = useProtocolFixture()
 
   let saved: Record<string, string | undefined> = {}

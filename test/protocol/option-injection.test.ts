@@ -1,18 +1,14 @@
 // A value the model gives a tool that builds a command line is never read as an option: every attempt here goes
 // through the real tool (pytest, git, ruff, pyright), is refused with a message the model can read, and leaves
 // the files outside the workspace as they were.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { needs } from '../helpers/needs.js'
 import { makeTempDir } from '../helpers/temp.js'
 import { useProtocolFixture } from './fixtures.js'
 import { runTool, setMode } from './tool-harness.js'
-
-const havePytest = spawnSync('python3', ['-m', 'pytest', '--version']).status === 0
-const haveGit = spawnSync('git', ['--version']).status === 0
-if (!havePytest) console.warn('skipping the run_tests option-injection test: pytest is not installed')
-if (!haveGit) console.warn('skipping the git option-injection test: git is not installed')
 
 const REFUSED =
   /starts with "-" and would be read as an option|is not a git revision|is not a pytest expression/
@@ -32,7 +28,7 @@ describe('no option injection', () => {
     return run
   }
 
-  it.skipIf(!havePytest)(
+  needs('pytest').it(
     'run_tests refuses options as its path or -k expression',
     { timeout: 60_000 },
     async () => {
@@ -73,7 +69,7 @@ describe('no option injection', () => {
     },
   )
 
-  it.skipIf(!haveGit)('git_diff and git_log refuse options as a ref or path', async () => {
+  needs('git').it('git_diff and git_log refuse options as a ref or path', async () => {
     const outside = makeTempDir('punie-outside-')
     try {
       const env = {

@@ -1,15 +1,9 @@
-// run_tests against the real pytest on projects made here: results name real node ids that run_tests takes
-// back, messages are decoded, and a collection error carries its cause.
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
+import { needs } from '../helpers/needs.js'
 import { useProtocolFixture } from './fixtures.js'
 import { runTool, setMode } from './tool-harness.js'
-
-const havePytest = spawnSync('python3', ['-m', 'pytest', '--version']).status === 0
-if (!havePytest)
-  console.warn('skipping the run_tests result tests: pytest is not installed (pip install pytest)')
 
 interface Outcome {
   name: string
@@ -64,7 +58,7 @@ function invoiceProject(root: string) {
   )
 }
 
-describe.skipIf(!havePytest)('run_tests results are actionable', () => {
+needs('pytest').describe('run_tests results are actionable', () => {
   const f = useProtocolFixture()
 
   it('names each test by its pytest node id, and a failing id passed back runs exactly that test', {
