@@ -4,9 +4,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { methods } from '@agentclientprotocol/sdk'
 import { describe, expect, it } from 'vitest'
-import { LspPool } from '../../src/devtools/lsp/pool.js'
+import { LspClient } from '../../src/devtools/lsp/client.js'
+import { defaultPythonServer, LspPool } from '../../src/devtools/lsp/pool.js'
 import { locate } from '../../src/devtools/lsp/positions.js'
 import { ScriptedIde } from '../helpers/ide.js'
+import { makeTempDir } from '../helpers/temp.js'
 import { useProtocolFixture } from './fixtures.js'
 import { runTool, setMode } from './tool-harness.js'
 
@@ -208,5 +210,64 @@ describe('language server configuration', () => {
     const sessionId = await f.session()
     const run = await runTool(f, sessionId, 'document_symbols', { path: 'a.py' })
     expect(run.result).toMatch(/the language server no-such-python-langserver is not installed/)
+  })
+})
+
+describe('diagnostics of the version asked about', () => {
+  const f = useProtocolFixture()
+
+  it('returns the exact diagnostics of a file changed on disk after hover and definition, every time', {
+    timeout: 180_000,
+  }, async () => {
+    const counts: number[] = []
+    for (let i = 0; i < 12; i++) {
+      // A project of its own each round, so that each round meets a language server that has just started.
+      const root = join(f.workspace, `round${i}`)
+      mkdirSync(root)
+      project(root)
+      const { sessionId } = await f.acp.newSession(root)
+      await runTool(f, sessionId, 'goto_definition', { path: 'shop/cart.py', line: 5, symbol: 'total' })
+      await runTool(f, sessionId, 'hover', { path: 'shop/prices.py', line: 1, symbol: 'total' })
+      const wrong = 2 + (i % 3)
+      const body = Array.from({ length: wrong }, (_, j) => `y${j}: int = "two"`).join('\n')
+      writeFileSync(
+        join(root, 'shop', 'prices.py'),
+        `def total(prices: list[float]) -> float:\n    return sum(prices)\n\n\n${body}\n`,
+      )
+      const found = await runTool(f, sessionId, 'diagnostics', { path: 'shop/prices.py' })
+      counts.push(found.result.split('\n').filter((l) => / error \[/.test(l)).length - wrong)
+      await f.acp.agent.request(methods.agent.session.close, { sessionId })
+    }
+    expect(counts).toEqual(Array(12).fill(0))
+  })
+  it('waits for the pushed report of the version it sent, not an earlier one, when diagnostics are not pulled', {
+    timeout: 120_000,
+  }, async () => {
+    const counts: number[] = []
+    for (let i = 0; i < 4; i++) {
+      const dir = makeTempDir('punie-lsp-push-')
+      project(dir.path)
+      const client = new LspClient(dir.path, defaultPythonServer(), { pullDiagnostics: false })
+      try {
+        await client.ready
+        const prices = join(dir.path, 'shop', 'prices.py')
+        const uri = client.sync(prices, readFileSync(prices, 'utf8'))
+        client.sync(
+          join(dir.path, 'shop', 'cart.py'),
+          readFileSync(join(dir.path, 'shop', 'cart.py'), 'utf8'),
+        )
+        await client.request('textDocument/hover', {
+          textDocument: { uri },
+          position: { line: 0, character: 5 },
+        })
+        // Changed before the server has reported on the first version: its late report must not count.
+        client.sync(prices, 'a: int = "1"\nb: int = "2"\nc: int = "3"\n')
+        counts.push((await client.diagnosticsFor(uri)).filter((d) => d.severity === 1).length)
+      } finally {
+        await client.shutdown()
+        dir.remove()
+      }
+    }
+    expect(counts).toEqual([3, 3, 3, 3])
   })
 })

@@ -8,7 +8,15 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node.js'
-import type { Diagnostic, InitializeParams, PublishDiagnosticsParams } from 'vscode-languageserver-protocol'
+import type {
+  Diagnostic,
+  DocumentDiagnosticReport,
+  InitializeParams,
+  InitializeResult,
+  PublishDiagnosticsParams,
+  RegistrationParams,
+  UnregistrationParams,
+} from 'vscode-languageserver-protocol'
 import { DevtoolError } from '../process.js'
 
 export interface ServerCommand {
@@ -18,6 +26,20 @@ export interface ServerCommand {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000
+const DIAGNOSTICS_TIMEOUT_MS = 15_000
+
+export interface LspClientOptions {
+  /** Ask for diagnostics (`textDocument/diagnostic`) when the server offers it; on by default. */
+  pullDiagnostics?: boolean
+}
+
+/**
+ * Whether a pushed diagnostics report is about the document version Punie last sent. A server that names no
+ * version is taken at its word: its first report after the open or change (earlier ones were dropped then).
+ */
+export function isCurrentReport(reported: number | undefined, current: number | undefined): boolean {
+  return reported === undefined || reported === current
+}
 
 export class LspClient {
   private readonly connection: MessageConnection
@@ -28,11 +50,15 @@ export class LspClient {
   private readonly diagnosticWaiters = new Map<string, (() => void)[]>()
   private exited = false
   private stderr = ''
+  /** Set when the server offers `textDocument/diagnostic` in its capabilities. */
+  private staticPull = false
+  private readonly pullRegistrations = new Set<string>()
   readonly ready: Promise<void>
 
   constructor(
     readonly root: string,
     readonly server: ServerCommand,
+    private readonly options: LspClientOptions = {},
   ) {
     this.child = spawn(server.command, server.args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] })
     // A killed server's pipes fail on the next write; that is reported as a crash, not thrown.
@@ -63,15 +89,31 @@ export class LspClient {
       new StreamMessageWriter(this.child.stdin as NodeJS.WritableStream),
     )
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      // A report for a version already replaced is stale: keep waiting for the one about the current text.
+      if (!isCurrentReport(params.version, this.versions.get(params.uri))) return
       this.diagnostics.set(params.uri, params.diagnostics)
       for (const wake of this.diagnosticWaiters.get(params.uri)?.splice(0) ?? []) wake()
+      for (const wake of this.diagnosticWaiters.get('')?.splice(0) ?? []) wake()
     })
     // Servers ask for settings and progress tokens; answering keeps them from stalling.
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
       params.items.map(() => null),
     )
     this.connection.onRequest('window/workDoneProgress/create', () => null)
-    this.connection.onRequest('client/registerCapability', () => null)
+    // pyright offers pull diagnostics by registering them after `initialized` (and again when its settings
+    // change); until then a request for diagnostics waits for either the registration or a push.
+    this.connection.onRequest('client/registerCapability', (params: RegistrationParams) => {
+      for (const r of params.registrations ?? [])
+        if (r.method === 'textDocument/diagnostic') this.pullRegistrations.add(r.id)
+      this.wakeAll()
+      return null
+    })
+    this.connection.onRequest('client/unregisterCapability', (params: UnregistrationParams) => {
+      for (const r of params.unregisterations ?? []) this.pullRegistrations.delete(r.id)
+      return null
+    })
+    // Every answer is asked for afresh, so a refresh needs no action; left unanswered, pyright exits.
+    this.connection.onRequest('workspace/diagnostic/refresh', () => null)
     this.connection.onError(() => undefined)
     this.connection.listen()
     // Once the process is gone, nothing may write to it again (late answers to its own requests included).
@@ -154,21 +196,75 @@ export class LspClient {
     })
   }
 
-  /** The diagnostics the server published for a document, waiting for them after a change (up to a timeout). */
-  async diagnosticsFor(uri: string, timeoutMs = 15_000): Promise<Diagnostic[]> {
+  /** Whether diagnostics are asked for (`textDocument/diagnostic`) rather than waited for. */
+  get pullsDiagnostics(): boolean {
+    return this.options.pullDiagnostics !== false && (this.staticPull || this.pullRegistrations.size > 0)
+  }
+
+  /**
+   * The diagnostics of the document as last synced: asked for when the server supports pull diagnostics, else
+   * the pushed report of that version, waited for up to a deadline (a timeout error, never an empty list).
+   */
+  async diagnosticsFor(
+    uri: string,
+    signal?: AbortSignal,
+    timeoutMs = DIAGNOSTICS_TIMEOUT_MS,
+  ): Promise<Diagnostic[]> {
     await this.ready
-    const known = this.diagnostics.get(uri)
-    if (known) return known
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs)
-      const waiters = this.diagnosticWaiters.get(uri) ?? []
-      waiters.push(() => {
-        clearTimeout(timer)
-        resolve()
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      if (this.pullsDiagnostics) {
+        const report = await this.request<DocumentDiagnosticReport>(
+          'textDocument/diagnostic',
+          { textDocument: { uri } },
+          signal,
+        )
+        // No previous result id is ever sent, so the server has nothing to call unchanged.
+        return report.kind === 'full' ? report.items : []
+      }
+      const known = this.diagnostics.get(uri)
+      if (known) return known
+      if (!(await this.nextReport(uri, deadline - Date.now(), signal))) break
+    }
+    if (signal?.aborted) throw signal.reason ?? new Error('cancelled')
+    if (this.exited) throw this.crashed()
+    throw new DevtoolError(
+      this.server.command,
+      'timeout',
+      `the language server reported no diagnostics for this version of the file within ${timeoutMs / 1000} s`,
+    )
+  }
+
+  /** Resolves true on the next report for `uri` (or a pull registration), false at the deadline or on abort. */
+  private nextReport(uri: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (timeoutMs <= 0 || signal?.aborted || this.exited) return Promise.resolve(false)
+    return new Promise<boolean>((resolve) => {
+      const lists = [uri, ''].map((key) => {
+        const list = this.diagnosticWaiters.get(key) ?? []
+        this.diagnosticWaiters.set(key, list)
+        return list
       })
-      this.diagnosticWaiters.set(uri, waiters)
+      const done = (value: boolean) => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        this.child.off('exit', onAbort)
+        for (const list of lists) {
+          const at = list.indexOf(wake)
+          if (at >= 0) list.splice(at, 1)
+        }
+        resolve(value)
+      }
+      const wake = () => done(true)
+      const onAbort = () => done(false)
+      const timer = setTimeout(onAbort, timeoutMs)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.child.once('exit', onAbort)
+      for (const list of lists) list.push(wake)
     })
-    return this.diagnostics.get(uri) ?? []
+  }
+
+  private wakeAll(): void {
+    for (const list of this.diagnosticWaiters.values()) for (const wake of list.splice(0)) wake()
   }
 
   async shutdown(): Promise<void> {
@@ -199,12 +295,15 @@ export class LspClient {
           references: {},
           documentSymbol: { hierarchicalDocumentSymbolSupport: true },
           rename: { prepareSupport: false },
-          publishDiagnostics: {},
+          publishDiagnostics: { versionSupport: true },
+          // Servers such as pyright offer pull diagnostics only to clients that accept a dynamic registration.
+          ...(this.options.pullDiagnostics === false ? {} : { diagnostic: { dynamicRegistration: true } }),
         },
         workspace: { symbol: {}, workspaceEdit: { documentChanges: true }, configuration: true },
       },
     }
-    await this.connection.sendRequest('initialize', params)
+    const result = (await this.connection.sendRequest('initialize', params)) as InitializeResult
+    this.staticPull = Boolean(result?.capabilities?.diagnosticProvider)
     this.notify('initialized', {})
   }
 

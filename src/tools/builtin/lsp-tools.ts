@@ -339,7 +339,7 @@ export const diagnostics = defineTool({
       .join('\n') || 'No problems.',
   run: async ({ path }, ctx) => {
     const doc = await open(ctx, path)
-    const found = await doc.client.diagnosticsFor(doc.uri)
+    const found = await doc.client.diagnosticsFor(doc.uri, ctx.signal)
     return {
       diagnostics: found.map((d) => ({
         line: d.range.start.line + 1,
