@@ -7,6 +7,12 @@ export interface DevtoolSettings {
   typechecker: Typechecker
   /** Language → command line of its language server, e.g. { "python": ["pylsp"] }. */
   languageServers: Readonly<Record<string, readonly string[]>>
+  /** How long a project's language servers stay warm after its last session closes (0: stop at once). */
+  idleTimeoutMs: number
 }
 
-export const DEFAULT_DEVTOOL_SETTINGS: DevtoolSettings = { typechecker: 'auto', languageServers: {} }
+export const DEFAULT_DEVTOOL_SETTINGS: DevtoolSettings = {
+  typechecker: 'auto',
+  languageServers: {},
+  idleTimeoutMs: 10 * 60_000,
+}

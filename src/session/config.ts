@@ -44,6 +44,7 @@ export function agentConfigFrom(file: PunieConfig): AgentConfig {
     devtools: {
       typechecker: file.typechecker ?? DEFAULT_DEVTOOL_SETTINGS.typechecker,
       languageServers: file.languageServers ?? DEFAULT_DEVTOOL_SETTINGS.languageServers,
+      idleTimeoutMs: file.checkerIdleTimeoutMs ?? DEFAULT_DEVTOOL_SETTINGS.idleTimeoutMs,
     },
   }
 }

@@ -93,9 +93,11 @@ describe('semantic tools through the language server', () => {
     expect(missing.result).toMatch(/"nowhere" is not on line 1 or within 3 lines/)
   })
 
-  it('shares one language server between the sessions of a project, until the last one closes', {
+  it('shares one warm language server between the sessions of a project, across closes, until it idles out', {
     timeout: 90_000,
   }, async () => {
+    f.writeConfig({ checkerIdleTimeoutMs: 1500 })
+    await f.restart()
     project(f.workspace)
     mkdirSync(join(f.workspace, '.git'))
     const before = ourServers()
@@ -107,6 +109,8 @@ describe('semantic tools through the language server', () => {
       symbol: 'total',
     })
     expect(fromRoot.result).toContain('shop/prices.py:1:5')
+    // The card said what was going on while the server started.
+    expect(JSON.stringify(fromRoot.cards)).toContain('Starting the python language server')
     // The second session works in tests/, and its project (the git root) still reaches shop/.
     const fromTests = await runTool(f, second, 'goto_definition', {
       path: 'test_prices.py',
@@ -114,16 +118,41 @@ describe('semantic tools through the language server', () => {
       symbol: 'total',
     })
     expect(fromTests.result).toContain('prices.py:1:5')
+    expect(JSON.stringify(fromTests.cards)).not.toContain('Starting the python language server')
     const shared = ourServers().filter((pid) => !before.includes(pid))
     expect(shared).toHaveLength(1)
 
+    // Every session closes; the server stays warm, and the next session of the project (a new `ask`) uses it.
     await f.acp.agent.request(methods.agent.session.close, { sessionId: first })
-    expect(ourServers()).toContain(shared[0])
     await f.acp.agent.request(methods.agent.session.close, { sessionId: second })
-    for (let i = 0; i < 50 && ourServers().includes(shared[0] as number); i++) {
+    expect(ourServers()).toContain(shared[0])
+    const third = await f.session()
+    const again = await runTool(f, third, 'hover', { path: 'shop/cart.py', line: 5, symbol: 'total' })
+    expect(again.result).toContain('def total(prices: list[float]) -> float')
+    expect(JSON.stringify(again.cards)).not.toContain('Starting the python language server')
+    expect(ourServers().filter((pid) => !before.includes(pid))).toEqual(shared)
+
+    // Once no session has used the project for the idle timeout, the server stops.
+    await f.acp.agent.request(methods.agent.session.close, { sessionId: third })
+    for (let i = 0; i < 100 && ourServers().includes(shared[0] as number); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
     expect(ourServers()).not.toContain(shared[0])
+  })
+
+  it('stops warm language servers when the agent shuts down', { timeout: 60_000 }, async () => {
+    project(f.workspace)
+    const before = ourServers()
+    const sessionId = await f.session()
+    await runTool(f, sessionId, 'document_symbols', { path: 'shop/prices.py' })
+    await f.acp.agent.request(methods.agent.session.close, { sessionId })
+    const warm = ourServers().filter((pid) => !before.includes(pid))
+    expect(warm).toHaveLength(1)
+    await f.agent.close()
+    for (let i = 0; i < 50 && ourServers().includes(warm[0] as number); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    expect(ourServers()).not.toContain(warm[0])
   })
 
   it('reports diagnostics for the editor buffer, not only the disk', { timeout: 90_000 }, async () => {

@@ -61,10 +61,17 @@ const location = z.object({
 })
 type Loc = z.infer<typeof location>
 
-/** The session's language servers; the JSON-RPC client loads on first use, not with the agent. */
+/** The project's language servers; the JSON-RPC client loads on first use, not with the agent. */
 async function lspPool(ctx: ToolContext): Promise<LspPool> {
   const { LspPool, configuredServers } = await import('../../devtools/lsp/pool.js')
   return ctx.project.memo('lsp-pool', () => new LspPool(configuredServers(ctx.settings.languageServers)))
+}
+
+/** A running language server for the project, saying so on the tool card while one starts. */
+async function lspClient(ctx: ToolContext, language: string): Promise<LspClient> {
+  return (await lspPool(ctx)).client(ctx.project.root, language, () =>
+    ctx.emit({ content: [{ type: 'text', text: `Starting the ${language} language server…` }] }),
+  )
 }
 
 async function open(
@@ -75,7 +82,7 @@ async function open(
   const language = languageOf(path)
   const absolute = await ctx.workspace.resolve(path)
   const text = await ctx.workspace.readText(path, {}, ctx.signal)
-  const client = await (await lspPool(ctx)).client(ctx.project.root, language)
+  const client = await lspClient(ctx, language)
   return { client, uri: client.sync(absolute, text), text }
 }
 
@@ -244,7 +251,7 @@ export const workspaceSymbols = defineTool({
   render: (out) =>
     out.symbols.map((s) => `${s.path}:${s.line}: ${s.kind} ${s.name}`).join('\n') || 'No symbols match.',
   run: async ({ query }, ctx) => {
-    const client = await (await lspPool(ctx)).client(ctx.project.root, 'python')
+    const client = await lspClient(ctx, 'python')
     const found = await client.request<SymbolInformation[] | null>('workspace/symbol', { query }, ctx.signal)
     return {
       symbols: (found ?? []).slice(0, 200).map((s) => ({
