@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { DevtoolSettings } from '../devtools/settings.js'
 import type { Logger } from '../log/logger.js'
 import type { ChatMessage, ToolCallRequest } from '../model/types.js'
+import { changeSetPermission } from '../tools/change-set.js'
 import type { PlanEntry, ProjectScope, Tool, ToolContent, ToolContext } from '../tools/define.js'
 import { decidePermission, type Grants, type PermissionMode } from '../tools/permission.js'
 import type { ToolRegistry } from '../tools/registry.js'
@@ -137,7 +138,11 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
     toolCallId,
     signal: d.signal,
     workspace: d.workspace,
-    emit: (update) => d.emit({ type: 'tool.update', turnId, toolCallId, ...update }),
+    // A preview may report progress (a language server starting) before the card exists: that opens the card.
+    emit: (update) =>
+      announced
+        ? d.emit({ type: 'tool.update', turnId, toolCallId, ...update })
+        : announce(tool, input, update.content ?? []),
     callTool: async (name, args) => {
       const nested = await executeToolCall(
         { id: d.newId('call'), name, arguments: JSON.stringify(args ?? {}) },
@@ -162,10 +167,14 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
   } catch (error) {
     return fail(tool, input, messageOf(error), true, hintFor(error), failureKind(error))
   }
-  announce(tool, input, preview)
+  if (announced) d.emit({ type: 'tool.update', turnId, toolCallId, content: preview })
+  else announce(tool, input, preview)
 
   const scope = safely(() => tool.permissionScope(input), '*')
-  const verdict = decidePermission(d.permissions.mode, tool, scope, d.permissions.grants)
+  // A change set is decided once for all its files, as an edit of the paths its preview diffs
+  // (changedPaths(preview)): the same policy as a single edit, so rules on paths hold for each of them.
+  const asked = changeSetPermission(tool, preview)
+  const verdict = decidePermission(d.permissions.mode, asked, scope, d.permissions.grants)
   if (verdict.action === 'deny') return fail(tool, input, verdict.reason, true, REJECTED_HINT, 'permission')
   if (verdict.action === 'ask') {
     const title = safely(() => tool.title(input), tool.name)
@@ -177,7 +186,7 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
           toolCallId,
           toolName: tool.name,
           title,
-          kind: tool.kind,
+          kind: asked.kind,
           input,
           locations: tool.locations(input),
           content: preview,

@@ -180,7 +180,9 @@ describe('semantic tools through the language server', () => {
       symbol: 'total',
       new_name: 'grand_total',
     })
-    expect(renamed.result).toMatch(/^Renamed in .*\(5 edits\)$/)
+    expect(renamed.result).toBe(
+      'Renamed in 3 files (5 edits): shop/cart.py (2), shop/prices.py (1), tests/test_prices.py (2)',
+    )
     expect(readFileSync(join(f.workspace, 'shop', 'cart.py'), 'utf8')).toContain('return grand_total(items)')
     expect(readFileSync(join(f.workspace, 'tests', 'test_prices.py'), 'utf8')).toContain(
       'from shop.prices import grand_total',
@@ -298,5 +300,42 @@ describe('diagnostics of the version asked about', () => {
       }
     }
     expect(counts).toEqual([3, 3, 3, 3])
+  })
+})
+
+describe('a rename across files is one change set', () => {
+  const f = useProtocolFixture({ ide: () => new ScriptedIde() })
+  const lib = 'def compute(x: int) -> int:\n    return x * 2\n'
+  const app = 'from lib import compute\n\n\ndef main() -> int:\n    return compute(3)\n'
+
+  it('asks once with both diffs; rejected it changes neither file, allowed it changes both and says so', {
+    timeout: 90_000,
+  }, async () => {
+    writeFileSync(join(f.workspace, 'lib.py'), lib)
+    writeFileSync(join(f.workspace, 'app.py'), app)
+    const ide = f.acp.ide as ScriptedIde
+    const sessionId = await f.session()
+    const rename = { path: 'lib.py', line: 1, symbol: 'compute', new_name: 'double' }
+
+    ide.answerPermissions('reject_once')
+    const rejected = await runTool(f, sessionId, 'rename_symbol', rename)
+    expect(rejected.result).toMatch(/^Error: the user rejected Rename compute to double/)
+    expect(ide.permissionRequests).toHaveLength(1)
+    expect(ide.permissionRequests[0]?.toolCall).toMatchObject({
+      kind: 'edit',
+      content: [
+        { type: 'diff', path: join(f.workspace, 'app.py'), oldText: app },
+        { type: 'diff', path: join(f.workspace, 'lib.py'), oldText: lib },
+      ],
+    })
+    expect(readFileSync(join(f.workspace, 'lib.py'), 'utf8')).toBe(lib)
+    expect(readFileSync(join(f.workspace, 'app.py'), 'utf8')).toBe(app)
+
+    ide.answerPermissions('allow_once')
+    const allowed = await runTool(f, sessionId, 'rename_symbol', rename)
+    expect(allowed.result).toBe('Renamed in 2 files (3 edits): app.py (2), lib.py (1)')
+    expect(ide.permissionRequests).toHaveLength(2)
+    expect(readFileSync(join(f.workspace, 'lib.py'), 'utf8')).toBe(lib.replace('compute', 'double'))
+    expect(readFileSync(join(f.workspace, 'app.py'), 'utf8')).toBe(app.replaceAll('compute', 'double'))
   })
 })

@@ -14,6 +14,7 @@ import type { LspClient } from '../../devtools/lsp/client.js'
 import type { LspPool } from '../../devtools/lsp/pool.js'
 import { locate } from '../../devtools/lsp/positions.js'
 import { applyTextEdits } from '../../devtools/text-edits.js'
+import { defineChangeSetTool, type FileChange } from '../change-set.js'
 import { defineTool, type ToolContext } from '../define.js'
 
 const SYMBOL_KINDS = [
@@ -265,19 +266,24 @@ export const workspaceSymbols = defineTool({
   },
 })
 
-export const renameSymbol = defineTool({
+export const renameSymbol = defineChangeSetTool({
   name: 'rename_symbol',
   description:
-    'Rename a symbol everywhere it is used; each changed file is written as an edit with its diff.',
+    'Rename a symbol everywhere it is used. Every changed file is shown in one permission request with its diff, and written all or nothing.',
   kind: 'edit',
-  permission: 'never',
   input: position.extend({ new_name: z.string().min(1).describe('The new name') }),
-  output: z.object({ files: z.array(z.string()), edits: z.number().int() }),
+  output: z.object({
+    files: z.array(z.string()),
+    edits: z.number().int(),
+    changes: z.array(z.object({ path: z.string(), edits: z.number().int() })),
+  }),
   title: ({ symbol, new_name }) => `Rename ${symbol ?? 'symbol'} to ${new_name}`,
   locations: ({ path, line }) => [{ path, line }],
   render: (out) =>
-    out.files.length ? `Renamed in ${out.files.join(', ')} (${out.edits} edits)` : 'Nothing to rename.',
-  run: async ({ path, line, symbol, column, new_name }, ctx) => {
+    out.files.length
+      ? `Renamed in ${out.files.length} files (${out.edits} edits): ${out.changes.map((c) => `${c.path} (${c.edits})`).join(', ')}`
+      : 'Nothing to rename.',
+  plan: async ({ path, line, symbol, column, new_name }, ctx) => {
     const { doc, at } = await openAt(ctx, { path, line, symbol, column })
     // Open every file that uses the symbol first, with its workspace text: the rename then covers them all,
     // also before the server has indexed the workspace, and edits what the user sees in the editor.
@@ -304,18 +310,27 @@ export const renameSymbol = defineTool({
           ...change.edits,
         ])
     }
-    const files: string[] = []
-    let count = 0
-    for (const [uri, edits] of perFile) {
-      const file = fileURLToPath(uri)
-      const shown = ctx.workspace.display(file)
+    const changes: FileChange[] = []
+    const edits = new Map<string, number>()
+    for (const [uri, fileEdits] of perFile) {
+      // A file outside the workspace is refused here (read through the workspace), so the whole rename is.
+      const file = await ctx.workspace.resolve(fileURLToPath(uri))
       const before = await ctx.workspace.readText(file, {}, ctx.signal)
-      const result = await ctx.callTool('write_file', { path: shown, content: applyTextEdits(before, edits) })
-      if (!result.ok) throw new Error(`could not write ${shown}: ${result.message}`)
-      files.push(shown)
-      count += edits.length
+      changes.push({ path: file, oldText: before, newText: applyTextEdits(before, fileEdits) })
+      edits.set(file, fileEdits.length)
     }
-    return { files, edits: count }
+    return { changes, edits }
+  },
+  finish: async (_input, plan, applied) => {
+    const changes = plan.changes.map((c, i) => ({
+      path: applied[i]?.path ?? c.path,
+      edits: plan.edits.get(c.path) ?? 0,
+    }))
+    return {
+      files: changes.map((c) => c.path),
+      edits: changes.reduce((n, c) => n + c.edits, 0),
+      changes,
+    }
   },
 })
 
