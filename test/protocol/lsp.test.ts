@@ -1,9 +1,9 @@
 // Semantic tools against the real pyright language server, on a project with a symbol used across files.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { methods } from '@agentclientprotocol/sdk'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { LspClient } from '../../src/devtools/lsp/client.js'
 import { defaultPythonServer, LspPool } from '../../src/devtools/lsp/pool.js'
 import { locate } from '../../src/devtools/lsp/positions.js'
@@ -337,5 +337,98 @@ describe('a rename across files is one change set', () => {
     expect(ide.permissionRequests).toHaveLength(2)
     expect(readFileSync(join(f.workspace, 'lib.py'), 'utf8')).toBe(lib.replace('compute', 'double'))
     expect(readFileSync(join(f.workspace, 'app.py'), 'utf8')).toBe(app.replaceAll('compute', 'double'))
+  })
+})
+
+describe('language server results stay inside the workspace', () => {
+  const f = useProtocolFixture()
+  const extra = makeTempDir('punie-outside-extra-')
+  const linked = makeTempDir('punie-outside-link-')
+  afterAll(() => {
+    extra.remove()
+    linked.remove()
+  })
+
+  function leakyProject(root: string) {
+    writeFileSync(
+      join(extra.path, 'secretmod.py'),
+      'def leak() -> int:\n    """TOPSECRET-extra: the docstring of a file outside."""\n    return 1\n',
+    )
+    writeFileSync(
+      join(linked.path, 'linkedmod.py'),
+      'def peek() -> int:\n    """TOPSECRET-link: reached through a symlinked folder."""\n    return 2\n',
+    )
+    writeFileSync(join(root, 'pyrightconfig.json'), JSON.stringify({ extraPaths: [extra.path] }))
+    symlinkSync(linked.path, join(root, 'linked'))
+    writeFileSync(
+      join(root, 'app.py'),
+      [
+        'import os.path',
+        '',
+        'from linked.linkedmod import peek',
+        'from secretmod import leak',
+        '',
+        '',
+        'def main() -> str:',
+        '    leak()',
+        '    peek()',
+        '    return os.path.join("a", "b")',
+        '',
+      ].join('\n'),
+    )
+  }
+
+  it('shows only a location for what lies outside, in read-only mode, and the standard library in full', {
+    timeout: 90_000,
+  }, async () => {
+    leakyProject(f.workspace)
+    const sessionId = await f.session()
+    await setMode(f, sessionId, 'read-only')
+    const read = await runTool(f, sessionId, 'read_file', { path: 'linked/linkedmod.py' })
+    expect(read.result).toMatch(/outside the workspace/)
+
+    const results: string[] = []
+    for (const symbol of ['leak', 'peek']) {
+      const line = symbol === 'leak' ? 8 : 9
+      const hover = await runTool(f, sessionId, 'hover', { path: 'app.py', line, symbol })
+      expect(hover.result).toMatch(/^Defined outside the workspace, at .*mod\.py:1$/)
+      const definition = await runTool(f, sessionId, 'goto_definition', { path: 'app.py', line, symbol })
+      expect(definition.result).toMatch(/mod\.py:1:5: \(outside the workspace\)$/)
+      const references = await runTool(f, sessionId, 'find_references', { path: 'app.py', line, symbol })
+      const symbols = await runTool(f, sessionId, 'workspace_symbols', { query: symbol })
+      results.push(hover.result, definition.result, references.result, symbols.result)
+    }
+    for (const result of results) {
+      expect(result).not.toContain('TOPSECRET')
+      expect(result).not.toMatch(/def (leak|peek)/)
+    }
+
+    const join_ = await runTool(f, sessionId, 'hover', { path: 'app.py', line: 10, symbol: 'join' })
+    expect(join_.result).toMatch(/def join\(/)
+    expect(join_.result).toContain('Join two or more pathname components')
+    const stdlib = await runTool(f, sessionId, 'goto_definition', {
+      path: 'app.py',
+      line: 10,
+      symbol: 'join',
+    })
+    expect(stdlib.result).toMatch(/def join\(/)
+  })
+
+  it('refuses a rename whose edits reach a file outside the workspace, changing nothing', {
+    timeout: 90_000,
+  }, async () => {
+    leakyProject(f.workspace)
+    const sessionId = await f.session()
+    await setMode(f, sessionId, 'yolo')
+    const app = readFileSync(join(f.workspace, 'app.py'), 'utf8')
+    const renamed = await runTool(f, sessionId, 'rename_symbol', {
+      path: 'app.py',
+      line: 9,
+      symbol: 'peek',
+      new_name: 'glance',
+    })
+    expect(renamed.result).toMatch(/^Error: .*outside the workspace/)
+    expect(readFileSync(join(linked.path, 'linkedmod.py'), 'utf8')).toContain('def peek()')
+    expect(readFileSync(join(f.workspace, 'app.py'), 'utf8')).toBe(app)
   })
 })

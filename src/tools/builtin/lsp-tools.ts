@@ -10,6 +10,7 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol'
 import { z } from 'zod'
+import type { Whereabouts } from '../../devtools/lsp/boundary.js'
 import type { LspClient } from '../../devtools/lsp/client.js'
 import type { LspPool } from '../../devtools/lsp/pool.js'
 import { locate } from '../../devtools/lsp/positions.js'
@@ -68,6 +69,27 @@ async function lspPool(ctx: ToolContext): Promise<LspPool> {
   return ctx.project.memo('lsp-pool', () => new LspPool(configuredServers(ctx.settings.languageServers)))
 }
 
+/** The directories outside the workspace whose files results may show (asked of Python once per project). */
+async function libraryRoots(ctx: ToolContext): Promise<string[]> {
+  const boundary = await import('../../devtools/lsp/boundary.js')
+  return ctx.project.memo('lsp-library-roots', () => boundary.libraryRoots())
+}
+
+/**
+ * Where a file named in a server's answer lies: inside by the workspace's own boundary check (symlinks
+ * resolved), else library or outside. Outside, a result shows no more than a location.
+ */
+async function whereIs(ctx: ToolContext, file: string): Promise<{ where: Whereabouts; real?: string }> {
+  try {
+    await ctx.workspace.resolve(file)
+    return { where: 'inside' }
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'WorkspaceBoundaryError') throw error
+  }
+  const { outsideWhereabouts } = await import('../../devtools/lsp/boundary.js')
+  return outsideWhereabouts(file, await libraryRoots(ctx))
+}
+
 /** A running language server for the project, saying so on the tool card while one starts. */
 async function lspClient(ctx: ToolContext, language: string): Promise<LspClient> {
   return (await lspPool(ctx)).client(ctx.project.root, language, () =>
@@ -107,15 +129,27 @@ async function toLocations(
     const uri = 'targetUri' in item ? item.targetUri : item.uri
     const range = 'targetSelectionRange' in item ? item.targetSelectionRange : item.range
     const file = fileURLToPath(uri)
-    const text = await ctx.workspace.readDiskText(file).catch(() => '')
+    const { where, real } = await whereIs(ctx, file)
+    const text =
+      where === 'inside'
+        ? await ctx.workspace.readDiskText(file).catch(() => '')
+        : where === 'library' && real
+          ? await readLibraryText(real)
+          : ''
     out.push({
       path: ctx.workspace.display(file),
       line: range.start.line + 1,
       column: range.start.character + 1,
-      text: (text.split('\n')[range.start.line] ?? '').trim(),
+      text: where === 'outside' ? OUTSIDE : (text.split('\n')[range.start.line] ?? '').trim(),
     })
   }
   return out
+}
+
+const OUTSIDE = '(outside the workspace)'
+
+async function readLibraryText(real: string): Promise<string> {
+  return (await import('../../devtools/lsp/boundary.js')).readLibraryText(real)
 }
 
 const renderLocations = (locations: Loc[]) =>
@@ -183,6 +217,19 @@ export const hover = defineTool({
       ctx.signal,
     )
     const contents = result?.contents
+    if (contents) {
+      // Hover shows a definition's signature and docstring: from outside the workspace, only where it is.
+      const definitions = await doc.client.request<Location | Location[] | LocationLink[] | null>(
+        'textDocument/definition',
+        { textDocument: { uri: doc.uri }, position: at },
+        ctx.signal,
+      )
+      const outside = (await toLocations(ctx, definitions)).filter((l) => l.text === OUTSIDE)
+      if (outside.length > 0)
+        return {
+          contents: `Defined outside the workspace, at ${outside.map((l) => `${l.path}:${l.line}`).join(', ')}`,
+        }
+    }
     const text = !contents
       ? ''
       : typeof contents === 'string'
@@ -223,8 +270,17 @@ export const documentSymbols = defineTool({
       ctx.signal,
     )
     const symbols: z.infer<typeof symbolRow>[] = []
+    // Symbols the server places in another file count only if that file is not outside the workspace.
+    const elsewhere = new Set<string>()
+    for (const item of found ?? []) {
+      if ('location' in item && item.location.uri !== doc.uri) {
+        const file = fileURLToPath(item.location.uri)
+        if ((await whereIs(ctx, file)).where === 'outside') elsewhere.add(item.location.uri)
+      }
+    }
     const walk = (items: (DocumentSymbol | SymbolInformation)[], container: string | null) => {
       for (const item of items) {
+        if ('location' in item && elsewhere.has(item.location.uri)) continue
         const range = 'selectionRange' in item ? item.selectionRange : item.location.range
         symbols.push({
           name: item.name,
@@ -254,8 +310,14 @@ export const workspaceSymbols = defineTool({
   run: async ({ query }, ctx) => {
     const client = await lspClient(ctx, 'python')
     const found = await client.request<SymbolInformation[] | null>('workspace/symbol', { query }, ctx.signal)
+    // A symbol's name is content: those in files outside the workspace (not library) are left out.
+    const shown: SymbolInformation[] = []
+    for (const symbol of found ?? []) {
+      if (shown.length >= 200) break
+      if ((await whereIs(ctx, fileURLToPath(symbol.location.uri))).where !== 'outside') shown.push(symbol)
+    }
     return {
-      symbols: (found ?? []).slice(0, 200).map((s) => ({
+      symbols: shown.map((s) => ({
         name: s.name,
         kind: SYMBOL_KINDS[s.kind] ?? 'symbol',
         path: ctx.workspace.display(fileURLToPath(s.location.uri)),
