@@ -432,3 +432,50 @@ describe('language server results stay inside the workspace', () => {
     expect(readFileSync(join(f.workspace, 'app.py'), 'utf8')).toBe(app)
   })
 })
+
+describe('typecheck from the warm language server', () => {
+  const f = useProtocolFixture()
+
+  function checkedProject(root: string) {
+    project(root)
+    mkdirSync(join(root, 'more'))
+    writeFileSync(join(root, 'more', 'attrs.py'), 'import os\n\nos.nonexistent\nimport nosuchmodule\n')
+    writeFileSync(
+      join(root, 'more', 'flow.py'),
+      'import random\n\nif random.random() > 0.5:\n    y = 1\nprint(y)\nreveal_type(1)\n\n\ndef unused() -> None:\n    z = 1\n',
+    )
+    writeFileSync(join(root, 'more', 'warn.py'), '[1, 2]\nx = 1\nx == 2\n')
+    writeFileSync(join(root, 'more', 'stub.pyi'), 'def f(x: int) -> str: ...\nbad: int = "no"\n')
+    mkdirSync(join(root, '.hidden'))
+    writeFileSync(join(root, '.hidden', 'skipped.py'), 'x: int = "hidden"\n')
+    mkdirSync(join(root, 'node_modules'))
+    writeFileSync(join(root, 'node_modules', 'skipped.py'), 'x: int = "vendored"\n')
+  }
+
+  it('gives the result of the pyright CLI, from one server kept across calls', {
+    timeout: 90_000,
+  }, async () => {
+    checkedProject(f.workspace)
+    const { typecheck } = await import('../../src/devtools/pyright.js')
+    const sessionId = await f.session()
+    const before = ourServers()
+    const outputs = []
+    for (const path of [undefined, 'more', 'shop/prices.py']) {
+      const cli = await typecheck(f.workspace, path ? join(f.workspace, path) : f.workspace)
+      const run = await runTool(f, sessionId, 'typecheck', path ? { path } : {})
+      const card = run.cards.find((c) => 'rawOutput' in c && c.rawOutput) as { rawOutput: typeof cli }
+      const sorted = (r: typeof cli) => ({
+        ...r,
+        errors: [...r.errors].sort((a, b) => `${a.file}:${a.line}`.localeCompare(`${b.file}:${b.line}`)),
+      })
+      expect(sorted(card.rawOutput)).toEqual(sorted(cli))
+      outputs.push(cli)
+    }
+    // The project has errors, warnings and information of several rules, so the comparison says something.
+    expect(outputs[0]?.error_count).toBeGreaterThanOrEqual(4)
+    expect(outputs[0]?.warning_count).toBeGreaterThanOrEqual(2)
+    expect(new Set(outputs[0]?.errors.map((e) => e.rule)).size).toBeGreaterThanOrEqual(5)
+    // One language server answered every call.
+    expect(ourServers().filter((pid) => !before.includes(pid))).toHaveLength(1)
+  })
+})

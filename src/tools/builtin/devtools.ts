@@ -47,7 +47,9 @@ export const typecheck = defineTool({
     const target = await ctx.workspace.resolve(path ?? '.')
     const { chooseTypechecker, runTypechecker } = await import('../../devtools/typecheckers.js')
     const checker = await chooseTypechecker(ctx.workspace.root, ctx.settings.typechecker)
-    return runTypechecker(checker, ctx.workspace.root, target, ctx.signal)
+    // pyright's warm language server answers as its CLI would, without starting a process per call.
+    const warm = checker === 'pyright' ? await (await lspTools()).warmTypecheck(ctx, target) : undefined
+    return warm ?? runTypechecker(checker, ctx.workspace.root, target, ctx.signal)
   },
 })
 
@@ -184,6 +186,7 @@ async function pythonFiles(ctx: ToolContext, path: string): Promise<string[]> {
 
 // Backends load on first use, not with the agent.
 const git = () => import('../../devtools/git.js')
+const lspTools = () => import('./lsp-tools.js')
 
 const linter = async (ctx: ToolContext): Promise<RuffLinter> => {
   const { RuffLinter } = await import('../../devtools/ruff.js')

@@ -14,6 +14,7 @@ import type { Whereabouts } from '../../devtools/lsp/boundary.js'
 import type { LspClient } from '../../devtools/lsp/client.js'
 import type { LspPool } from '../../devtools/lsp/pool.js'
 import { locate } from '../../devtools/lsp/positions.js'
+import type { TypecheckResult } from '../../devtools/pyright.js'
 import { applyTextEdits } from '../../devtools/text-edits.js'
 import { defineChangeSetTool, type FileChange } from '../change-set.js'
 import { defineTool, type ToolContext } from '../define.js'
@@ -144,6 +145,28 @@ async function toLocations(
     })
   }
   return out
+}
+
+/**
+ * `typecheck` with pyright answered by the project's warm language server, where that gives the CLI's result:
+ * the server is pyright, the project is the workspace root (so both read one configuration), and the files are
+ * those the CLI would check. Undefined otherwise: the caller runs the CLI.
+ */
+export async function warmTypecheck(ctx: ToolContext, target: string): Promise<TypecheckResult | undefined> {
+  if (ctx.settings.languageServers.python || ctx.project.root !== ctx.workspace.root) return undefined
+  const info = await ctx.workspace.stat(target)
+  if (!info) return undefined
+  const warm = await import('../../devtools/pyright-server.js')
+  const files = await warm.serverCheckableFiles(ctx.workspace.root, target, info.type === 'file')
+  if (!files) return undefined
+  const texts: { path: string; text: string }[] = []
+  for (const file of files) {
+    // The CLI reads the saved files; a file the workspace refuses (a symlink out) leaves it to the CLI.
+    const text = await ctx.workspace.readDiskText(file, ctx.signal).catch(() => undefined)
+    if (text === undefined) return undefined
+    texts.push({ path: file, text })
+  }
+  return warm.typecheckWithServer(await lspClient(ctx, 'python'), ctx.workspace.root, texts, ctx.signal)
 }
 
 const OUTSIDE = '(outside the workspace)'
