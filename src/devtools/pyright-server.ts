@@ -1,7 +1,7 @@
 // Type checking answered by the project's warm pyright language server instead of a new `pyright` process per
 // call: the same configuration and rules, asked file by file with pull diagnostics. Used only where the result is
 // the CLI's: the files are those the CLI would check, and the CLI's severities and rule names are kept.
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { parse as parseToml } from 'smol-toml'
 import type { Diagnostic } from 'vscode-languageserver-protocol'
@@ -60,14 +60,25 @@ async function filesLikeCli(target: string, isFile: boolean): Promise<string[] |
   return files.sort()
 }
 
-/** Whether the warm server can answer `pyright <target>` as the CLI would, and for which files. */
+/**
+ * Whether the warm server can answer `pyright <target>` as the CLI would: the files to check, and every source
+ * file of the project with its modification time (what the server must know of the disk).
+ */
 export async function serverCheckableFiles(
   root: string,
   target: string,
   isFile: boolean,
-): Promise<string[] | undefined> {
+): Promise<{ files: string[]; disk: Map<string, number> } | undefined> {
   if (await configuresFileSet(root)) return undefined
-  return filesLikeCli(target, isFile)
+  const all = await filesLikeCli(root, false)
+  const files = target === root ? all : await filesLikeCli(target, isFile)
+  if (!all || !files) return undefined
+  const disk = new Map<string, number>()
+  for (const file of all) {
+    const info = await stat(file).catch(() => undefined)
+    if (info) disk.set(file, info.mtimeMs)
+  }
+  return { files, disk }
 }
 
 const SEVERITIES: Record<number, TypeDiagnostic['severity'] | undefined> = {
@@ -95,9 +106,12 @@ export async function typecheckWithServer(
   client: LspClient,
   root: string,
   files: readonly { path: string; text: string }[],
+  disk: ReadonlyMap<string, number>,
   signal?: AbortSignal,
 ): Promise<TypecheckResult> {
   const errors: TypeDiagnostic[] = []
+  // The CLI sees the disk as it is now: the server hears of modules created, changed and deleted since.
+  client.reportDiskFiles(disk)
   const uris = files.map((f) => ({ path: f.path, uri: client.sync(f.path, f.text) }))
   for (const { path, uri } of uris) {
     for (const d of await client.diagnosticsFor(uri, signal)) {
@@ -105,6 +119,10 @@ export async function typecheckWithServer(
       if (mapped) errors.push(mapped)
     }
   }
+  // In the CLI's order: by file, then position.
+  errors.sort((a, b) =>
+    a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column,
+  )
   const errorCount = errors.filter((e) => e.severity === 'error').length
   return {
     success: errorCount === 0,

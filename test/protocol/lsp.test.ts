@@ -1,6 +1,6 @@
 // Semantic tools against the real pyright language server, on a project with a symbol used across files.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { methods } from '@agentclientprotocol/sdk'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -471,6 +471,24 @@ describe('typecheck from the warm language server', () => {
       expect(sorted(card.rawOutput)).toEqual(sorted(cli))
       outputs.push(cli)
     }
+    // A module deleted from disk is gone for the server too: its importers now fail to import it.
+    rmSync(join(f.workspace, 'shop', 'prices.py'))
+    const cli = await typecheck(f.workspace, f.workspace)
+    const run = await runTool(f, sessionId, 'typecheck', {})
+    expect(run.result).toBe((await import('../../src/tools/builtin/devtools.js')).typecheck.render(cli))
+    expect(run.result).toMatch(/cart\.py:1:\d+: error \[reportMissingImports\]/)
+    // And one created again (a new module on disk) is found again.
+    writeFileSync(
+      join(f.workspace, 'shop', 'prices.py'),
+      'def total(prices: list[float]) -> int:\n    return 0\n',
+    )
+    const back = await runTool(f, sessionId, 'typecheck', {})
+    expect(back.result).toBe(
+      (await import('../../src/tools/builtin/devtools.js')).typecheck.render(
+        await typecheck(f.workspace, f.workspace),
+      ),
+    )
+    expect(back.result).not.toMatch(/reportMissingImports\]: Import "shop/)
     // The project has errors, warnings and information of several rules, so the comparison says something.
     expect(outputs[0]?.error_count).toBeGreaterThanOrEqual(4)
     expect(outputs[0]?.warning_count).toBeGreaterThanOrEqual(2)

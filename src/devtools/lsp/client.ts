@@ -1,7 +1,8 @@
 // One language server process, spoken to over JSON-RPC on stdio: initialize, open documents, ask, shut down.
 // Every request has a timeout; a server that exits is marked dead so the pool can start a new one.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { pathToFileURL } from 'node:url'
+import { existsSync } from 'node:fs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import {
   createMessageConnection,
   type MessageConnection,
@@ -53,6 +54,8 @@ export class LspClient {
   /** Set when the server offers `textDocument/diagnostic` in its capabilities. */
   private staticPull = false
   private readonly pullRegistrations = new Set<string>()
+  /** The source files on disk as last reported (reportDiskFiles), to tell the server what changed since. */
+  private diskFiles: Map<string, number> | undefined
   readonly ready: Promise<void>
 
   constructor(
@@ -152,6 +155,34 @@ export class LspClient {
     }
     this.texts.set(uri, text)
     return uri
+  }
+
+  /**
+   * Tells the server what changed on disk since the last call, as a file watcher would (`files`: path →
+   * modification time, every source file the server should know of), and closes documents whose files are
+   * gone, so that imports resolve as they would for a fresh checker.
+   */
+  reportDiskFiles(files: ReadonlyMap<string, number>): void {
+    const changes: { uri: string; type: 1 | 2 | 3 }[] = []
+    const before = this.diskFiles
+    if (before) {
+      for (const [path, mtime] of files) {
+        const was = before.get(path)
+        if (was === undefined) changes.push({ uri: pathToFileURL(path).href, type: 1 })
+        else if (was !== mtime) changes.push({ uri: pathToFileURL(path).href, type: 2 })
+      }
+      for (const path of before.keys())
+        if (!files.has(path)) changes.push({ uri: pathToFileURL(path).href, type: 3 })
+    }
+    this.diskFiles = new Map(files)
+    for (const uri of [...this.versions.keys()]) {
+      if (existsSync(fileURLToPath(uri))) continue
+      this.notify('textDocument/didClose', { textDocument: { uri } })
+      this.versions.delete(uri)
+      this.texts.delete(uri)
+      this.diagnostics.delete(uri)
+    }
+    if (changes.length > 0) this.notify('workspace/didChangeWatchedFiles', { changes })
   }
 
   async request<R>(method: string, params: unknown, signal?: AbortSignal): Promise<R> {

@@ -157,16 +157,17 @@ export async function warmTypecheck(ctx: ToolContext, target: string): Promise<T
   const info = await ctx.workspace.stat(target)
   if (!info) return undefined
   const warm = await import('../../devtools/pyright-server.js')
-  const files = await warm.serverCheckableFiles(ctx.workspace.root, target, info.type === 'file')
-  if (!files) return undefined
+  const checkable = await warm.serverCheckableFiles(ctx.workspace.root, target, info.type === 'file')
+  if (!checkable) return undefined
   const texts: { path: string; text: string }[] = []
-  for (const file of files) {
+  for (const file of checkable.files) {
     // The CLI reads the saved files; a file the workspace refuses (a symlink out) leaves it to the CLI.
     const text = await ctx.workspace.readDiskText(file, ctx.signal).catch(() => undefined)
     if (text === undefined) return undefined
     texts.push({ path: file, text })
   }
-  return warm.typecheckWithServer(await lspClient(ctx, 'python'), ctx.workspace.root, texts, ctx.signal)
+  const client = await lspClient(ctx, 'python')
+  return warm.typecheckWithServer(client, ctx.workspace.root, texts, checkable.disk, ctx.signal)
 }
 
 const OUTSIDE = '(outside the workspace)'
