@@ -340,6 +340,31 @@ describe('a rename across files is one change set', () => {
   })
 })
 
+describe('lint fixes are a change set too', () => {
+  const f = useProtocolFixture({ ide: () => new ScriptedIde() })
+
+  it('refuses fixes in read-only mode, and asks once for fixes across files in ask mode', async () => {
+    writeFileSync(join(f.workspace, 'a.py'), 'import os\nx = 1\n')
+    writeFileSync(join(f.workspace, 'b.py'), 'import sys\ny = 2\n')
+    const ide = f.acp.ide as ScriptedIde
+    const sessionId = await f.session()
+    await setMode(f, sessionId, 'read-only')
+    const report = await runTool(f, sessionId, 'lint', {})
+    expect(report.result).toMatch(/^\d+ violations in 2 files\na\.py:1:8: F401/)
+    const refused = await runTool(f, sessionId, 'lint', { fix: true })
+    expect(refused.result).toMatch(/^Error: the session is in read-only mode/)
+    expect(readFileSync(join(f.workspace, 'a.py'), 'utf8')).toBe('import os\nx = 1\n')
+
+    await setMode(f, sessionId, 'ask')
+    ide.answerPermissions('allow_once')
+    const fixed = await runTool(f, sessionId, 'lint', { fix: true })
+    expect(fixed.result).toMatch(/ violations in 2 files; fixed a\.py \(\+0 -1\), b\.py \(\+0 -1\)/)
+    expect(readFileSync(join(f.workspace, 'a.py'), 'utf8')).toBe('x = 1\n')
+    expect(ide.permissionRequests).toHaveLength(1)
+    expect(ide.permissionRequests[0]?.toolCall.content).toHaveLength(2)
+  })
+})
+
 describe('language server results stay inside the workspace', () => {
   const f = useProtocolFixture()
   const extra = makeTempDir('punie-outside-extra-')
