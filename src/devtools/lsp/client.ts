@@ -250,8 +250,13 @@ export class LspClient {
           { textDocument: { uri } },
           signal,
         )
-        // No previous result id is ever sent, so the server has nothing to call unchanged.
-        return report.kind === 'full' ? report.items : []
+        if (report.kind === 'full') return report.items
+        // No previous result id is ever sent, so "unchanged" answers nothing; never read it as no problems.
+        throw new DevtoolError(
+          this.server.command,
+          'bad_output',
+          'the language server answered "unchanged" to a first request for diagnostics',
+        )
       }
       const known = this.diagnostics.get(uri)
       if (known) return known
