@@ -1,9 +1,11 @@
 // Language server and linter latencies on a generated Python project: cold start to first answer, warm
-// queries, and lint time per file.
-import { mkdirSync, writeFileSync } from 'node:fs'
+// queries, lint time per file, and type checking and diagnostics from a warm server against the CLI.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { LspPool } from '../src/devtools/lsp/pool.js'
+import { typecheck } from '../src/devtools/pyright.js'
+import { serverCheckableFiles, typecheckWithServer } from '../src/devtools/pyright-server.js'
 import { RuffLinter } from '../src/devtools/ruff.js'
 import { quantile } from '../src/perf/collector.js'
 import { makeTempDir } from '../test/helpers/temp.js'
@@ -50,7 +52,9 @@ export async function devtoolFigures(queries = 20) {
       await linter.check(module(i), target)
       lint.push(performance.now() - t)
     }
+    const checks = await checkFigures(dir.path, target, text)
     return {
+      ...checks,
       lspColdMs: coldMs,
       lspWarmP50: quantile(warm, 0.5) ?? 0,
       lspWarmP95: quantile(warm, 0.95) ?? 0,
@@ -61,5 +65,60 @@ export async function devtoolFigures(queries = 20) {
   } finally {
     await pool.dispose()
     dir.remove()
+  }
+}
+
+const timed = async <T>(work: () => Promise<T>): Promise<[number, T]> => {
+  const started = performance.now()
+  const result = await work()
+  return [performance.now() - started, result]
+}
+
+/**
+ * `typecheck` by the CLI (a process per call) and by a warm language server, first and second call; and
+ * `diagnostics` of one file, first call (starting the server) and second call (after a change).
+ */
+async function checkFigures(root: string, target: string, text: string) {
+  writeFileSync(join(root, 'pkg', 'wrong.py'), 'def f() -> str:\n    return 1\n')
+  const [cliFirstMs, cli] = await timed(() => typecheck(root, root))
+  const [cliSecondMs] = await timed(() => typecheck(root, root))
+  const checkable = await serverCheckableFiles(root, root, false)
+  if (!checkable) throw new Error('the bench project should be checkable by the warm server')
+  const { files, disk } = checkable
+  const texts = files.map((path) => ({ path, text: readFileSync(path, 'utf8') }))
+  const pool = new LspPool()
+  try {
+    const [warmFirstMs, warm] = await timed(async () =>
+      typecheckWithServer(await pool.client(root, 'python'), root, texts, disk),
+    )
+    const [warmSecondMs] = await timed(async () =>
+      typecheckWithServer(await pool.client(root, 'python'), root, texts, disk),
+    )
+    if (warm.error_count !== cli.error_count || warm.files_checked !== cli.files_checked)
+      throw new Error(`the warm server disagrees with the CLI: ${JSON.stringify({ warm, cli })}`)
+    const fresh = new LspPool()
+    try {
+      const [diagnosticsFirstMs] = await timed(async () => {
+        const client = await fresh.client(root, 'python')
+        return client.diagnosticsFor(client.sync(target, text))
+      })
+      const [diagnosticsSecondMs] = await timed(async () => {
+        const client = await fresh.client(root, 'python')
+        return client.diagnosticsFor(client.sync(target, `${text}\nx: int = "changed"\n`))
+      })
+      return {
+        files: files.length,
+        cliFirstMs,
+        cliSecondMs,
+        warmFirstMs,
+        warmSecondMs,
+        diagnosticsFirstMs,
+        diagnosticsSecondMs,
+      }
+    } finally {
+      await fresh.dispose()
+    }
+  } finally {
+    await pool.dispose()
   }
 }

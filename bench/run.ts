@@ -202,6 +202,24 @@ async function main() {
         note: `p95 ${round(tools.lspWarmP95, 2)} ms`,
       },
       {
+        name: 'typecheck, pyright CLI (a process per call)',
+        value: round(tools.cliSecondMs),
+        unit: 'ms',
+        note: `second call; first ${round(tools.cliFirstMs)} ms; ${tools.files} files`,
+      },
+      {
+        name: 'typecheck, warm pyright language server',
+        value: round(tools.warmSecondMs),
+        unit: 'ms',
+        note: `second call; first, starting the server: ${round(tools.warmFirstMs)} ms; same result as the CLI`,
+      },
+      {
+        name: 'diagnostics of one file, warm language server',
+        value: round(tools.diagnosticsSecondMs),
+        unit: 'ms',
+        note: `second call, after a change; first, starting the server: ${round(tools.diagnosticsFirstMs)} ms`,
+      },
+      {
         name: 'lint latency per file (ruff WebAssembly)',
         value: round(tools.lintP50, 2),
         unit: 'ms p50',

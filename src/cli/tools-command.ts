@@ -31,10 +31,10 @@ export function listedTools(): Tool[] {
 
 /** When a call of the tool asks permission, in a few words, from its `permission` and `asks` fields. */
 export function whenItAsks(tool: Pick<Tool, 'permission' | 'asks'>): string {
-  if (tool.permission === 'ask') return 'yes'
-  if (!tool.asks) return 'no'
-  if (tool.asks.via === 'calls') return 'per tool it calls'
-  return tool.asks.when ? `when ${tool.asks.when}=true` : 'before writing'
+  // `asks` says more than `permission` where both are set (a change set asks only when it changes files).
+  if (tool.asks?.via === 'calls') return 'per tool it calls'
+  if (tool.asks) return tool.asks.when ? `when ${tool.asks.when}=true` : 'before writing'
+  return tool.permission === 'ask' ? 'yes' : 'no'
 }
 
 export function toolListings(tools: readonly Tool[] = listedTools()): ToolListing[] {

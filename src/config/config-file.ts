@@ -19,6 +19,7 @@ export const configSchema = z
     toolFormat: z.enum(TOOL_FORMATS).optional(),
     typechecker: z.enum(TYPECHECKERS).optional(),
     languageServers: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
+    checkerIdleTimeoutMs: z.number().int().min(0).optional(),
     models: z.array(z.string().min(1)).optional(),
     clientRequestTimeoutMs: z.number().int().positive().optional(),
     temperature: z.number().min(0).max(2).optional(),

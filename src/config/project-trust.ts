@@ -34,6 +34,7 @@ const PROJECT_RULES: Record<keyof PunieConfig, 'free' | 'local model' | 'trusted
   grepTimeoutMs: 'free',
   maxToolResultBytes: 'free',
   clientRequestTimeoutMs: 'free',
+  checkerIdleTimeoutMs: 'free',
 }
 
 export interface IgnoredSetting {

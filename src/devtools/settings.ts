@@ -13,6 +13,8 @@ export interface DevtoolSettings {
   grepTimeoutMs: number
   /** What one tool result may add to a model request; read_file reads at most this much at once. */
   maxToolResultBytes: number
+  /** How long a project's language servers stay warm after its last session closes (0: stop at once). */
+  idleTimeoutMs: number
 }
 
 export const DEFAULT_DEVTOOL_SETTINGS: DevtoolSettings = {
@@ -20,4 +22,5 @@ export const DEFAULT_DEVTOOL_SETTINGS: DevtoolSettings = {
   languageServers: {},
   grepTimeoutMs: 10_000,
   maxToolResultBytes: DEFAULT_MAX_TOOL_RESULT_BYTES,
+  idleTimeoutMs: 10 * 60_000,
 }

@@ -46,6 +46,7 @@ export function agentConfigFrom(file: PunieConfig): AgentConfig {
       languageServers: file.languageServers ?? DEFAULT_DEVTOOL_SETTINGS.languageServers,
       grepTimeoutMs: file.grepTimeoutMs ?? DEFAULT_DEVTOOL_SETTINGS.grepTimeoutMs,
       maxToolResultBytes: file.maxToolResultBytes ?? DEFAULT_DEVTOOL_SETTINGS.maxToolResultBytes,
+      idleTimeoutMs: file.checkerIdleTimeoutMs ?? DEFAULT_DEVTOOL_SETTINGS.idleTimeoutMs,
     },
   }
 }

@@ -55,9 +55,11 @@ export class InvalidSessionRequestError extends Error {
 export class SessionManager {
   private readonly sessions = new Map<string, Session>()
   private readonly observers = new Set<AgentEventListener>()
-  private readonly projects = new ProjectPool()
+  private readonly projects: ProjectPool
 
-  constructor(private readonly deps: SessionManagerDeps) {}
+  constructor(private readonly deps: SessionManagerDeps) {
+    this.projects = new ProjectPool({ idleMs: deps.config.devtools.idleTimeoutMs })
+  }
 
   create(options: { cwd: string; additionalDirectories?: string[]; surface?: SurfaceFactory }): Session {
     assertDirectory(options.cwd)
@@ -177,6 +179,8 @@ export class SessionManager {
 
   async closeAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((id) => this.close(id)))
+    // Language servers kept warm for the next session end with the agent.
+    await this.projects.dispose()
   }
 
   private activate(record: SessionRecord, state: SessionState, surface?: SurfaceFactory) {

@@ -1,7 +1,9 @@
 // Projects: a session belongs to the git repository enclosing its cwd (or to the cwd itself), and the sessions
-// of one project share what is costly to start, such as language servers.
+// of one project share what is costly to start, such as language servers, which stay warm a while after the
+// last session closes so that the next one (another `ask`, a reconnecting IDE) does not start them again.
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { DEFAULT_DEVTOOL_SETTINGS } from '../devtools/settings.js'
 import type { ProjectScope } from '../tools/define.js'
 
 /** The nearest directory at or above `cwd` holding `.git`; `cwd` itself when there is none. */
@@ -20,11 +22,21 @@ export interface ProjectHandle extends ProjectScope {
 interface OpenProject {
   users: number
   memos: Map<string, unknown>
+  /** Set while no session holds the project: when it fires, the project's values are disposed. */
+  idle?: NodeJS.Timeout
 }
 
-/** Shared values per project, disposed when the project's last session closes. */
+/** How long a project's shared values outlive its last session by default. */
+export const DEFAULT_PROJECT_IDLE_MS = DEFAULT_DEVTOOL_SETTINGS.idleTimeoutMs
+
+/** Shared values per project, disposed once the project has had no session for `idleMs`. */
 export class ProjectPool {
   private readonly open = new Map<string, OpenProject>()
+  private readonly idleMs: number
+
+  constructor(options: { idleMs?: number } = {}) {
+    this.idleMs = options.idleMs ?? DEFAULT_PROJECT_IDLE_MS
+  }
 
   acquire(root: string): ProjectHandle {
     let project = this.open.get(root)
@@ -32,6 +44,8 @@ export class ProjectPool {
       project = { users: 0, memos: new Map() }
       this.open.set(root, project)
     }
+    clearTimeout(project.idle)
+    project.idle = undefined
     project.users++
     const held = project
     let released = false
@@ -45,15 +59,32 @@ export class ProjectPool {
         if (released) return
         released = true
         if (--held.users > 0) return
-        this.open.delete(root)
-        await disposeAll(held.memos.values())
+        if (this.idleMs <= 0) return this.drop(root, held)
+        // Unref'd: a warm language server must not keep a finished `punie ask` or test process alive.
+        held.idle = setTimeout(() => void this.drop(root, held), this.idleMs)
+        held.idle.unref()
       },
     }
   }
 
   /** Roots with at least one open session, and how many. */
   active(): { root: string; openSessions: number }[] {
-    return [...this.open].map(([root, p]) => ({ root, openSessions: p.users }))
+    return [...this.open].filter(([, p]) => p.users > 0).map(([root, p]) => ({ root, openSessions: p.users }))
+  }
+
+  /** Disposes every project's values now, held or warm: the agent is shutting down. */
+  async dispose(): Promise<void> {
+    const all = [...this.open]
+    this.open.clear()
+    await Promise.all(all.map(([, project]) => this.drop(undefined, project)))
+  }
+
+  private async drop(root: string | undefined, project: OpenProject): Promise<void> {
+    clearTimeout(project.idle)
+    if (root !== undefined && this.open.get(root) === project) this.open.delete(root)
+    const values = [...project.memos.values()]
+    project.memos.clear()
+    await disposeAll(values)
   }
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { DevtoolSettings } from '../devtools/settings.js'
 import type { Logger } from '../log/logger.js'
 import type { ChatMessage, ToolCallRequest } from '../model/types.js'
+import { changedPaths, changeSetPermission } from '../tools/change-set.js'
 import type { PlanEntry, ProjectScope, Tool, ToolContent, ToolContext } from '../tools/define.js'
 import { boundValue, capToolResult, headBytes } from '../tools/limits.js'
 import { decidePermission, exactScope, type Grants, type PermissionMode } from '../tools/permission.js'
@@ -141,7 +142,11 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
     toolCallId,
     signal: d.signal,
     workspace: d.workspace,
-    emit: (update) => d.emit({ type: 'tool.update', turnId, toolCallId, ...update }),
+    // A preview may report progress (a language server starting) before the card exists: that opens the card.
+    emit: (update) =>
+      announced
+        ? d.emit({ type: 'tool.update', turnId, toolCallId, ...update })
+        : announce(tool, input, update.content ?? []),
     callTool: async (name, args) => {
       const nested = await executeToolCall(
         { id: d.newId('call'), name, arguments: JSON.stringify(args ?? {}) },
@@ -166,14 +171,18 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
   } catch (error) {
     return fail(tool, input, messageOf(error), true, hintFor(error), failureKind(error))
   }
-  announce(tool, input, preview)
+  if (announced) d.emit({ type: 'tool.update', turnId, toolCallId, content: preview })
+  else announce(tool, input, preview)
 
   const scope = await tool.permissionScope(input).catch(() => exactScope('*'))
-  const sensitive = await sensitiveWrites(
-    d.workspace,
-    safely(() => tool.writes(input), []),
-  )
-  const verdict = decidePermission(d.permissions.mode, tool, { scope, sensitive }, d.permissions.grants)
+  // A change set is decided once for all its files, as an edit of the paths its preview diffs: the same policy
+  // as a single edit, so the rule on sensitive paths holds for each of them.
+  const sensitive = await sensitiveWrites(d.workspace, [
+    ...safely(() => tool.writes(input), []),
+    ...changedPaths(preview),
+  ])
+  const asked = changeSetPermission(tool, preview)
+  const verdict = decidePermission(d.permissions.mode, asked, { scope, sensitive }, d.permissions.grants)
   if (verdict.action === 'deny') return fail(tool, input, verdict.reason, true, REJECTED_HINT, 'permission')
   if (verdict.action === 'ask') {
     const title = safely(() => tool.title(input), tool.name)
@@ -185,7 +194,7 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
           toolCallId,
           toolName: tool.name,
           title,
-          kind: tool.kind,
+          kind: asked.kind,
           input,
           locations: tool.locations(input),
           content: preview,

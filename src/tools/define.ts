@@ -113,6 +113,11 @@ export interface Tool {
   modelSchema?: Record<string, unknown>
   /** Set for tools that run elsewhere than the workspace implies: in the IDE itself, or in the sandbox. */
   runsIn?: 'ide' | 'sandbox'
+  /**
+   * Set for tools whose writes form one change set (tools/change-set.ts): a call asks once, as an edit of the
+   * files its preview diffs, and needs no permission when its preview changes nothing.
+   */
+  changeSet?: boolean
   title(input: unknown): string
   locations(input: unknown): ToolLocation[]
   preview(input: unknown, ctx: ToolContext): Promise<ToolContent[]>

@@ -124,18 +124,23 @@ describe('lint and format with ruff', () => {
     const sessionId = await f.session()
     f.acp.ide?.answerPermissions('allow_once', 'allow_once')
     const fixed = await runTool(f, sessionId, 'lint', { path: 'messy.py', fix: true })
-    expect(fixed.result).toBe('0 violations in 1 files; fixed messy.py')
+    expect(fixed.result).toBe('0 violations in 1 files; fixed messy.py (+0 -1)')
     expect(readFileSync(join(f.workspace, 'messy.py'), 'utf8')).not.toContain('import os')
     expect(f.acp.ide?.permissionRequests[0]?.toolCall).toMatchObject({
-      title: 'Write messy.py',
-      content: [{ type: 'diff' }],
+      title: 'Fix lint in messy.py',
+      kind: 'edit',
+      content: [{ type: 'diff', path: join(f.workspace, 'messy.py'), oldText: messy }],
     })
 
     const formatted = await runTool(f, sessionId, 'format', { path: 'messy.py' })
-    expect(formatted.result).toBe('Formatted messy.py (1 checked)')
+    expect(formatted.result).toBe('Formatted messy.py (+1 -1) (1 checked)')
     expect(readFileSync(join(f.workspace, 'messy.py'), 'utf8')).toContain('        return 1\n')
+    // Nothing to write, nothing to ask.
     const again = await runTool(f, sessionId, 'format', {})
     expect(again.result).toBe('All 1 files already formatted.')
+    const clean = await runTool(f, sessionId, 'lint', { fix: true })
+    expect(clean.result).toBe('0 violations in 1 files')
+    expect(f.acp.ide?.permissionRequests).toHaveLength(2)
   })
 
   it('leaves the file alone when the fix is rejected', async () => {
@@ -143,7 +148,7 @@ describe('lint and format with ruff', () => {
     const sessionId = await f.session()
     f.acp.ide?.answerPermissions('reject_once')
     const run = await runTool(f, sessionId, 'lint', { fix: true })
-    expect(run.result).toMatch(/could not write messy\.py: the user rejected/)
+    expect(run.result).toMatch(/^Error: the user rejected Fix lint in the project/)
     expect(readFileSync(join(f.workspace, 'messy.py'), 'utf8')).toBe(messy)
   })
 })

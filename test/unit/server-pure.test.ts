@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RequestPermissionRequest } from '@agentclientprotocol/sdk'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { MarkdownLineRenderer } from '../../src/client/markdown.js'
 import { answerPermission } from '../../src/client/permission-prompt.js'
 import { isLoopback, originAllowed, presentedToken, sameSecret } from '../../src/server/auth.js'
@@ -66,7 +66,7 @@ describe('projects', () => {
   })
 
   it('shares a value between the sessions of a project and disposes it when the last one leaves', async () => {
-    const pool = new ProjectPool()
+    const pool = new ProjectPool({ idleMs: 0 })
     let made = 0
     let disposed = 0
     const make = () => ({ id: ++made, dispose: () => void disposed++ })
@@ -85,6 +85,33 @@ describe('projects', () => {
     await b.release()
     expect(disposed).toBe(1)
     expect(pool.active()).toEqual([{ root: '/q', openSessions: 1 }])
+  })
+
+  it('keeps a project warm for its idle time after the last session, for the next session to reuse', async () => {
+    vi.useFakeTimers()
+    try {
+      const pool = new ProjectPool({ idleMs: 1000 })
+      let made = 0
+      let disposed = 0
+      const make = () => ({ id: ++made, dispose: () => void disposed++ })
+      const a = pool.acquire('/p')
+      a.memo('lsp', make)
+      await a.release()
+      expect(pool.active()).toEqual([])
+      await vi.advanceTimersByTimeAsync(900)
+      const b = pool.acquire('/p')
+      expect(b.memo('lsp', make).id).toBe(1)
+      await b.release()
+      await vi.advanceTimersByTimeAsync(999)
+      expect(disposed).toBe(0)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(disposed).toBe(1)
+      expect(pool.acquire('/p').memo('lsp', make).id).toBe(2)
+      await pool.dispose()
+      expect(disposed).toBe(2)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 

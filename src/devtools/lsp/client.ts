@@ -1,14 +1,23 @@
 // One language server process, spoken to over JSON-RPC on stdio: initialize, open documents, ask, shut down.
 // Every request has a timeout; a server that exits is marked dead so the pool can start a new one.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { pathToFileURL } from 'node:url'
+import { existsSync } from 'node:fs'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import {
   createMessageConnection,
   type MessageConnection,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node.js'
-import type { Diagnostic, InitializeParams, PublishDiagnosticsParams } from 'vscode-languageserver-protocol'
+import type {
+  Diagnostic,
+  DocumentDiagnosticReport,
+  InitializeParams,
+  InitializeResult,
+  PublishDiagnosticsParams,
+  RegistrationParams,
+  UnregistrationParams,
+} from 'vscode-languageserver-protocol'
 import { DevtoolError } from '../process.js'
 
 export interface ServerCommand {
@@ -18,6 +27,20 @@ export interface ServerCommand {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000
+const DIAGNOSTICS_TIMEOUT_MS = 15_000
+
+export interface LspClientOptions {
+  /** Ask for diagnostics (`textDocument/diagnostic`) when the server offers it; on by default. */
+  pullDiagnostics?: boolean
+}
+
+/**
+ * Whether a pushed diagnostics report is about the document version Punie last sent. A server that names no
+ * version is taken at its word: its first report after the open or change (earlier ones were dropped then).
+ */
+export function isCurrentReport(reported: number | undefined, current: number | undefined): boolean {
+  return reported === undefined || reported === current
+}
 
 export class LspClient {
   private readonly connection: MessageConnection
@@ -28,11 +51,17 @@ export class LspClient {
   private readonly diagnosticWaiters = new Map<string, (() => void)[]>()
   private exited = false
   private stderr = ''
+  /** Set when the server offers `textDocument/diagnostic` in its capabilities. */
+  private staticPull = false
+  private readonly pullRegistrations = new Set<string>()
+  /** The source files on disk as last reported (reportDiskFiles), to tell the server what changed since. */
+  private diskFiles: Map<string, number> | undefined
   readonly ready: Promise<void>
 
   constructor(
     readonly root: string,
     readonly server: ServerCommand,
+    private readonly options: LspClientOptions = {},
   ) {
     this.child = spawn(server.command, server.args, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] })
     // A killed server's pipes fail on the next write; that is reported as a crash, not thrown.
@@ -63,15 +92,31 @@ export class LspClient {
       new StreamMessageWriter(this.child.stdin as NodeJS.WritableStream),
     )
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      // A report for a version already replaced is stale: keep waiting for the one about the current text.
+      if (!isCurrentReport(params.version, this.versions.get(params.uri))) return
       this.diagnostics.set(params.uri, params.diagnostics)
       for (const wake of this.diagnosticWaiters.get(params.uri)?.splice(0) ?? []) wake()
+      for (const wake of this.diagnosticWaiters.get('')?.splice(0) ?? []) wake()
     })
     // Servers ask for settings and progress tokens; answering keeps them from stalling.
     this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) =>
       params.items.map(() => null),
     )
     this.connection.onRequest('window/workDoneProgress/create', () => null)
-    this.connection.onRequest('client/registerCapability', () => null)
+    // pyright offers pull diagnostics by registering them after `initialized` (and again when its settings
+    // change); until then a request for diagnostics waits for either the registration or a push.
+    this.connection.onRequest('client/registerCapability', (params: RegistrationParams) => {
+      for (const r of params.registrations ?? [])
+        if (r.method === 'textDocument/diagnostic') this.pullRegistrations.add(r.id)
+      this.wakeAll()
+      return null
+    })
+    this.connection.onRequest('client/unregisterCapability', (params: UnregistrationParams) => {
+      for (const r of params.unregisterations ?? []) this.pullRegistrations.delete(r.id)
+      return null
+    })
+    // Every answer is asked for afresh, so a refresh needs no action; left unanswered, pyright exits.
+    this.connection.onRequest('workspace/diagnostic/refresh', () => null)
     this.connection.onError(() => undefined)
     this.connection.listen()
     // Once the process is gone, nothing may write to it again (late answers to its own requests included).
@@ -110,6 +155,34 @@ export class LspClient {
     }
     this.texts.set(uri, text)
     return uri
+  }
+
+  /**
+   * Tells the server what changed on disk since the last call, as a file watcher would (`files`: path →
+   * modification time, every source file the server should know of), and closes documents whose files are
+   * gone, so that imports resolve as they would for a fresh checker.
+   */
+  reportDiskFiles(files: ReadonlyMap<string, number>): void {
+    const changes: { uri: string; type: 1 | 2 | 3 }[] = []
+    const before = this.diskFiles
+    if (before) {
+      for (const [path, mtime] of files) {
+        const was = before.get(path)
+        if (was === undefined) changes.push({ uri: pathToFileURL(path).href, type: 1 })
+        else if (was !== mtime) changes.push({ uri: pathToFileURL(path).href, type: 2 })
+      }
+      for (const path of before.keys())
+        if (!files.has(path)) changes.push({ uri: pathToFileURL(path).href, type: 3 })
+    }
+    this.diskFiles = new Map(files)
+    for (const uri of [...this.versions.keys()]) {
+      if (existsSync(fileURLToPath(uri))) continue
+      this.notify('textDocument/didClose', { textDocument: { uri } })
+      this.versions.delete(uri)
+      this.texts.delete(uri)
+      this.diagnostics.delete(uri)
+    }
+    if (changes.length > 0) this.notify('workspace/didChangeWatchedFiles', { changes })
   }
 
   async request<R>(method: string, params: unknown, signal?: AbortSignal): Promise<R> {
@@ -154,21 +227,80 @@ export class LspClient {
     })
   }
 
-  /** The diagnostics the server published for a document, waiting for them after a change (up to a timeout). */
-  async diagnosticsFor(uri: string, timeoutMs = 15_000): Promise<Diagnostic[]> {
+  /** Whether diagnostics are asked for (`textDocument/diagnostic`) rather than waited for. */
+  get pullsDiagnostics(): boolean {
+    return this.options.pullDiagnostics !== false && (this.staticPull || this.pullRegistrations.size > 0)
+  }
+
+  /**
+   * The diagnostics of the document as last synced: asked for when the server supports pull diagnostics, else
+   * the pushed report of that version, waited for up to a deadline (a timeout error, never an empty list).
+   */
+  async diagnosticsFor(
+    uri: string,
+    signal?: AbortSignal,
+    timeoutMs = DIAGNOSTICS_TIMEOUT_MS,
+  ): Promise<Diagnostic[]> {
     await this.ready
-    const known = this.diagnostics.get(uri)
-    if (known) return known
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs)
-      const waiters = this.diagnosticWaiters.get(uri) ?? []
-      waiters.push(() => {
-        clearTimeout(timer)
-        resolve()
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      if (this.pullsDiagnostics) {
+        const report = await this.request<DocumentDiagnosticReport>(
+          'textDocument/diagnostic',
+          { textDocument: { uri } },
+          signal,
+        )
+        if (report.kind === 'full') return report.items
+        // No previous result id is ever sent, so "unchanged" answers nothing; never read it as no problems.
+        throw new DevtoolError(
+          this.server.command,
+          'bad_output',
+          'the language server answered "unchanged" to a first request for diagnostics',
+        )
+      }
+      const known = this.diagnostics.get(uri)
+      if (known) return known
+      if (!(await this.nextReport(uri, deadline - Date.now(), signal))) break
+    }
+    if (signal?.aborted) throw signal.reason ?? new Error('cancelled')
+    if (this.exited) throw this.crashed()
+    throw new DevtoolError(
+      this.server.command,
+      'timeout',
+      `the language server reported no diagnostics for this version of the file within ${timeoutMs / 1000} s`,
+    )
+  }
+
+  /** Resolves true on the next report for `uri` (or a pull registration), false at the deadline or on abort. */
+  private nextReport(uri: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (timeoutMs <= 0 || signal?.aborted || this.exited) return Promise.resolve(false)
+    return new Promise<boolean>((resolve) => {
+      const lists = [uri, ''].map((key) => {
+        const list = this.diagnosticWaiters.get(key) ?? []
+        this.diagnosticWaiters.set(key, list)
+        return list
       })
-      this.diagnosticWaiters.set(uri, waiters)
+      const done = (value: boolean) => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        this.child.off('exit', onAbort)
+        for (const list of lists) {
+          const at = list.indexOf(wake)
+          if (at >= 0) list.splice(at, 1)
+        }
+        resolve(value)
+      }
+      const wake = () => done(true)
+      const onAbort = () => done(false)
+      const timer = setTimeout(onAbort, timeoutMs)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.child.once('exit', onAbort)
+      for (const list of lists) list.push(wake)
     })
-    return this.diagnostics.get(uri) ?? []
+  }
+
+  private wakeAll(): void {
+    for (const list of this.diagnosticWaiters.values()) for (const wake of list.splice(0)) wake()
   }
 
   async shutdown(): Promise<void> {
@@ -199,12 +331,15 @@ export class LspClient {
           references: {},
           documentSymbol: { hierarchicalDocumentSymbolSupport: true },
           rename: { prepareSupport: false },
-          publishDiagnostics: {},
+          publishDiagnostics: { versionSupport: true },
+          // Servers such as pyright offer pull diagnostics only to clients that accept a dynamic registration.
+          ...(this.options.pullDiagnostics === false ? {} : { diagnostic: { dynamicRegistration: true } }),
         },
         workspace: { symbol: {}, workspaceEdit: { documentChanges: true }, configuration: true },
       },
     }
-    await this.connection.sendRequest('initialize', params)
+    const result = (await this.connection.sendRequest('initialize', params)) as InitializeResult
+    this.staticPull = Boolean(result?.capabilities?.diagnosticProvider)
     this.notify('initialized', {})
   }
 

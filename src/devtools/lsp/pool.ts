@@ -1,5 +1,5 @@
 // Language servers per (workspace root, language): started on first use, started again after a crash, and shut
-// down with their session.
+// down with their project (which keeps them warm a while after its last session, see session/project.ts).
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { LspClient, type ServerCommand } from './client.js'
@@ -58,8 +58,12 @@ export class LspPool {
 
   constructor(private readonly servers: Record<string, ServerCommand> = { python: defaultPythonServer() }) {}
 
-  /** A running client for the language, starting (or restarting) its server if needed. */
-  async client(root: string, language: string): Promise<LspClient> {
+  /** A running client for the language, starting (or restarting) its server if needed; `onStart` hears of that. */
+  async client(
+    root: string,
+    language: string,
+    onStart?: (server: ServerCommand) => void,
+  ): Promise<LspClient> {
     const server = this.servers[language]
     if (!server) {
       throw new Error(
@@ -69,6 +73,7 @@ export class LspPool {
     const key = `${root}\u0000${language}`
     let client = this.clients.get(key)
     if (!client?.alive) {
+      onStart?.(server)
       client = new LspClient(root, server)
       this.clients.set(key, client)
     }

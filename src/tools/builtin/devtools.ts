@@ -4,6 +4,7 @@ import { relative } from 'node:path'
 import { z } from 'zod'
 import type { RuffLinter } from '../../devtools/ruff.js'
 import { WorkspaceFileNotFoundError } from '../../workspace/workspace.js'
+import { appliedFile, defineChangeSetTool, type FileChange, renderApplied } from '../change-set.js'
 import { defineTool, type ToolContext } from '../define.js'
 
 const diagnostic = z.object({
@@ -52,7 +53,9 @@ export const typecheck = defineTool({
     const target = await ctx.workspace.resolve(checked)
     const { chooseTypechecker, runTypechecker } = await import('../../devtools/typecheckers.js')
     const checker = await chooseTypechecker(ctx.workspace.root, ctx.settings.typechecker)
-    return runTypechecker(checker, ctx.workspace.root, target, ctx.signal)
+    // pyright's warm language server answers as its CLI would, without starting a process per call.
+    const warm = checker === 'pyright' ? await (await lspTools()).warmTypecheck(ctx, target) : undefined
+    return warm ?? runTypechecker(checker, ctx.workspace.root, target, ctx.signal)
   },
 })
 
@@ -232,34 +235,22 @@ async function gitScope(ctx: ToolContext, ref?: string, path?: string) {
   }
   return scope
 }
+const lspTools = () => import('./lsp-tools.js')
 
 const linter = async (ctx: ToolContext): Promise<RuffLinter> => {
   const { RuffLinter } = await import('../../devtools/ruff.js')
   return ctx.memo(`ruff:${ctx.workspace.root}`, () => new RuffLinter(ctx.workspace.root))
 }
 
-/** Writes changed files through write_file, so each change asks permission and shows its diff. */
-async function writeChanged(ctx: ToolContext, changes: { file: string; text: string }[]): Promise<string[]> {
-  const written: string[] = []
-  for (const change of changes) {
-    const path = ctx.workspace.display(change.file)
-    const result = await ctx.callTool('write_file', { path, content: change.text })
-    if (!result.ok) throw new Error(`could not write ${path}: ${result.message}`)
-    written.push(path)
-  }
-  return written
-}
-
-export const lint = defineTool({
+export const lint = defineChangeSetTool({
   name: 'lint',
   description:
-    "Lint Python files with ruff (the project's ruff settings apply). With fix: true, applies ruff's safe fixes as edits (unsafe ones too with unsafe: true); fixable says what fix will do.",
+    "Lint Python files with ruff (the project's ruff settings apply). With fix: true, applies ruff's safe fixes (unsafe ones too with unsafe: true): every fixed file is shown in one permission request with its diff, and written all or nothing; fixable says what fix will do.",
   kind: 'read',
-  permission: 'never',
   asks: { via: 'writes', when: 'fix' },
   input: z.object({
     path: z.string().optional().describe('File or directory relative to the workspace root (default: all)'),
-    fix: z.boolean().optional().describe('Apply the fixes ruff offers (each changed file asks permission)'),
+    fix: z.boolean().optional().describe('Apply the fixes ruff offers (asks once, showing every diff)'),
     unsafe: z
       .boolean()
       .optional()
@@ -278,12 +269,13 @@ export const lint = defineTool({
       }),
     ),
     fixed_files: z.array(z.string()),
+    changes: z.array(appliedFile),
   }),
   title: ({ path, fix }) => `${fix ? 'Fix lint in' : 'Lint'} ${path ?? 'the project'}`,
   locations: ({ path }) => (path ? [{ path }] : []),
   render: (out) =>
     [
-      `${out.violations.length} violations in ${out.files_checked} files${out.fixed_files.length ? `; fixed ${out.fixed_files.join(', ')}` : ''}`,
+      `${out.violations.length} violations in ${out.files_checked} files${out.changes.length ? `; fixed ${renderApplied(out.changes)}` : ''}`,
       ...out.violations
         .slice(0, 100)
         .map(
@@ -291,56 +283,69 @@ export const lint = defineTool({
             `${v.file}:${v.line}:${v.column}: ${v.code ?? 'error'} ${v.message}${v.fixable ? ' [fixable]' : ''}`,
         ),
     ].join('\n'),
-  run: async ({ path = '.', fix, unsafe = false }, ctx) => {
+  plan: async ({ path = '.', fix, unsafe = false }, ctx) => {
     const ruff = await linter(ctx)
     const files = await pythonFiles(ctx, path)
     const texts = new Map<string, string>()
     for (const file of files) texts.set(file, await ctx.workspace.readText(file, {}, ctx.signal))
-    const changes: { file: string; text: string }[] = []
+    const changes: FileChange[] = []
     if (fix) {
-      for (const [file, text] of texts) {
-        const fixed = await ruff.fix(text, file, { unsafe })
-        if (fixed !== text) changes.push({ file, text: fixed })
-      }
+      for (const [file, text] of texts)
+        changes.push({ path: file, oldText: text, newText: await ruff.fix(text, file, { unsafe }) })
     }
-    // writeChanged throws unless every change was written, so afterwards the fixed texts are the files' texts.
-    const fixedFiles = await writeChanged(ctx, changes)
-    for (const change of changes) texts.set(change.file, change.text)
+    return { changes, texts }
+  },
+  finish: async ({ unsafe = false }, { changes, texts }, applied, ctx) => {
+    // Every change was applied (or none, and finish does not run), so the fixed texts are the files' texts.
+    for (const change of changes) texts.set(change.path, change.newText)
+    const ruff = await linter(ctx)
     const violations = []
     for (const [file, text] of texts) {
       for (const v of await ruff.check(text, file, { unsafe }))
         violations.push({ file: ctx.workspace.display(file), ...v })
     }
-    return { files_checked: files.length, violations, fixed_files: fixedFiles }
+    return {
+      files_checked: texts.size,
+      violations,
+      fixed_files: applied.map((f) => f.path),
+      changes: applied,
+    }
   },
 })
 
-export const format = defineTool({
+export const format = defineChangeSetTool({
   name: 'format',
   description:
-    "Format Python files with ruff's formatter; each changed file is written as an edit with its diff.",
+    "Format Python files with ruff's formatter. Every changed file is shown in one permission request with its diff, and written all or nothing.",
   kind: 'edit',
-  permission: 'never',
   asks: { via: 'writes' },
   input: z.object({
     path: z.string().optional().describe('File or directory relative to the workspace root (default: all)'),
   }),
-  output: z.object({ files_checked: z.number().int(), formatted: z.array(z.string()) }),
+  output: z.object({
+    files_checked: z.number().int(),
+    formatted: z.array(z.string()),
+    changes: z.array(appliedFile),
+  }),
   title: ({ path }) => `Format ${path ?? 'the project'}`,
   locations: ({ path }) => (path ? [{ path }] : []),
   render: (out) =>
     out.formatted.length
-      ? `Formatted ${out.formatted.join(', ')} (${out.files_checked} checked)`
+      ? `Formatted ${renderApplied(out.changes)} (${out.files_checked} checked)`
       : `All ${out.files_checked} files already formatted.`,
-  run: async ({ path = '.' }, ctx) => {
+  plan: async ({ path = '.' }, ctx) => {
     const ruff = await linter(ctx)
     const files = await pythonFiles(ctx, path)
-    const changes: { file: string; text: string }[] = []
+    const changes: FileChange[] = []
     for (const file of files) {
       const text = await ctx.workspace.readText(file, {}, ctx.signal)
-      const formatted = await ruff.format(text, file)
-      if (formatted !== text) changes.push({ file, text: formatted })
+      changes.push({ path: file, oldText: text, newText: await ruff.format(text, file) })
     }
-    return { files_checked: files.length, formatted: await writeChanged(ctx, changes) }
+    return { changes, checked: files.length }
   },
+  finish: async (_input, { checked }, applied) => ({
+    files_checked: checked,
+    formatted: applied.map((f) => f.path),
+    changes: applied,
+  }),
 })

@@ -10,10 +10,13 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol'
 import { z } from 'zod'
+import type { Whereabouts } from '../../devtools/lsp/boundary.js'
 import type { LspClient } from '../../devtools/lsp/client.js'
 import type { LspPool } from '../../devtools/lsp/pool.js'
 import { locate } from '../../devtools/lsp/positions.js'
+import type { TypecheckResult } from '../../devtools/pyright.js'
 import { applyTextEdits } from '../../devtools/text-edits.js'
+import { defineChangeSetTool, type FileChange } from '../change-set.js'
 import { defineTool, type ToolContext } from '../define.js'
 
 const SYMBOL_KINDS = [
@@ -61,10 +64,38 @@ const location = z.object({
 })
 type Loc = z.infer<typeof location>
 
-/** The session's language servers; the JSON-RPC client loads on first use, not with the agent. */
+/** The project's language servers; the JSON-RPC client loads on first use, not with the agent. */
 async function lspPool(ctx: ToolContext): Promise<LspPool> {
   const { LspPool, configuredServers } = await import('../../devtools/lsp/pool.js')
   return ctx.project.memo('lsp-pool', () => new LspPool(configuredServers(ctx.settings.languageServers)))
+}
+
+/** The directories outside the workspace whose files results may show (asked of Python once per project). */
+async function libraryRoots(ctx: ToolContext): Promise<string[]> {
+  const boundary = await import('../../devtools/lsp/boundary.js')
+  return ctx.project.memo('lsp-library-roots', () => boundary.libraryRoots())
+}
+
+/**
+ * Where a file named in a server's answer lies: inside by the workspace's own boundary check (symlinks
+ * resolved), else library or outside. Outside, a result shows no more than a location.
+ */
+async function whereIs(ctx: ToolContext, file: string): Promise<{ where: Whereabouts; real?: string }> {
+  try {
+    await ctx.workspace.resolve(file)
+    return { where: 'inside' }
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'WorkspaceBoundaryError') throw error
+  }
+  const { outsideWhereabouts } = await import('../../devtools/lsp/boundary.js')
+  return outsideWhereabouts(file, await libraryRoots(ctx))
+}
+
+/** A running language server for the project, saying so on the tool card while one starts. */
+async function lspClient(ctx: ToolContext, language: string): Promise<LspClient> {
+  return (await lspPool(ctx)).client(ctx.project.root, language, () =>
+    ctx.emit({ content: [{ type: 'text', text: `Starting the ${language} language server…` }] }),
+  )
 }
 
 async function open(
@@ -75,7 +106,7 @@ async function open(
   const language = languageOf(path)
   const absolute = await ctx.workspace.resolve(path)
   const text = await ctx.workspace.readText(path, {}, ctx.signal)
-  const client = await (await lspPool(ctx)).client(ctx.project.root, language)
+  const client = await lspClient(ctx, language)
   return { client, uri: client.sync(absolute, text), text }
 }
 
@@ -99,15 +130,50 @@ async function toLocations(
     const uri = 'targetUri' in item ? item.targetUri : item.uri
     const range = 'targetSelectionRange' in item ? item.targetSelectionRange : item.range
     const file = fileURLToPath(uri)
-    const text = await ctx.workspace.readDiskText(file).catch(() => '')
+    const { where, real } = await whereIs(ctx, file)
+    const text =
+      where === 'inside'
+        ? await ctx.workspace.readDiskText(file).catch(() => '')
+        : where === 'library' && real
+          ? await readLibraryText(real)
+          : ''
     out.push({
       path: ctx.workspace.display(file),
       line: range.start.line + 1,
       column: range.start.character + 1,
-      text: (text.split('\n')[range.start.line] ?? '').trim(),
+      text: where === 'outside' ? OUTSIDE : (text.split('\n')[range.start.line] ?? '').trim(),
     })
   }
   return out
+}
+
+/**
+ * `typecheck` with pyright answered by the project's warm language server, where that gives the CLI's result:
+ * the server is pyright, the project is the workspace root (so both read one configuration), and the files are
+ * those the CLI would check. Undefined otherwise: the caller runs the CLI.
+ */
+export async function warmTypecheck(ctx: ToolContext, target: string): Promise<TypecheckResult | undefined> {
+  if (ctx.settings.languageServers.python || ctx.project.root !== ctx.workspace.root) return undefined
+  const info = await ctx.workspace.stat(target)
+  if (!info) return undefined
+  const warm = await import('../../devtools/pyright-server.js')
+  const checkable = await warm.serverCheckableFiles(ctx.workspace.root, target, info.type === 'file')
+  if (!checkable) return undefined
+  const texts: { path: string; text: string }[] = []
+  for (const file of checkable.files) {
+    // The CLI reads the saved files; a file the workspace refuses (a symlink out) leaves it to the CLI.
+    const text = await ctx.workspace.readDiskText(file, ctx.signal).catch(() => undefined)
+    if (text === undefined) return undefined
+    texts.push({ path: file, text })
+  }
+  const client = await lspClient(ctx, 'python')
+  return warm.typecheckWithServer(client, ctx.workspace.root, texts, checkable.disk, ctx.signal)
+}
+
+const OUTSIDE = '(outside the workspace)'
+
+async function readLibraryText(real: string): Promise<string> {
+  return (await import('../../devtools/lsp/boundary.js')).readLibraryText(real)
 }
 
 const renderLocations = (locations: Loc[]) =>
@@ -175,6 +241,19 @@ export const hover = defineTool({
       ctx.signal,
     )
     const contents = result?.contents
+    if (contents) {
+      // Hover shows a definition's signature and docstring: from outside the workspace, only where it is.
+      const definitions = await doc.client.request<Location | Location[] | LocationLink[] | null>(
+        'textDocument/definition',
+        { textDocument: { uri: doc.uri }, position: at },
+        ctx.signal,
+      )
+      const outside = (await toLocations(ctx, definitions)).filter((l) => l.text === OUTSIDE)
+      if (outside.length > 0)
+        return {
+          contents: `Defined outside the workspace, at ${outside.map((l) => `${l.path}:${l.line}`).join(', ')}`,
+        }
+    }
     const text = !contents
       ? ''
       : typeof contents === 'string'
@@ -215,8 +294,17 @@ export const documentSymbols = defineTool({
       ctx.signal,
     )
     const symbols: z.infer<typeof symbolRow>[] = []
+    // Symbols the server places in another file count only if that file is not outside the workspace.
+    const elsewhere = new Set<string>()
+    for (const item of found ?? []) {
+      if ('location' in item && item.location.uri !== doc.uri) {
+        const file = fileURLToPath(item.location.uri)
+        if ((await whereIs(ctx, file)).where === 'outside') elsewhere.add(item.location.uri)
+      }
+    }
     const walk = (items: (DocumentSymbol | SymbolInformation)[], container: string | null) => {
       for (const item of items) {
+        if ('location' in item && elsewhere.has(item.location.uri)) continue
         const range = 'selectionRange' in item ? item.selectionRange : item.location.range
         symbols.push({
           name: item.name,
@@ -244,10 +332,16 @@ export const workspaceSymbols = defineTool({
   render: (out) =>
     out.symbols.map((s) => `${s.path}:${s.line}: ${s.kind} ${s.name}`).join('\n') || 'No symbols match.',
   run: async ({ query }, ctx) => {
-    const client = await (await lspPool(ctx)).client(ctx.project.root, 'python')
+    const client = await lspClient(ctx, 'python')
     const found = await client.request<SymbolInformation[] | null>('workspace/symbol', { query }, ctx.signal)
+    // A symbol's name is content: those in files outside the workspace (not library) are left out.
+    const shown: SymbolInformation[] = []
+    for (const symbol of found ?? []) {
+      if (shown.length >= 200) break
+      if ((await whereIs(ctx, fileURLToPath(symbol.location.uri))).where !== 'outside') shown.push(symbol)
+    }
     return {
-      symbols: (found ?? []).slice(0, 200).map((s) => ({
+      symbols: shown.map((s) => ({
         name: s.name,
         kind: SYMBOL_KINDS[s.kind] ?? 'symbol',
         path: ctx.workspace.display(fileURLToPath(s.location.uri)),
@@ -258,20 +352,25 @@ export const workspaceSymbols = defineTool({
   },
 })
 
-export const renameSymbol = defineTool({
+export const renameSymbol = defineChangeSetTool({
   name: 'rename_symbol',
   description:
-    'Rename a symbol everywhere it is used; each changed file is written as an edit with its diff.',
+    'Rename a symbol everywhere it is used. Every changed file is shown in one permission request with its diff, and written all or nothing.',
   kind: 'edit',
-  permission: 'never',
   asks: { via: 'writes' },
   input: position.extend({ new_name: z.string().min(1).describe('The new name') }),
-  output: z.object({ files: z.array(z.string()), edits: z.number().int() }),
+  output: z.object({
+    files: z.array(z.string()),
+    edits: z.number().int(),
+    changes: z.array(z.object({ path: z.string(), edits: z.number().int() })),
+  }),
   title: ({ symbol, new_name }) => `Rename ${symbol ?? 'symbol'} to ${new_name}`,
   locations: ({ path, line }) => [{ path, line }],
   render: (out) =>
-    out.files.length ? `Renamed in ${out.files.join(', ')} (${out.edits} edits)` : 'Nothing to rename.',
-  run: async ({ path, line, symbol, column, new_name }, ctx) => {
+    out.files.length
+      ? `Renamed in ${out.files.length} files (${out.edits} edits): ${out.changes.map((c) => `${c.path} (${c.edits})`).join(', ')}`
+      : 'Nothing to rename.',
+  plan: async ({ path, line, symbol, column, new_name }, ctx) => {
     const { doc, at } = await openAt(ctx, { path, line, symbol, column })
     // Open every file that uses the symbol first, with its workspace text: the rename then covers them all,
     // also before the server has indexed the workspace, and edits what the user sees in the editor.
@@ -298,18 +397,27 @@ export const renameSymbol = defineTool({
           ...change.edits,
         ])
     }
-    const files: string[] = []
-    let count = 0
-    for (const [uri, edits] of perFile) {
-      const file = fileURLToPath(uri)
-      const shown = ctx.workspace.display(file)
+    const changes: FileChange[] = []
+    const edits = new Map<string, number>()
+    for (const [uri, fileEdits] of perFile) {
+      // A file outside the workspace is refused here (read through the workspace), so the whole rename is.
+      const file = await ctx.workspace.resolve(fileURLToPath(uri))
       const before = await ctx.workspace.readText(file, {}, ctx.signal)
-      const result = await ctx.callTool('write_file', { path: shown, content: applyTextEdits(before, edits) })
-      if (!result.ok) throw new Error(`could not write ${shown}: ${result.message}`)
-      files.push(shown)
-      count += edits.length
+      changes.push({ path: file, oldText: before, newText: applyTextEdits(before, fileEdits) })
+      edits.set(file, fileEdits.length)
     }
-    return { files, edits: count }
+    return { changes, edits }
+  },
+  finish: async (_input, plan, applied) => {
+    const changes = plan.changes.map((c, i) => ({
+      path: applied[i]?.path ?? c.path,
+      edits: plan.edits.get(c.path) ?? 0,
+    }))
+    return {
+      files: changes.map((c) => c.path),
+      edits: changes.reduce((n, c) => n + c.edits, 0),
+      changes,
+    }
   },
 })
 
@@ -340,7 +448,7 @@ export const diagnostics = defineTool({
       .join('\n') || 'No problems.',
   run: async ({ path }, ctx) => {
     const doc = await open(ctx, path)
-    const found = await doc.client.diagnosticsFor(doc.uri)
+    const found = await doc.client.diagnosticsFor(doc.uri, ctx.signal)
     return {
       diagnostics: found.map((d) => ({
         line: d.range.start.line + 1,
