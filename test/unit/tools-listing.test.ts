@@ -35,8 +35,10 @@ describe('the tool listing', () => {
     }
   })
 
-  it('reads "yes" from permission ask whatever else is declared', () => {
-    expect(whenItAsks({ permission: 'ask', asks: { via: 'writes', when: 'fix' } })).toBe('yes')
+  it('reads "yes" from permission ask, unless asks says when (a change set asks only when it writes)', () => {
+    expect(whenItAsks({ permission: 'ask' })).toBe('yes')
+    expect(whenItAsks({ permission: 'ask', asks: { via: 'writes', when: 'fix' } })).toBe('when fix=true')
+    expect(whenItAsks({ permission: 'ask', asks: { via: 'writes' } })).toBe('before writing')
     expect(whenItAsks({ permission: 'never' })).toBe('no')
   })
 })
