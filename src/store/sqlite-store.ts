@@ -49,11 +49,26 @@ export function openDatabase(path: string): Db {
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS })
   // Before anything that takes a lock, so that a second process starting at the same time waits.
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
-  db.pragma('journal_mode = WAL')
+  // Switching a fresh file to WAL, or reading it while another process does, can fail with SQLITE_BUSY without
+  // the busy handler being called: retry that step for as long as the busy timeout allows.
+  whileBusy(() => db.pragma('journal_mode = WAL'))
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
   migrate(db)
   return db
+}
+
+function whileBusy<T>(step: () => T): T {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      return step()
+    } catch (error) {
+      if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY') !== true || Date.now() > deadline)
+        throw error
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait)
+    }
+  }
 }
 
 /**
