@@ -2,11 +2,13 @@
 
 import { createExecuteCode, EXECUTE_CODE } from '../codemode/execute-code.js'
 import { CodeSandbox } from '../codemode/sandbox.js'
-import { type ToolStubs, toolStubs } from '../codemode/stubs.js'
+import { toolStubs } from '../codemode/stubs.js'
+import { createToolHelp } from '../codemode/tool-help.js'
 import type { Logger } from '../log/logger.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
 import type { ChatMessage, ToolSchema } from '../model/types.js'
+import { createCallTool } from '../tools/call-tool.js'
 import type { Tool } from '../tools/define.js'
 import { changesWorkspace } from '../tools/define.js'
 import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
@@ -26,6 +28,7 @@ import { disposeAll, type ProjectHandle } from './project.js'
 import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
 import { buildSystemPrompt } from './system-prompt.js'
 import { titleFromPrompt } from './title.js'
+import { listingLines, presentTools, type ToolHelpers, type ToolPresentation } from './tool-presentation.js'
 import { runTurn } from './turn.js'
 
 export interface SessionDeps {
@@ -53,6 +56,14 @@ export class InvalidModeError extends Error {
   }
 }
 
+interface ToolKit {
+  all: readonly Tool[]
+  tools: readonly Tool[]
+  json: boolean
+  helpers: ToolHelpers
+  registry: ToolRegistry
+}
+
 function sameTools(a: readonly Tool[], b: readonly Tool[]): boolean {
   return a.length === b.length && a.every((tool, i) => tool === b[i])
 }
@@ -77,9 +88,7 @@ export class Session {
   private failure: string | undefined
   private notices: string[]
   private readonly memos = new Map<string, unknown>()
-  private codeCache:
-    | { all: readonly Tool[]; tools: readonly Tool[]; registry: ToolRegistry; stubs: ToolStubs }
-    | undefined
+  private kitCache: ToolKit | undefined
 
   constructor(
     private record: SessionRecord,
@@ -260,12 +269,21 @@ export class Session {
       config: this.deps.config,
       systemPrompt: buildSystemPrompt({
         cwd: this.cwd,
-        tools: turnTools.schemas.map((s) => s.name),
         mode,
+        hasTools: turnTools.schemas.length > 0,
         ...(this.deps.config.toolFormat === 'text' ? { textTools: turnTools.schemas } : {}),
         ...(turnTools.code
-          ? { code: { functions: turnTools.code.promptText, limits: this.deps.config.codeLimits } }
+          ? {
+              code: {
+                limits: this.deps.config.codeLimits,
+                jsonToolsToo: this.record.toolMode === 'both',
+              },
+            }
           : {}),
+        listing: {
+          lines: listingLines(turnTools.presentation.listed),
+          via: turnTools.presentation.via,
+        },
       }),
       signal,
       history: () => this.history,
@@ -282,45 +300,54 @@ export class Session {
     })
   }
 
-  /** This turn's tools: what the model is offered, and the registry calls are dispatched through. */
-  private toolsForTurn(): { registry: ToolRegistry; schemas: ToolSchema[]; code?: ToolStubs } {
-    const { tools } = this.surface
+  /** This turn's tools: what the model is offered, the prompt's listing, and the registry calls go through. */
+  private toolsForTurn(): {
+    registry: ToolRegistry
+    schemas: ToolSchema[]
+    presentation: ToolPresentation
+    code: boolean
+  } {
+    const all = this.surface.tools.list()
     const mode = this.record.mode
-    const allowed = tools.list().filter((t) => mode !== 'read-only' || !changesWorkspace(t))
-    const names = new Set(allowed.map((t) => t.name))
-    const direct = tools.modelSchemas().filter((s) => names.has(s.name))
-    if (this.record.toolMode === 'direct') return { registry: tools, schemas: direct }
-    const code = this.codeTools(tools.list(), allowed)
-    const codeSchema = code.registry.modelSchemas().filter((s) => s.name === EXECUTE_CODE)
+    const allowed = all.filter((t) => mode !== 'read-only' || !changesWorkspace(t))
+    const kit = this.toolKit(all, allowed)
+    const presentation = presentTools(allowed, this.record.toolMode, kit.helpers)
+    const offered = new Set(presentation.json.map((t) => t.name))
     return {
-      registry: code.registry,
-      schemas: this.record.toolMode === 'code' ? codeSchema : [...direct, ...codeSchema],
-      code: code.stubs,
+      registry: kit.registry,
+      schemas: kit.registry.modelSchemas().filter((s) => offered.has(s.name)),
+      presentation,
+      code: this.record.toolMode !== 'direct',
     }
   }
 
   /**
-   * execute_code over the allowed tools, with their stubs, in a registry that still holds every tool (so a
-   * forbidden direct call is refused by the policy, with its reason); rebuilt only when the tools change.
+   * execute_code, tool_help and call_tool over the allowed tools, in a registry that still holds every tool (so a
+   * forbidden call is refused by the policy, with its reason); rebuilt only when the tools change.
    */
-  private codeTools(
-    all: readonly Tool[],
-    allowed: readonly Tool[],
-  ): { registry: ToolRegistry; stubs: ToolStubs } {
-    const cached = this.codeCache
-    if (cached && sameTools(cached.all, all) && sameTools(cached.tools, allowed)) return cached
-    const stubs = toolStubs(allowed)
-    const executeCode = createExecuteCode({
-      sandbox: () => {
-        this.sandbox ??= new CodeSandbox()
-        return this.sandbox
-      },
-      tools: allowed,
-      stubs,
-      limits: this.deps.config.codeLimits,
-    })
-    this.codeCache = { all, tools: allowed, registry: createRegistry([...all, executeCode]), stubs }
-    return this.codeCache
+  private toolKit(all: readonly Tool[], allowed: readonly Tool[]): ToolKit {
+    const json = this.record.toolMode === 'direct'
+    const cached = this.kitCache
+    if (cached?.json === json && sameTools(cached.all, all) && sameTools(cached.tools, allowed)) return cached
+    const toolHelp = createToolHelp({ tools: allowed, json })
+    const callTool = createCallTool(allowed)
+    const functions = [...allowed, toolHelp]
+    // Direct mode has no execute_code, and pays nothing for the stubs.
+    const executeCode = json
+      ? undefined
+      : createExecuteCode({
+          sandbox: () => {
+            this.sandbox ??= new CodeSandbox()
+            return this.sandbox
+          },
+          tools: functions,
+          stubs: toolStubs(functions),
+          limits: this.deps.config.codeLimits,
+        })
+    const helpers = { toolHelp, callTool, ...(executeCode ? { executeCode } : {}) }
+    const registry = createRegistry([...all, ...(executeCode ? [executeCode] : []), toolHelp, callTool])
+    this.kitCache = { all, tools: allowed, json, helpers, registry }
+    return this.kitCache
   }
 
   private runCommand(command: ParsedCommand, turnId: string): StopReason {

@@ -19,7 +19,7 @@ describe('Python stubs from the tool schemas', () => {
 
   it('type-check cleanly themselves, every built-in tool included', () => {
     expect(typeErrors('pass', stubs.typeCheckPrefix)).toBe('')
-    for (const tool of builtinTools) expect(stubs.promptText).toContain(`def ${tool.name}(`)
+    for (const tool of builtinTools) expect(stubs.typeCheckPrefix).toContain(`def ${tool.name}(`)
   })
 
   it('let correct code through and catch wrong arguments and unknown result keys', () => {

@@ -16,7 +16,7 @@ const diagnostic = z.object({
 export const typecheck = defineTool({
   name: 'typecheck',
   description:
-    'Type-check Python code (pyright, or the checker the project uses) and return every error with file, line, column, rule and message.',
+    'Type-check Python code and return every error. Uses pyright or the checker the project uses; each error has file, line, column, rule and message.',
   kind: 'read',
   permission: 'never',
   input: z.object({
@@ -53,7 +53,7 @@ export const typecheck = defineTool({
 export const runTests = defineTool({
   name: 'run_tests',
   description:
-    'Run the Python tests with pytest (optionally one path and a -k expression) and return each test outcome.',
+    'Run the Python tests with pytest and return each outcome. Optionally one path and a -k expression.',
   kind: 'execute',
   permission: 'ask',
   input: z.object({
@@ -100,7 +100,7 @@ export const runTests = defineTool({
 
 export const gitStatusTool = defineTool({
   name: 'git_status',
-  description: 'The git branch, its distance from upstream, and every changed, staged or untracked file.',
+  description: 'The git branch and every changed, staged or untracked file. Also the distance from upstream.',
   kind: 'read',
   permission: 'never',
   input: z.object({}),
@@ -130,7 +130,7 @@ export const gitStatusTool = defineTool({
 
 export const gitDiffTool = defineTool({
   name: 'git_diff',
-  description: 'The working-tree changes (or the staged ones) as per-file counts and a unified diff.',
+  description: 'The working-tree (or staged) changes as a unified diff. Also per-file counts.',
   kind: 'read',
   permission: 'never',
   input: z.object({ staged: z.boolean().optional().describe('Show what is staged for commit instead') }),
@@ -204,7 +204,7 @@ async function writeChanged(ctx: ToolContext, changes: { file: string; text: str
 export const lint = defineTool({
   name: 'lint',
   description:
-    "Lint Python files with ruff (the project's ruff settings apply). With fix: true, applies the available fixes as edits.",
+    "Lint Python files with ruff. The project's ruff settings apply; with fix: true, the available fixes are applied as edits.",
   kind: 'read',
   permission: 'never',
   input: z.object({
@@ -263,8 +263,7 @@ export const lint = defineTool({
 
 export const format = defineTool({
   name: 'format',
-  description:
-    "Format Python files with ruff's formatter; each changed file is written as an edit with its diff.",
+  description: 'Format Python files with ruff. Each changed file is written as an edit with its diff.',
   kind: 'edit',
   permission: 'never',
   input: z.object({
