@@ -47,6 +47,15 @@ export function traceFrom(events: readonly AgentEvent[]): CaseTrace {
         if (call) call.ok = event.status === 'completed'
         break
       }
+      case 'plan':
+        // A plan tool reports as the session plan, not as a card: it is still a call the case may expect.
+        calls.set(`plan-${event.seq}`, {
+          id: `plan-${event.seq}`,
+          name: 'plan',
+          args: { entries: event.entries },
+          ok: true,
+        })
+        break
       case 'message.delta':
         answer += event.text
         break

@@ -50,7 +50,7 @@ describe('scorers', () => {
     expect(extra.scores.tool_selection?.score).toBeCloseTo(2 / 3)
   })
 
-  it('judges a tool reached through call_tool as that tool, and a tool_help look-up as neither right nor wrong', async () => {
+  it('judges a tool reached through call_tool as that tool, a plan as a call, and a tool_help look-up as neutral', async () => {
     const start = (toolCallId: string, name: string, input: unknown, parentToolCallId?: string) =>
       ({
         type: 'tool.start',
@@ -75,6 +75,7 @@ describe('scorers', () => {
       start('d', 'execute_code', { code: 'call_tool("git_log")' }),
       start('e', 'call_tool', { name: 'git_log' }, 'd'),
       start('f', 'git_log', {}, 'e'),
+      { type: 'plan', sessionId: 's', seq: 7, ts: 0, turnId: 't', entries: [] } as unknown as AgentEvent,
     ]
     const traced = traceFrom(events)
     expect(traced.calls.map((c) => [c.name, c.parentId])).toEqual([
@@ -82,9 +83,13 @@ describe('scorers', () => {
       ['list_dir', undefined],
       ['execute_code', undefined],
       ['git_log', 'd'],
+      ['plan', undefined],
     ])
     const scores = await scoreCase(
-      evalCase({ tools: [{ name: 'list_dir', args: { path: 'data' } }, 'git_log'], forbid: ['run_command'] }),
+      evalCase({
+        tools: [{ name: 'list_dir', args: { path: 'data' } }, 'git_log', 'plan'],
+        forbid: ['run_command'],
+      }),
       traced,
       context,
     )
