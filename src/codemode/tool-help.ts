@@ -35,7 +35,7 @@ export function createToolHelp(options: ToolHelpOptions): Tool {
   return defineTool({
     name: TOOL_HELP,
     description:
-      'Describe tools: the whole description, parameters and result fields. With no names, list every tool.',
+      'Describe tools in full: parameters and result fields. With no names, list them all.',
     kind: 'think',
     permission: 'never',
     input: z.object({
