@@ -34,8 +34,7 @@ export function createToolHelp(options: ToolHelpOptions): Tool {
   const byName = new Map(options.tools.map((t) => [t.name, t]))
   return defineTool({
     name: TOOL_HELP,
-    description:
-      'Describe tools in full: parameters and result fields. With no names, list them all.',
+    description: 'Describe tools in full: parameters and result fields. With no names, list them all.',
     kind: 'think',
     permission: 'never',
     input: z.object({

@@ -35,7 +35,7 @@ export const runCommand = defineTool({
       .int()
       .positive()
       .optional()
-      .describe(`Default ${DEFAULT_TIMEOUT_MS}`),
+      .describe(`Kill it after this long (default ${DEFAULT_TIMEOUT_MS})`),
     background: z.boolean().optional().describe('Return at once with a terminal id'),
   }),
   output,
