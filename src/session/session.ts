@@ -23,12 +23,13 @@ import {
   type SessionStore,
   type SessionSurface,
   TOOL_MODES,
+  type ToolMode,
 } from './ports.js'
 import { disposeAll, type ProjectHandle } from './project.js'
 import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
 import { buildSystemPrompt } from './system-prompt.js'
 import { titleFromPrompt } from './title.js'
-import { listingLines, presentTools, type ToolHelpers, type ToolPresentation } from './tool-presentation.js'
+import { listingLines, presentTools } from './tool-presentation.js'
 import { runTurn } from './turn.js'
 
 export interface SessionDeps {
@@ -59,9 +60,13 @@ export class InvalidModeError extends Error {
 interface ToolKit {
   all: readonly Tool[]
   tools: readonly Tool[]
-  json: boolean
-  helpers: ToolHelpers
+  toolMode: ToolMode
   registry: ToolRegistry
+  /** The JSON tools offered. */
+  schemas: ToolSchema[]
+  /** The other tools, one line each in the prompt. */
+  listing: { lines: string[]; via: 'code' | 'call_tool' }
+  code: boolean
 }
 
 function sameTools(a: readonly Tool[], b: readonly Tool[]): boolean {
@@ -280,10 +285,7 @@ export class Session {
               },
             }
           : {}),
-        listing: {
-          lines: listingLines(turnTools.presentation.listed),
-          via: turnTools.presentation.via,
-        },
+        listing: turnTools.listing,
       }),
       signal,
       history: () => this.history,
@@ -300,53 +302,49 @@ export class Session {
     })
   }
 
-  /** This turn's tools: what the model is offered, the prompt's listing, and the registry calls go through. */
-  private toolsForTurn(): {
-    registry: ToolRegistry
-    schemas: ToolSchema[]
-    presentation: ToolPresentation
-    code: boolean
-  } {
+  /**
+   * This turn's tools: the JSON tools offered, the prompt's listing of the rest, and a registry that holds every
+   * tool (so a forbidden call is refused by the policy, with its reason) plus execute_code, tool_help and
+   * call_tool. Rebuilt only when the tools or the tool mode change.
+   */
+  private toolsForTurn(): ToolKit {
     const all = this.surface.tools.list()
     const mode = this.record.mode
     const allowed = all.filter((t) => mode !== 'read-only' || !changesWorkspace(t))
-    const kit = this.toolKit(all, allowed)
-    const presentation = presentTools(allowed, this.record.toolMode, kit.helpers)
-    const offered = new Set(presentation.json.map((t) => t.name))
-    return {
-      registry: kit.registry,
-      schemas: kit.registry.modelSchemas().filter((s) => offered.has(s.name)),
-      presentation,
-      code: this.record.toolMode !== 'direct',
-    }
-  }
-
-  /**
-   * execute_code, tool_help and call_tool over the allowed tools, in a registry that still holds every tool (so a
-   * forbidden call is refused by the policy, with its reason); rebuilt only when the tools change.
-   */
-  private toolKit(all: readonly Tool[], allowed: readonly Tool[]): ToolKit {
-    const json = this.record.toolMode === 'direct'
+    const toolMode = this.record.toolMode
     const cached = this.kitCache
-    if (cached?.json === json && sameTools(cached.all, all) && sameTools(cached.tools, allowed)) return cached
-    const toolHelp = createToolHelp({ tools: allowed, json })
+    if (cached?.toolMode === toolMode && sameTools(cached.all, all) && sameTools(cached.tools, allowed)) {
+      return cached
+    }
+    const toolHelp = createToolHelp({ tools: allowed, json: toolMode === 'direct' })
     const callTool = createCallTool(allowed)
     const functions = [...allowed, toolHelp]
     // Direct mode has no execute_code, and pays nothing for the stubs.
-    const executeCode = json
-      ? undefined
-      : createExecuteCode({
-          sandbox: () => {
-            this.sandbox ??= new CodeSandbox()
-            return this.sandbox
-          },
-          tools: functions,
-          stubs: toolStubs(functions),
-          limits: this.deps.config.codeLimits,
-        })
+    const executeCode =
+      toolMode === 'direct'
+        ? undefined
+        : createExecuteCode({
+            sandbox: () => {
+              this.sandbox ??= new CodeSandbox()
+              return this.sandbox
+            },
+            tools: functions,
+            stubs: toolStubs(functions),
+            limits: this.deps.config.codeLimits,
+          })
     const helpers = { toolHelp, callTool, ...(executeCode ? { executeCode } : {}) }
     const registry = createRegistry([...all, ...(executeCode ? [executeCode] : []), toolHelp, callTool])
-    this.kitCache = { all, tools: allowed, json, helpers, registry }
+    const presentation = presentTools(allowed, toolMode, helpers)
+    const offered = new Set(presentation.json.map((t) => t.name))
+    this.kitCache = {
+      all,
+      tools: allowed,
+      toolMode,
+      registry,
+      schemas: registry.modelSchemas().filter((s) => offered.has(s.name)),
+      listing: { lines: listingLines(presentation.listed), via: presentation.via },
+      code: executeCode !== undefined,
+    }
     return this.kitCache
   }
 
