@@ -84,7 +84,7 @@ describe('one-line docs', () => {
     for (const tool of registeredTools()) {
       const doc = oneLineDoc(tool.description)
       const whole = tool.description.replace(/\s+/g, ' ').trim()
-      expect(doc, tool.name).toMatch(/[.!?]$/)
+      expect(doc, tool.name).toMatch(/\.$/)
       expect(balanced(doc), `${tool.name}: ${doc}`).toBe(true)
       expect(whole.startsWith(doc), tool.name).toBe(true)
       expect([undefined, ' '], `${tool.name}: ${doc}`).toContain(whole[doc.length])
