@@ -43,7 +43,16 @@ export function signatureLine(tool: Tool): string {
     const type = compactType(properties[name] ?? {})
     return required.has(name) ? `${name}: ${type}` : `${name}?: ${type}`
   })
-  return `${tool.name}(${params.join(', ')}): ${oneLineDoc(tool.description)}`
+  return `${tool.name}(${params.join(', ')}): ${capped(oneLineDoc(tool.description))}`
+}
+
+/** An IDE's or MCP server's first sentence may run on for paragraphs; the listing keeps one line of it. */
+const MAX_DOC_CHARS = 200
+
+function capped(doc: string): string {
+  if (doc.length <= MAX_DOC_CHARS) return doc
+  const cut = doc.slice(0, MAX_DOC_CHARS)
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}… (tool_help has the rest)`
 }
 
 function functionStub(tool: Tool, shapes: string[], doc = oneLineDoc(tool.description)): string {

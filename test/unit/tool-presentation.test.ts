@@ -65,6 +65,12 @@ describe('presenting tools per mode', () => {
     expect(lines.at(-1)).toMatch(/^- and \d+ more: tool_help\(\) lists them all$/)
     expect(listingLines(builtinTools)).toHaveLength(builtinTools.length)
   })
+
+  it('keeps a run-on description to one short line, cut at a word', () => {
+    const [line] = listingLines([fake('wordy', `Does ${'very '.repeat(100)}many things (see. the docs.`)])
+    expect(line?.length).toBeLessThan(260)
+    expect(line).toMatch(/^- wordy\(path: str\): Does very .*very… \(tool_help has the rest\)$/)
+  })
 })
 
 describe('compact JSON schemas', () => {
