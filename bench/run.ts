@@ -8,6 +8,13 @@ import { quantile } from '../src/perf/collector.js'
 import { type AcpHarness, REPO_ROOT, spawnAgent } from '../test/helpers/acp-harness.js'
 import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
+import {
+  type BenchToolMode,
+  FIRST_REQUEST_BUDGET,
+  type FirstRequest,
+  firstRequests,
+  TOOL_MODES,
+} from './context.js'
 import { devtoolFigures } from './devtools.js'
 import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
 import { evalOverheadMs } from './eval.js'
@@ -111,19 +118,7 @@ async function main() {
     const search = await grepFigures()
     const server = await serverFigures(model, TURNS)
     const harness = await evalOverheadMs(model)
-    const requestBytes: Record<string, number> = {}
-    for (const mode of ['direct', 'code', 'both']) {
-      const probe = spawnAgent({
-        home: home.path,
-        args: ['--model', model.spec, '--log-level', 'warn', '--tools', mode],
-      })
-      await probe.harness.initialize()
-      const probeSession = await probe.harness.newSession(workspace.path)
-      const mark = model.chatRequests().length
-      await probe.harness.prompt(probeSession.sessionId, 'hello')
-      requestBytes[mode] = model.chatRequests()[mark]?.bytes ?? 0
-      await probe.harness.close()
-    }
+    const first = await firstRequests(home.path, workspace.path, model)
 
     const bareMs = median(bare)
     const initMs = median(init)
@@ -262,11 +257,21 @@ async function main() {
         note: `case wall time minus model time: temp workspace, session, scoring, store; ${harness.cases} cases`,
       },
       { name: 'peak RSS of the agent', value: round(rss ?? Number.NaN), unit: 'MB', target: '≤ 120 MB' },
+      ...TOOL_MODES.map((mode) => ({
+        name: `first model request, --tools ${mode}${mode === 'both' ? ' (default)' : ''}`,
+        value: first[mode].bytes,
+        unit: 'bytes',
+        target: `≤ ${FIRST_REQUEST_BUDGET[mode]} B`,
+        note: `≈ ${first[mode].tokens} tokens (bytes/4); largest: ${first[mode].contributors
+          .slice(0, 5)
+          .map((c) => `${c.name} ${c.bytes} B`)
+          .join(', ')}`,
+      })),
       {
-        name: 'first model request, default tool mode (both)',
+        name: 'first model request of the bench session (default mode)',
         value: firstRequestBytes,
         unit: 'bytes',
-        note: `direct ${requestBytes.direct} B, code ${requestBytes.code} B, both ${requestBytes.both} B`,
+        note: 'the same request from the session the turn figures use',
       },
       {
         name: 'model requests per plain text turn',
@@ -276,12 +281,13 @@ async function main() {
       },
     ]
     print(figures)
+    printContributors(first)
     const out = join(REPO_ROOT, 'bench-results')
     mkdirSync(out, { recursive: true })
     const file = join(out, 'latest.json')
     writeFileSync(
       file,
-      `${JSON.stringify({ date: new Date().toISOString(), node: process.version, runs: RUNS, turns: TURNS, figures }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), node: process.version, runs: RUNS, turns: TURNS, figures, firstRequests: first }, null, 2)}\n`,
     )
     console.log(`\nwrote ${file}`)
   } finally {
@@ -338,6 +344,15 @@ function print(figures: Figure[]) {
   console.log(line(['figure', 'value', 'target', 'note']))
   console.log(line(widths.map((w) => '-'.repeat(w))))
   for (const r of rows) console.log(line(r))
+}
+
+/** The five largest parts of each mode's first request. */
+function printContributors(first: Record<BenchToolMode, FirstRequest>) {
+  for (const mode of TOOL_MODES) {
+    const { bytes, tokens, contributors } = first[mode]
+    console.log(`\nfirst request, --tools ${mode}: ${bytes} B, ≈ ${tokens} tokens; largest parts:`)
+    for (const c of contributors.slice(0, 5)) console.log(`  ${String(c.bytes).padStart(6)} B  ${c.name}`)
+  }
 }
 
 await main()

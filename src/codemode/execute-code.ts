@@ -57,13 +57,12 @@ export function createExecuteCode(options: ExecuteCodeOptions): Tool {
   const byName = new Map(options.tools.map((t) => [t.name, t]))
   const tool = defineTool({
     name: EXECUTE_CODE,
-    description:
-      'Run a Python snippet that calls the workspace tools as functions. Printed output and the value of the last expression come back.',
+    description: 'Run a Python snippet that calls the tools as functions.',
     kind: 'other',
     permission: 'never',
     asks: { via: 'calls' },
     input: z.object({
-      code: z.string().min(1).describe('Python code; the tool functions are already defined'),
+      code: z.string().min(1),
     }),
     output,
     title: ({ code }) => `Run Python (${code.split('\n').length} lines)`,

@@ -1,5 +1,5 @@
-// Python stubs for the tools, generated from their schemas: signatures with type hints, one-line docstrings and
-// TypedDict result shapes. The same text type-checks the model's code and explains the functions in the prompt.
+// Python stubs for the tools, generated from their schemas. The complete stubs (signatures, TypedDict result
+// shapes) type-check the model's code and answer tool_help; the prompt gets only one compact line per tool.
 import { z } from 'zod'
 import type { Tool } from '../tools/define.js'
 import { inputJsonSchema } from '../tools/registry.js'
@@ -11,8 +11,6 @@ export interface ToolStubs {
   typeCheckPrefix: string
   /** Number of lines in the prefix, to map diagnostics back to the model's code. */
   prefixLines: number
-  /** The functions as the system prompt shows them. */
-  promptText: string
 }
 
 export function toolStubs(tools: readonly Tool[]): ToolStubs {
@@ -25,12 +23,39 @@ export function toolStubs(tools: readonly Tool[]): ToolStubs {
     'class PermissionError(OSError): ...',
   ].join('\n')
   const typeCheckPrefix = `${[header, ...shapes, ...functions.map((f) => `${f}\n    raise NotImplementedError()`)].join('\n\n')}\n`
-  const promptText = [...shapes, ...functions].join('\n\n')
   // The checker joins prefix and code with one more newline, so code line 1 is the prefix's line count + 1.
-  return { typeCheckPrefix, prefixLines: typeCheckPrefix.split('\n').length, promptText }
+  return { typeCheckPrefix, prefixLines: typeCheckPrefix.split('\n').length }
 }
 
-function functionStub(tool: Tool, shapes: string[]): string {
+/** One tool's whole stub, as tool_help shows it: its result shapes, its signature and its full description. */
+export function helpStub(tool: Tool): string {
+  const shapes: string[] = []
+  const fn = functionStub(tool, shapes, tool.description.replace(/\s+/g, ' ').trim())
+  return [...shapes, fn].join('\n\n')
+}
+
+/** The compact line the prompt lists a tool with: name, parameters (`name?` optional) and the one-line doc. */
+export function signatureLine(tool: Tool): string {
+  const input = inputJsonSchema(tool)
+  const properties = (input.properties ?? {}) as Record<string, JsonSchema>
+  const required = new Set((input.required ?? []) as string[])
+  const params = parameterOrder(tool).map((name) => {
+    const type = compactType(properties[name] ?? {})
+    return required.has(name) ? `${name}: ${type}` : `${name}?: ${type}`
+  })
+  return `${tool.name}(${params.join(', ')}): ${capped(oneLineDoc(tool.description))}`
+}
+
+/** An IDE's or MCP server's first sentence may run on for paragraphs; the listing keeps one line of it. */
+const MAX_DOC_CHARS = 200
+
+function capped(doc: string): string {
+  if (doc.length <= MAX_DOC_CHARS) return doc
+  const cut = doc.slice(0, MAX_DOC_CHARS)
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}… (tool_help has the rest)`
+}
+
+function functionStub(tool: Tool, shapes: string[], doc = oneLineDoc(tool.description)): string {
   const input = inputJsonSchema(tool)
   const properties = (input.properties ?? {}) as Record<string, JsonSchema>
   const required = new Set((input.required ?? []) as string[])
@@ -42,7 +67,6 @@ function functionStub(tool: Tool, shapes: string[]): string {
       return required.has(name) ? `${name}: ${type}` : `${name}: ${type} | None = None`
     })
   const output = tool.modelSchema ? 'Any' : pythonType(outputSchema(tool), `${base}Result`, shapes)
-  const doc = firstSentence(tool.description)
   return `def ${tool.name}(${params.join(', ')}) -> ${output}:\n    """${doc.replaceAll('"""', "'''")}"""`
 }
 
@@ -113,7 +137,43 @@ function pascal(name: string): string {
     .join('')
 }
 
-function firstSentence(text: string): string {
-  const sentence = /^[^.!?]*[.!?]/.exec(text)?.[0] ?? text
-  return sentence.replace(/\s+/g, ' ').trim()
+/** A short annotation for the prompt's listing: objects are just `dict`, their fields are tool_help's business. */
+function compactType(schema: JsonSchema): string {
+  if (Array.isArray(schema.enum)) return `Literal[${schema.enum.map((v) => JSON.stringify(v)).join(', ')}]`
+  if ('const' in schema) return JSON.stringify(schema.const)
+  const union = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined
+  if (union) return [...new Set(union.map(compactType))].join(' | ')
+  if (Array.isArray(schema.type))
+    return schema.type.map((t) => compactType({ ...schema, type: t })).join(' | ')
+  if (schema.type === 'array')
+    return `list[${schema.items ? compactType(schema.items as JsonSchema) : 'Any'}]`
+  if (schema.type === 'object') return 'dict'
+  return pythonType(schema, 'Unused', [])
+}
+
+const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|cf|incl|approx)\.$/i
+const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}', '`': '`', '"': '"' }
+
+/**
+ * The first sentence of a description: up to the first `.`, `!` or `?` outside brackets, quotes and
+ * backticks that is followed by whitespace or the end and does not close an abbreviation (`e.g.`). So a period
+ * inside a word (`a.py`, `.gitignore`, `1.5`) never ends it. A description with no such end is kept whole.
+ */
+export function oneLineDoc(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  const open: string[] = []
+  for (let i = 0; i < flat.length; i++) {
+    const c = flat[i] as string
+    const expected = open[open.length - 1]
+    const literal = expected === '`' || expected === '"'
+    if (c === expected) open.pop()
+    else if (CLOSER[c] && !literal) open.push(CLOSER[c] as string)
+    else if (open.length === 0 && (c === '.' || c === '!' || c === '?')) {
+      const next = flat[i + 1]
+      if (next !== undefined && next !== ' ') continue
+      if (c === '.' && ABBREVIATION.test(flat.slice(0, i + 1))) continue
+      return flat.slice(0, i + 1)
+    }
+  }
+  return flat
 }

@@ -4,6 +4,7 @@ import { exec } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { normalize, relative, resolve } from 'node:path'
 import { EXECUTE_CODE } from '../codemode/execute-code.js'
+import { TOOL_HELP } from '../codemode/tool-help.js'
 import { type ArgMatcher, type EvalCase, expectedToolNames, type FileCheck } from './suite.js'
 import type { CaseTrace, TracedCall } from './trace.js'
 
@@ -37,12 +38,13 @@ export interface OutcomeContext {
 /**
  * Tool names the run called, for precision and recall. Calls made from Code Mode count as calls of their own, and
  * the execute_code wrapper does not, unless the case expects execute_code itself: then the code's calls are
- * judged by `code_calls` instead.
+ * judged by `code_calls` instead. Looking a tool up with tool_help is neither right nor wrong.
  */
 export function calledTools(trace: CaseTrace, expected: readonly string[]): string[] {
   const wantsCode = expected.includes(EXECUTE_CODE)
   return trace.calls
     .filter((c) => (wantsCode ? c.parentId === undefined : c.name !== EXECUTE_CODE))
+    .filter((c) => c.name !== TOOL_HELP || expected.includes(TOOL_HELP))
     .map((c) => c.name)
 }
 

@@ -1,6 +1,7 @@
-// What a case's run did, read from its AgentEvents: the tool calls (with those made from Code Mode), the answer,
-// how the turn ended, and its model time and tokens.
+// What a case's run did, read from its AgentEvents: the tool calls (with those made from Code Mode, and those
+// call_tool forwards as calls of their own), the answer, how the turn ended, and its model time and tokens.
 import type { AgentEvent, StopReason } from '../session/events.js'
+import { CALL_TOOL } from '../tools/call-tool.js'
 
 export interface TracedCall {
   id: string
@@ -29,19 +30,32 @@ export function traceFrom(events: readonly AgentEvent[]): CaseTrace {
   let tokens = 0
   for (const event of events) {
     switch (event.type) {
-      case 'tool.start':
+      case 'tool.start': {
+        // call_tool only forwards: what it calls counts as called where call_tool was (top level, or code).
+        const via = event.parentToolCallId ? calls.get(event.parentToolCallId) : undefined
+        const parentId = via?.name === CALL_TOOL ? via.parentId : event.parentToolCallId
         calls.set(event.toolCallId, {
           id: event.toolCallId,
           name: event.name,
           args: event.input,
-          ...(event.parentToolCallId ? { parentId: event.parentToolCallId } : {}),
+          ...(parentId ? { parentId } : {}),
         })
         break
+      }
       case 'tool.end': {
         const call = calls.get(event.toolCallId)
         if (call) call.ok = event.status === 'completed'
         break
       }
+      case 'plan':
+        // A plan tool reports as the session plan, not as a card: it is still a call the case may expect.
+        calls.set(`plan-${event.seq}`, {
+          id: `plan-${event.seq}`,
+          name: 'plan',
+          args: { entries: event.entries },
+          ok: true,
+        })
+        break
       case 'message.delta':
         answer += event.text
         break
@@ -56,7 +70,7 @@ export function traceFrom(events: readonly AgentEvent[]): CaseTrace {
     }
   }
   return {
-    calls: [...calls.values()],
+    calls: [...calls.values()].filter((c) => c.name !== CALL_TOOL),
     answer,
     ...(stopReason ? { stopReason } : {}),
     modelRequests,

@@ -2,12 +2,14 @@
 
 import { createExecuteCode, EXECUTE_CODE } from '../codemode/execute-code.js'
 import { CodeSandbox } from '../codemode/sandbox.js'
-import { type ToolStubs, toolStubs } from '../codemode/stubs.js'
+import { toolStubs } from '../codemode/stubs.js'
+import { createToolHelp } from '../codemode/tool-help.js'
 import type { Logger } from '../log/logger.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
 import type { ChatMessage, ToolSchema } from '../model/types.js'
 import { quote } from '../quote.js'
+import { createCallTool } from '../tools/call-tool.js'
 import type { Tool } from '../tools/define.js'
 import { changesWorkspace } from '../tools/define.js'
 import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
@@ -23,11 +25,13 @@ import {
   type SessionSurface,
   SessionTakenOverError,
   TOOL_MODES,
+  type ToolMode,
 } from './ports.js'
 import { disposeAll, type ProjectHandle } from './project.js'
 import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
 import { buildSystemPrompt } from './system-prompt.js'
 import { titleFromPrompt } from './title.js'
+import { listingLines, presentTools } from './tool-presentation.js'
 import { runTurn } from './turn.js'
 
 export interface SessionDeps {
@@ -53,6 +57,18 @@ export class InvalidModeError extends Error {
   constructor(mode: string, known: readonly string[] = PERMISSION_MODES) {
     super(`unknown mode ${quote(mode)}: use one of ${known.join(', ')}`)
   }
+}
+
+interface ToolKit {
+  all: readonly Tool[]
+  tools: readonly Tool[]
+  toolMode: ToolMode
+  registry: ToolRegistry
+  /** The JSON tools offered. */
+  schemas: ToolSchema[]
+  /** The other tools, one line each in the prompt. */
+  listing: { lines: string[]; via: 'code' | 'call_tool' }
+  code: boolean
 }
 
 function sameTools(a: readonly Tool[], b: readonly Tool[]): boolean {
@@ -84,9 +100,7 @@ export class Session {
   /** Set once another process has opened the session: this one may no longer run turns in it. */
   private takenOver: SessionTakenOverError | undefined
   private readonly memos = new Map<string, unknown>()
-  private codeCache:
-    | { all: readonly Tool[]; tools: readonly Tool[]; registry: ToolRegistry; stubs: ToolStubs }
-    | undefined
+  private kitCache: ToolKit | undefined
 
   constructor(
     private record: SessionRecord,
@@ -271,12 +285,18 @@ export class Session {
       config: this.deps.config,
       systemPrompt: buildSystemPrompt({
         cwd: this.cwd,
-        tools: turnTools.schemas.map((s) => s.name),
         mode,
+        hasTools: turnTools.schemas.length > 0,
         ...(this.deps.config.toolFormat === 'text' ? { textTools: turnTools.schemas } : {}),
         ...(turnTools.code
-          ? { code: { functions: turnTools.code.promptText, limits: this.deps.config.codeLimits } }
+          ? {
+              code: {
+                limits: this.deps.config.codeLimits,
+                jsonToolsToo: this.record.toolMode === 'both',
+              },
+            }
           : {}),
+        listing: turnTools.listing,
       }),
       signal,
       history: () => this.history,
@@ -293,45 +313,50 @@ export class Session {
     })
   }
 
-  /** This turn's tools: what the model is offered, and the registry calls are dispatched through. */
-  private toolsForTurn(): { registry: ToolRegistry; schemas: ToolSchema[]; code?: ToolStubs } {
-    const { tools } = this.surface
-    const mode = this.record.mode
-    const allowed = tools.list().filter((t) => mode !== 'read-only' || !changesWorkspace(t))
-    const names = new Set(allowed.map((t) => t.name))
-    const direct = tools.modelSchemas().filter((s) => names.has(s.name))
-    if (this.record.toolMode === 'direct') return { registry: tools, schemas: direct }
-    const code = this.codeTools(tools.list(), allowed)
-    const codeSchema = code.registry.modelSchemas().filter((s) => s.name === EXECUTE_CODE)
-    return {
-      registry: code.registry,
-      schemas: this.record.toolMode === 'code' ? codeSchema : [...direct, ...codeSchema],
-      code: code.stubs,
-    }
-  }
-
   /**
-   * execute_code over the allowed tools, with their stubs, in a registry that still holds every tool (so a
-   * forbidden direct call is refused by the policy, with its reason); rebuilt only when the tools change.
+   * This turn's tools: the JSON tools offered, the prompt's listing of the rest, and a registry that holds every
+   * tool (so a forbidden call is refused by the policy, with its reason) plus execute_code, tool_help and
+   * call_tool. Rebuilt only when the tools or the tool mode change.
    */
-  private codeTools(
-    all: readonly Tool[],
-    allowed: readonly Tool[],
-  ): { registry: ToolRegistry; stubs: ToolStubs } {
-    const cached = this.codeCache
-    if (cached && sameTools(cached.all, all) && sameTools(cached.tools, allowed)) return cached
-    const stubs = toolStubs(allowed)
-    const executeCode = createExecuteCode({
-      sandbox: () => {
-        this.sandbox ??= new CodeSandbox()
-        return this.sandbox
-      },
+  private toolsForTurn(): ToolKit {
+    const all = this.surface.tools.list()
+    const mode = this.record.mode
+    const allowed = all.filter((t) => mode !== 'read-only' || !changesWorkspace(t))
+    const toolMode = this.record.toolMode
+    const cached = this.kitCache
+    if (cached?.toolMode === toolMode && sameTools(cached.all, all) && sameTools(cached.tools, allowed)) {
+      return cached
+    }
+    const toolHelp = createToolHelp({ tools: allowed, json: toolMode === 'direct' })
+    const callTool = createCallTool(allowed)
+    const functions = [...allowed, toolHelp]
+    // Direct mode has no execute_code, and pays nothing for the stubs.
+    const executeCode =
+      toolMode === 'direct'
+        ? undefined
+        : createExecuteCode({
+            sandbox: () => {
+              this.sandbox ??= new CodeSandbox()
+              return this.sandbox
+            },
+            tools: functions,
+            stubs: toolStubs(functions),
+            limits: this.deps.config.codeLimits,
+          })
+    const helpers = { toolHelp, callTool, ...(executeCode ? { executeCode } : {}) }
+    const registry = createRegistry([...all, ...(executeCode ? [executeCode] : []), toolHelp, callTool])
+    const presentation = presentTools(allowed, toolMode, helpers)
+    const offered = new Set(presentation.json.map((t) => t.name))
+    this.kitCache = {
+      all,
       tools: allowed,
-      stubs,
-      limits: this.deps.config.codeLimits,
-    })
-    this.codeCache = { all, tools: allowed, registry: createRegistry([...all, executeCode]), stubs }
-    return this.codeCache
+      toolMode,
+      registry,
+      schemas: registry.modelSchemas().filter((s) => offered.has(s.name)),
+      listing: { lines: listingLines(presentation.listed), via: presentation.via },
+      code: executeCode !== undefined,
+    }
+    return this.kitCache
   }
 
   private runCommand(command: ParsedCommand, turnId: string): StopReason {

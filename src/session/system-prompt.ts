@@ -1,25 +1,29 @@
-// The system prompt. Kept short: on a local model every token of it is paid on every request.
+// The system prompt. Kept short: on a local model every token of it is paid on every request. Each tool is
+// described once: as a JSON tool (schemas travel beside the prompt, or in it with text tool calls), or as one
+// line of the listing below; tool_help gives the rest on demand.
 import type { CodeModeLimits } from '../codemode/execute-code.js'
 import type { ToolSchema } from '../model/types.js'
 import type { PermissionMode } from '../tools/permission.js'
 
 export interface SystemPromptOptions {
   cwd: string
-  tools: readonly string[]
   mode: PermissionMode
-  /** Code Mode: the tool functions as Python stubs, and the sandbox's limits. */
-  code?: { functions: string; limits: CodeModeLimits }
-  /** For servers without native tool calls: the tools and how to call them in text. */
+  /** Whether the model has any tool at all. */
+  hasTools: boolean
+  /** Code Mode: the sandbox's limits, and whether the JSON tools are also functions in the code (`both`). */
+  code?: { limits: CodeModeLimits; jsonToolsToo: boolean }
+  /** The listed tools, one line each, and how they are reached. */
+  listing?: { lines: readonly string[]; via: 'code' | 'call_tool' }
+  /** For servers without native tool calls: the JSON tools and how to call them in text. */
   textTools?: readonly ToolSchema[]
 }
 
 export function buildSystemPrompt(options: SystemPromptOptions): string {
-  const { tools } = options
   return [
     'You are Punie, a coding agent working inside the user’s project.',
     `The workspace root is ${options.cwd}; paths are relative to it.`,
-    tools.length
-      ? `Use the tools (${tools.join(', ')}) to look at the code instead of guessing; answer from what they return.`
+    options.hasTools
+      ? 'Use the tools to look at the code instead of guessing; answer from what they return.'
       : 'Answer from what the user gives you.',
     ...(options.mode === 'read-only'
       ? [
@@ -28,6 +32,7 @@ export function buildSystemPrompt(options: SystemPromptOptions): string {
       : []),
     ...(options.textTools?.length ? textToolsSection(options.textTools) : []),
     ...(options.code ? codeModeSection(options.code) : []),
+    ...(options.listing?.lines.length ? listingSection(options.listing) : []),
     'Be concise. When you are done, reply with the answer and no tool call.',
   ].join('\n')
 }
@@ -46,14 +51,18 @@ function textToolsSection(tools: readonly ToolSchema[]): string[] {
 function codeModeSection(code: NonNullable<SystemPromptOptions['code']>): string[] {
   const { limits } = code
   return [
-    'Work by calling execute_code with one Python snippet that does as much of the task as it can: call the functions',
-    'below, loop, filter, and print what you need. The printed output and the value of the last expression come back.',
-    'The Python is a subset: no classes, no str.format or % formatting (use f-strings), no yield, match or del, no',
-    'print(file=...); json, re and math can be imported. A failing tool raises FileNotFoundError, PermissionError,',
-    `ValueError, TimeoutError or RuntimeError, which you can catch. Limits: ${limits.timeoutMs / 1000} s and ${limits.maxToolCalls} tool calls per snippet.`,
-    'The functions (results are dicts shaped like these TypedDicts):',
-    '```python',
-    code.functions,
-    '```',
+    `${code.jsonToolsToo ? 'For several steps, use' : 'Work with'} execute_code: one Python snippet that calls tools as functions, loops and`,
+    'prints what you need; the output and the last expression’s value come back. A Python subset: no classes,',
+    'str.format, %, yield, match, del or print(file=); json, re and math import. A failing tool raises',
+    `FileNotFoundError, PermissionError, ValueError, TimeoutError or RuntimeError. Limits: ${limits.timeoutMs / 1000} s, ${limits.maxToolCalls} tool calls.`,
+    ...(code.jsonToolsToo ? ['Each JSON tool is also a function with the same parameters.'] : []),
   ]
+}
+
+function listingSection(listing: NonNullable<SystemPromptOptions['listing']>): string[] {
+  const how =
+    listing.via === 'code'
+      ? 'Functions for the code (each returns a dict; tool_help(["name"]) shows its fields; ? = optional):'
+      : 'More tools, called with call_tool(name, arguments); tool_help(names) gives their parameters and results (? = optional):'
+  return [how, ...listing.lines]
 }

@@ -191,7 +191,8 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
     const parsed =
       outcome.toolCalls.length === 0
         ? parseTextToolCalls(held, {
-            tools: new Map(d.toolSchemas.map((s) => [s.name, s.parameters])),
+            // Every tool the registry holds, not only those offered: a listed tool called by name still runs.
+            tools: new Map(d.registry.modelSchemas().map((s) => [s.name, s.parameters])),
             ...(d.textCodeTool ? { codeTool: d.textCodeTool } : {}),
           })
         : { calls: [], text: held }

@@ -27,7 +27,33 @@ export function createRegistry(tools: readonly Tool[]): ToolRegistry {
 }
 
 export function toModelSchema(tool: Tool): ToolSchema {
-  return { name: tool.name, description: tool.description, parameters: inputJsonSchema(tool) }
+  const parameters = inputJsonSchema(tool)
+  return {
+    name: tool.name,
+    description: tool.description,
+    parameters: tool.modelSchema ? parameters : compactSchema(parameters),
+  }
+}
+
+/**
+ * A schema without what zod adds but a model gains nothing from: the safe-integer bounds of `.int()` and the
+ * `minLength: 1` of a required string. Validation still uses the zod schema, so nothing is loosened.
+ */
+export function compactSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'maximum' && value === Number.MAX_SAFE_INTEGER) continue
+    if (key === 'minimum' && value === Number.MIN_SAFE_INTEGER) continue
+    if (key === 'minLength' && value === 1) continue
+    out[key] = compactValue(value)
+  }
+  return out
+}
+
+function compactValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(compactValue)
+  if (value && typeof value === 'object') return compactSchema(value as Record<string, unknown>)
+  return value
 }
 
 /** The JSON schema of a tool's input, as the model and the `punie tools` listing see it. */

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { parse as parseYaml, stringify as toYaml } from 'yaml'
 import { loadSuite, parseSuite, SuiteError } from '../../src/eval/suite.js'
 import { BIN, REPO_ROOT } from '../helpers/acp-harness.js'
 import { chromiumPath, needs } from '../helpers/needs.js'
@@ -258,12 +259,107 @@ describe('punie eval', () => {
   })
 })
 
+/**
+ * What a model that knows the shipped cases needing a tool outside the core set does: find it (tool_help), reach
+ * it (call_tool, or a function in code), then answer from what came back.
+ */
+const DISCOVERY: Record<
+  string,
+  { calls: { name: string; arguments: Record<string, unknown> }[]; answer: string }
+> = {
+  'discover-file-sizes': {
+    calls: [
+      { name: 'tool_help', arguments: { names: ['list_dir'] } },
+      { name: 'call_tool', arguments: { name: 'list_dir', arguments: { path: 'data' } } },
+    ],
+    answer: 'The largest is big.csv.',
+  },
+  'discover-plan': {
+    calls: [
+      {
+        name: 'execute_code',
+        arguments: {
+          code: [
+            'plan([{"content": "parse the --verbose flag", "status": "pending"},',
+            '      {"content": "pass it to run()", "status": "pending"},',
+            '      {"content": "test it", "status": "pending"}])',
+          ].join('\n'),
+        },
+      },
+    ],
+    answer: 'The plan is recorded.',
+  },
+  'commits-per-author': {
+    calls: [
+      {
+        name: 'execute_code',
+        arguments: {
+          code: [
+            'counts = {}',
+            'for c in git_log()["commits"]:',
+            '    counts[c["author"]] = counts.get(c["author"], 0) + 1',
+            'for name in sorted(counts):',
+            '    print(f"{name} {counts[name]}")',
+          ].join('\n'),
+        },
+      },
+    ],
+    answer: 'Commits per author:',
+  },
+  'sizes-from-code': {
+    calls: [
+      {
+        name: 'execute_code',
+        arguments: { code: 'print(sum(e.get("size", 0) for e in list_dir("assets")["entries"]))' },
+      },
+    ],
+    answer: 'Total bytes:',
+  },
+  'discover-git-diff': {
+    calls: [{ name: 'call_tool', arguments: { name: 'git_diff', arguments: {} } }],
+    answer: 'From the diff:',
+  },
+}
+
+describe('the shipped cases that need a tool outside the core set', () => {
+  needs('git').it('score 100% for a model that finds and reaches the tools as it should', async () => {
+    const dir = join(REPO_ROOT, 'suites')
+    const cases = readdirSync(dir).flatMap((file) => {
+      const suite = parseYaml(readFileSync(join(dir, file), 'utf8')) as {
+        tool_mode?: string
+        cases: { id: string; category: string; tool_mode?: string }[]
+      }
+      return suite.cases
+        .filter((c) => c.category === 'discovery')
+        .map((c) => ({ ...c, tool_mode: c.tool_mode ?? suite.tool_mode ?? 'both' }))
+    })
+    expect(cases.map((c) => c.id).sort()).toEqual(Object.keys(DISCOVERY).sort())
+    expect(new Set(cases.map((c) => c.tool_mode))).toEqual(new Set(['direct', 'both', 'code']))
+    const prompts = new Map(cases.map((c) => [(c as unknown as { prompt: string }).prompt.trim(), c.id]))
+    const suiteFile = join(home.path, 'discovery.yaml')
+    writeFileSync(suiteFile, toYaml({ suite: 'discovery', pass_threshold: 1, timeout_s: 60, cases }))
+    model.always((request) => {
+      const plan = DISCOVERY[prompts.get(firstUser(request).trim()) ?? '']
+      if (!plan) return { text: 'unknown case' }
+      const results = request.body.messages.filter((m) => m.role === 'tool')
+      const next = plan.calls[results.length]
+      if (next) return { toolCalls: [next] }
+      return { text: `${plan.answer} ${results.at(-1)?.content ?? ''}` }
+    })
+    const run = await punie(['eval', 'run', suiteFile, '--model', model.spec])
+    expect(run.stderr).toContain(`${cases.length}/${cases.length}`)
+    expect(run.stdout).toContain('pass@1 100.0%')
+    const results = resultsOf(home.path, runIdOf(run.stdout)).results
+    for (const r of results) expect([r.caseId, r.score]).toEqual([r.caseId, 1])
+  })
+})
+
 describe('suites', () => {
-  it('ships at least 40 valid cases in baseline, code-mode, devtools and outcome', () => {
+  it('ships at least 45 valid cases in baseline, code-mode, devtools and outcome', () => {
     const dir = join(REPO_ROOT, 'suites')
     const suites = readdirSync(dir).map((f) => loadSuite(join(dir, f)))
     expect(suites.map((s) => s.name).sort()).toEqual(['baseline', 'code-mode', 'devtools', 'outcome'])
-    expect(suites.reduce((n, s) => n + s.cases.length, 0)).toBeGreaterThanOrEqual(40)
+    expect(suites.reduce((n, s) => n + s.cases.length, 0)).toBeGreaterThanOrEqual(45)
   })
 
   it('reports schema and YAML errors with their line', () => {

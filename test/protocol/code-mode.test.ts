@@ -52,7 +52,7 @@ describe('Code Mode', () => {
     },
   })
 
-  it('offers only execute_code, with the tool functions as typed Python stubs in the system prompt', async () => {
+  it('offers only execute_code, with one compact signature per function and no result types in the prompt', async () => {
     const sessionId = await codeSession(f)
     f.model.enqueue({ text: 'ok' })
     await f.acp.prompt(sessionId, 'hi')
@@ -60,10 +60,24 @@ describe('Code Mode', () => {
     expect(request?.body.tools?.map((t) => t.function.name)).toEqual(['execute_code'])
     const system = request?.body.messages[0]?.content ?? ''
     expect(system).toContain(
-      'def read_file(path: str, line: int | None = None, limit: int | None = None) -> ReadFileResult:',
+      '- read_file(path: str, line?: int, limit?: int): Read a text file, optionally from a 1-based `line` for `limit` lines.',
     )
-    expect(system).toContain('class ReadFileResult(TypedDict):')
-    expect(system).toContain('no classes, no str.format')
+    expect(system).toContain(
+      '- glob(pattern: str, path?: str): Find files by glob pattern (e.g. "src/**/*.py"), skipping what .gitignore excludes.',
+    )
+    expect(system).toContain('- tool_help(names?: list[str]):')
+    expect(system).not.toContain('TypedDict')
+    expect(system).toContain('no classes,')
+  })
+
+  it('answers tool_help from code with the whole stub: result TypedDicts and the full description', async () => {
+    const sessionId = await codeSession(f)
+    const run = await runTool(f, sessionId, 'execute_code', {
+      code: code(['h = tool_help(["git_log", "symbols"])', 'print(h["tools"][0]["python"])', 'h["unknown"]']),
+    })
+    expect(run.result).toContain('class GitLogResultCommitsItem(TypedDict):')
+    expect(run.result).toContain('def git_log(n: int | None = None) -> GitLogResult:')
+    expect(run.result).toMatch(/"similar":\["document_symbols","workspace_symbols"\]/)
   })
 
   it('does a three-step task in 2 model requests where direct mode needs 5', async () => {

@@ -78,6 +78,23 @@ describe('tool calls written as text, with --tool-format text', () => {
     expect(second?.body.messages[3]?.content).toBe('<tool_response>\nx = 1\n\n</tool_response>')
   })
 
+  it('gives schemas only for the core tools, lists the rest once, and runs a listed tool written by name', async () => {
+    f.writeConfig({ toolFormat: 'text', mode: 'yolo' })
+    await f.restart()
+    writeFileSync(join(f.workspace, 'e.py'), 'z = 3\n')
+    const sessionId = await f.session()
+    f.model.enqueue({ text: '<tool_call>\n{"name": "list_dir", "arguments": {}}\n</tool_call>' }, (r) => ({
+      text: `Seen: ${toolResult(r.body.messages)}`,
+    }))
+    await f.acp.prompt(sessionId, 'what is here?')
+    const system = f.model.chatRequests()[0]?.body.messages[0]?.content ?? ''
+    expect(system).toContain('- read_file: Read a text file')
+    expect(system).toContain('- list_dir(path?: str): List a directory')
+    expect(system).not.toContain('- list_dir: ')
+    expect(system).not.toContain('9007199254740991')
+    expect(f.acp.agentText(sessionId)).toContain('e.py')
+  })
+
   it('runs fenced Python as execute_code in Code Mode', async () => {
     f.writeConfig({ toolFormat: 'text', toolMode: 'code', mode: 'yolo' })
     await f.restart()

@@ -37,20 +37,33 @@ const ideWithCatalog = () => {
 describe('tool discovery when the IDE offers a catalog', () => {
   const f = useProtocolFixture({ ide: ideWithCatalog })
 
-  it('offers the IDE tools with their own schemas, a same-named one replacing the built-in', async () => {
+  it('lists the IDE tools like any non-core tool, a same-named one replacing the built-in', async () => {
     const sessionId = await f.session()
     f.model.enqueue({ text: 'hi' })
     await f.acp.prompt(sessionId, 'hello')
-    const tools = f.model.chatRequests()[0]?.body.tools ?? []
+    const first = f.model.chatRequests()[0]
+    const tools = first?.body.tools ?? []
     const byName = new Map(
       tools.map((t) => [t.function.name, t.function as unknown as Record<string, unknown>]),
     )
-    expect(byName.get('find_usages')).toMatchObject({
-      description: 'Find usages of a symbol with the IDE index',
-      parameters: { type: 'object', properties: { symbol: { type: 'string' } }, required: ['symbol'] },
+    // A catalog tool that replaces a core built-in is core itself: a JSON tool with the IDE's schema.
+    expect(byName.get('read_file')).toMatchObject({
+      description: 'Read a file through the IDE editor model',
+      parameters: { type: 'object', properties: { path: { type: 'string' } } },
     })
-    expect(byName.get('read_file')).toMatchObject({ description: 'Read a file through the IDE editor model' })
     expect(byName.has('write_file')).toBe(true)
+    // The others are one line of the listing, with parameters from the IDE's own schema.
+    expect(byName.has('find_usages')).toBe(false)
+    const system = first?.body.messages[0]?.content ?? ''
+    expect(system).toContain('- find_usages(symbol: str): Find usages of a symbol with the IDE index')
+    expect(system).toContain('- reformat_code(path?: str): Reformat a file with the IDE formatter')
+  })
+
+  it('describes an IDE tool through tool_help, from its own schema', async () => {
+    const sessionId = await f.session()
+    const help = await runTool(f, sessionId, 'tool_help', { names: ['find_usages'] })
+    expect(help.result).toContain('def find_usages(symbol: str) -> Any:')
+    expect(help.result).toContain('Find usages of a symbol with the IDE index')
   })
 
   it('calls IDE tools through _punie/tool_call and hands the answer to the model', async () => {
@@ -85,15 +98,21 @@ describe('tool discovery when the IDE has no catalog', () => {
     const read = await runTool(f, sessionId, 'read_file', { path: 'b.py' })
     expect(read.result).toBe('disk text')
     expect(f.acp.ide?.reads).toEqual([join(f.workspace, 'b.py')])
-    const names = f.model.chatRequests()[0]?.body.tools?.map((t) => t.function.name)
+    const first = f.model.chatRequests()[0]
+    const names = first?.body.tools?.map((t) => t.function.name)
     expect(names).toEqual([
       'read_file',
       'write_file',
       'edit_file',
-      'list_dir',
       'glob',
       'grep',
       'run_command',
+      'execute_code',
+      'tool_help',
+    ])
+    const listed = (first?.body.messages[0]?.content ?? '').split('\n').filter((l) => l.startsWith('- '))
+    expect(listed.map((l) => /^- (\w+)\(/.exec(l)?.[1])).toEqual([
+      'list_dir',
       'get_terminal_output',
       'wait_for_terminal_exit',
       'kill_terminal',
@@ -113,7 +132,6 @@ describe('tool discovery when the IDE has no catalog', () => {
       'workspace_symbols',
       'rename_symbol',
       'diagnostics',
-      'execute_code',
     ])
   })
 })

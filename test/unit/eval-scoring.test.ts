@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { scoreCase, valueMatches } from '../../src/eval/scorers.js'
 import { aggregate, compareAggregates } from '../../src/eval/stats.js'
 import type { EvalCase, Expectations } from '../../src/eval/suite.js'
-import type { CaseTrace, TracedCall } from '../../src/eval/trace.js'
+import { type CaseTrace, type TracedCall, traceFrom } from '../../src/eval/trace.js'
+import type { AgentEvent } from '../../src/session/events.js'
 import { makeTempDir } from '../helpers/temp.js'
 
 const evalCase = (expect: Expectations, passThreshold = 0.75): EvalCase => ({
@@ -47,6 +48,53 @@ describe('scorers', () => {
       context,
     )
     expect(extra.scores.tool_selection?.score).toBeCloseTo(2 / 3)
+  })
+
+  it('judges a tool reached through call_tool as that tool, a plan as a call, and a tool_help look-up as neutral', async () => {
+    const start = (toolCallId: string, name: string, input: unknown, parentToolCallId?: string) =>
+      ({
+        type: 'tool.start',
+        sessionId: 's',
+        seq: 0,
+        ts: 0,
+        turnId: 't',
+        toolCallId,
+        name,
+        kind: 'other',
+        title: name,
+        locations: [],
+        input,
+        content: [],
+        backend: 'local',
+        ...(parentToolCallId ? { parentToolCallId } : {}),
+      }) as unknown as AgentEvent
+    const events = [
+      start('a', 'tool_help', { names: ['list_dir'] }),
+      start('b', 'call_tool', { name: 'list_dir', arguments: { path: 'data' } }),
+      start('c', 'list_dir', { path: 'data' }, 'b'),
+      start('d', 'execute_code', { code: 'call_tool("git_log")' }),
+      start('e', 'call_tool', { name: 'git_log' }, 'd'),
+      start('f', 'git_log', {}, 'e'),
+      { type: 'plan', sessionId: 's', seq: 7, ts: 0, turnId: 't', entries: [] } as unknown as AgentEvent,
+    ]
+    const traced = traceFrom(events)
+    expect(traced.calls.map((c) => [c.name, c.parentId])).toEqual([
+      ['tool_help', undefined],
+      ['list_dir', undefined],
+      ['execute_code', undefined],
+      ['git_log', 'd'],
+      ['plan', undefined],
+    ])
+    const scores = await scoreCase(
+      evalCase({
+        tools: [{ name: 'list_dir', args: { path: 'data' } }, 'git_log', 'plan'],
+        forbid: ['run_command'],
+      }),
+      traced,
+      context,
+    )
+    expect(scores.scores.tool_selection?.score).toBe(1)
+    expect(scores.scores.arguments?.score).toBe(1)
   })
 
   it('matches arguments exactly, by substring or regex, and paths in any spelling', () => {

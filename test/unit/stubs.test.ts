@@ -1,8 +1,12 @@
 import { Monty, MontyTypingError } from '@pydantic/monty'
 import { describe, expect, it } from 'vitest'
-import { pythonType, toolStubs } from '../../src/codemode/stubs.js'
+import { createExecuteCode, DEFAULT_CODE_LIMITS } from '../../src/codemode/execute-code.js'
+import { CodeSandbox } from '../../src/codemode/sandbox.js'
+import { oneLineDoc, pythonType, signatureLine, toolStubs } from '../../src/codemode/stubs.js'
+import { createToolHelp } from '../../src/codemode/tool-help.js'
 import { fromPython, toPython } from '../../src/codemode/values.js'
 import { builtinTools } from '../../src/tools/builtin/index.js'
+import { createCallTool } from '../../src/tools/call-tool.js'
 
 const typeErrors = (code: string, prefix: string): string => {
   try {
@@ -19,7 +23,7 @@ describe('Python stubs from the tool schemas', () => {
 
   it('type-check cleanly themselves, every built-in tool included', () => {
     expect(typeErrors('pass', stubs.typeCheckPrefix)).toBe('')
-    for (const tool of builtinTools) expect(stubs.promptText).toContain(`def ${tool.name}(`)
+    for (const tool of builtinTools) expect(stubs.typeCheckPrefix).toContain(`def ${tool.name}(`)
   })
 
   it('let correct code through and catch wrong arguments and unknown result keys', () => {
@@ -45,6 +49,64 @@ describe('Python stubs from the tool schemas', () => {
       pythonType({ type: 'object', properties: { n: { type: 'number' } }, required: [] }, 'Shape', shapes),
     ).toBe('Shape')
     expect(shapes).toContain('class Shape(TypedDict):\n    n: NotRequired[float]')
+  })
+})
+
+/** Every tool a session can offer: the built-ins and the helpers made over them. */
+const registeredTools = () => [
+  ...builtinTools,
+  createExecuteCode({
+    sandbox: () => new CodeSandbox(),
+    tools: builtinTools,
+    stubs: toolStubs(builtinTools),
+    limits: DEFAULT_CODE_LIMITS,
+  }),
+  createToolHelp({ tools: builtinTools, json: false }),
+  createCallTool(builtinTools),
+]
+
+const balanced = (text: string): boolean => {
+  const stack: string[] = []
+  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' }
+  for (const c of text.replace(/`[^`]*`/g, '').replace(/"[^"]*"/g, '')) {
+    if (pairs[c]) stack.push(pairs[c] as string)
+    else if (c === ')' || c === ']' || c === '}') if (stack.pop() !== c) return false
+  }
+  return (
+    stack.length === 0 &&
+    (text.match(/`/g) ?? []).length % 2 === 0 &&
+    (text.match(/"/g) ?? []).length % 2 === 0
+  )
+}
+
+describe('one-line docs', () => {
+  it('are a whole first sentence for every registered tool: balanced, ending with a period, cut at a word end', () => {
+    for (const tool of registeredTools()) {
+      const doc = oneLineDoc(tool.description)
+      const whole = tool.description.replace(/\s+/g, ' ').trim()
+      expect(doc, tool.name).toMatch(/\.$/)
+      expect(balanced(doc), `${tool.name}: ${doc}`).toBe(true)
+      expect(whole.startsWith(doc), tool.name).toBe(true)
+      expect([undefined, ' '], `${tool.name}: ${doc}`).toContain(whole[doc.length])
+      expect(doc.length, tool.name).toBeGreaterThan(15)
+      expect(signatureLine(tool).endsWith(`): ${doc}`), tool.name).toBe(true)
+    }
+  })
+
+  it('do not end inside brackets, quotes, abbreviations, file names or version numbers', () => {
+    expect(
+      oneLineDoc(
+        'Find files by glob pattern (e.g. "**/*.py"), skipping what .gitignore excludes. At most 200.',
+      ),
+    ).toBe('Find files by glob pattern (e.g. "**/*.py"), skipping what .gitignore excludes.')
+    expect(oneLineDoc('Read a.py with v1.2.3, i.e. the pinned one, e.g. twice. Then stop.')).toBe(
+      'Read a.py with v1.2.3, i.e. the pinned one, e.g. twice.',
+    )
+    expect(oneLineDoc('Run `make test. now` [see x. y] "quoted. text" here! More.')).toBe(
+      'Run `make test. now` [see x. y] "quoted. text" here!',
+    )
+    expect(oneLineDoc('No period at all')).toBe('No period at all')
+    expect(oneLineDoc('Spread\n  over   lines. Second.')).toBe('Spread over lines.')
   })
 })
 

@@ -19,7 +19,7 @@ const diagnostic = z.object({
 export const typecheck = defineTool({
   name: 'typecheck',
   description:
-    'Type-check Python code (pyright, or the checker the project uses) and return every error with file, line, column, rule and message.',
+    'Type-check Python code and return every error. Uses pyright or the checker the project uses; each error has file, line, column, rule and message.',
   kind: 'read',
   permission: 'never',
   input: z.object({
@@ -62,7 +62,7 @@ export const typecheck = defineTool({
 export const runTests = defineTool({
   name: 'run_tests',
   description:
-    'Run the Python tests with pytest (optionally one path and a -k expression) and return each test outcome.',
+    'Run the Python tests with pytest and return each outcome. Optionally one path and a -k expression.',
   kind: 'execute',
   permission: 'ask',
   input: z.object({
@@ -123,7 +123,7 @@ export const runTests = defineTool({
 
 export const gitStatusTool = defineTool({
   name: 'git_status',
-  description: 'The git branch, its distance from upstream, and every changed, staged or untracked file.',
+  description: 'The git branch and every changed, staged or untracked file. Also the distance from upstream.',
   kind: 'read',
   permission: 'never',
   input: z.object({}),
@@ -153,7 +153,7 @@ export const gitStatusTool = defineTool({
 
 export const gitDiffTool = defineTool({
   name: 'git_diff',
-  description: 'The working-tree changes (or the staged ones) as per-file counts and a unified diff.',
+  description: 'The working-tree (or staged) changes as a unified diff. Also per-file counts.',
   kind: 'read',
   permission: 'never',
   input: z.object({
@@ -245,7 +245,7 @@ const linter = async (ctx: ToolContext): Promise<RuffLinter> => {
 export const lint = defineChangeSetTool({
   name: 'lint',
   description:
-    "Lint Python files with ruff (the project's ruff settings apply). With fix: true, applies ruff's safe fixes (unsafe ones too with unsafe: true): every fixed file is shown in one permission request with its diff, and written all or nothing; fixable says what fix will do.",
+    "Lint Python files with ruff. The project's ruff settings apply; fix: true applies ruff's safe fixes (unsafe: true adds the unsafe ones) in one permission request showing every diff, all or nothing; fixable says what fix will do.",
   kind: 'read',
   asks: { via: 'writes', when: 'fix' },
   input: z.object({
@@ -316,7 +316,7 @@ export const lint = defineChangeSetTool({
 export const format = defineChangeSetTool({
   name: 'format',
   description:
-    "Format Python files with ruff's formatter. Every changed file is shown in one permission request with its diff, and written all or nothing.",
+    'Format Python files with ruff. Every changed file is shown in one permission request with its diff and written all or nothing.',
   kind: 'edit',
   asks: { via: 'writes' },
   input: z.object({

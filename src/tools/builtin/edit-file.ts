@@ -3,12 +3,10 @@ import { defineTool } from '../define.js'
 import { currentText, EditError, replaceExact } from './edit-support.js'
 
 const input = z.object({
-  path: z.string().min(1).describe('Path relative to the workspace root'),
-  old: z
-    .string()
-    .describe('Exact text to replace, including whitespace; it must occur once unless replace_all'),
-  new: z.string().describe('Replacement text'),
-  replace_all: z.boolean().optional().describe('Replace every occurrence of `old`'),
+  path: z.string().min(1),
+  old: z.string().describe('Exact text, whitespace included'),
+  new: z.string(),
+  replace_all: z.boolean().optional(),
 })
 
 async function planEdit(

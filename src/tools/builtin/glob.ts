@@ -6,12 +6,12 @@ const MAX_MATCHES = 200
 
 export const glob = defineTool({
   name: 'glob',
-  description: `Find files by glob pattern (e.g. "**/*.py", "src/**/test_*.py"), skipping what .gitignore excludes. At most ${MAX_MATCHES} paths.`,
+  description: `Find files by glob pattern (e.g. "src/**/*.py"), skipping what .gitignore excludes. At most ${MAX_MATCHES} paths.`,
   kind: 'search',
   permission: 'never',
   input: z.object({
     pattern: z.string().min(1).describe('Glob pattern relative to `path`'),
-    path: z.string().optional().describe('Directory to search (default: the workspace root)'),
+    path: z.string().optional(),
   }),
   output: z.object({ paths: z.array(z.string()), truncated: z.boolean() }),
   title: ({ pattern, path }) => `Find ${pattern}${path ? ` in ${path}` : ''}`,

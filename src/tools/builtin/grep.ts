@@ -12,13 +12,13 @@ const BATCH_FILES = 64
 
 export const grep = defineTool({
   name: 'grep',
-  description: `Search file contents with a regular expression (JavaScript syntax), skipping what .gitignore excludes. At most ${MAX_MATCHES} matching lines.`,
+  description: `Search file contents for a regular expression (JavaScript syntax), skipping what .gitignore excludes. At most ${MAX_MATCHES} lines.`,
   kind: 'search',
   permission: 'never',
   input: z.object({
-    pattern: z.string().min(1).describe('Regular expression'),
-    path: z.string().optional().describe('Directory to search (default: the workspace root)'),
-    glob: z.string().optional().describe('Only files matching this glob, e.g. "**/*.py"'),
+    pattern: z.string().min(1),
+    path: z.string().optional(),
+    glob: z.string().optional().describe('Only files matching this glob'),
     ignore_case: z.boolean().optional(),
   }),
   output: z.object({

@@ -183,7 +183,7 @@ const renderLocations = (locations: Loc[]) =>
 
 export const gotoDefinition = defineTool({
   name: 'goto_definition',
-  description: 'Where a symbol is defined, found by the language server (1-based positions).',
+  description: 'Where a symbol is defined (language server; 1-based positions).',
   kind: 'search',
   permission: 'never',
   input: position,
@@ -204,7 +204,7 @@ export const gotoDefinition = defineTool({
 
 export const findReferences = defineTool({
   name: 'find_references',
-  description: 'Every reference to a symbol across the workspace, its definition included.',
+  description: 'Every reference to a symbol, its definition included.',
   kind: 'search',
   permission: 'never',
   input: position,
@@ -225,7 +225,7 @@ export const findReferences = defineTool({
 
 export const hover = defineTool({
   name: 'hover',
-  description: 'The type and documentation of a symbol, as the IDE would show on hover.',
+  description: "A symbol's type and documentation, as shown on hover.",
   kind: 'read',
   permission: 'never',
   input: position,
@@ -275,7 +275,7 @@ const symbolRow = z.object({
 
 export const documentSymbols = defineTool({
   name: 'document_symbols',
-  description: 'The classes, functions and variables a file defines, with their lines.',
+  description: 'The classes, functions and variables a file defines.',
   kind: 'read',
   permission: 'never',
   input: z.object({ path: z.string().min(1).describe('File relative to the workspace root') }),
@@ -355,7 +355,7 @@ export const workspaceSymbols = defineTool({
 export const renameSymbol = defineChangeSetTool({
   name: 'rename_symbol',
   description:
-    'Rename a symbol everywhere it is used. Every changed file is shown in one permission request with its diff, and written all or nothing.',
+    'Rename a symbol everywhere it is used. Every changed file is shown in one permission request with its diff and written all or nothing.',
   kind: 'edit',
   asks: { via: 'writes' },
   input: position.extend({ new_name: z.string().min(1).describe('The new name') }),
@@ -425,7 +425,7 @@ const severities = ['', 'error', 'warning', 'information', 'hint'] as const
 
 export const diagnostics = defineTool({
   name: 'diagnostics',
-  description: "The language server's errors and warnings for a file, as the IDE would underline them.",
+  description: "The language server's errors and warnings for a file, as the IDE underlines them.",
   kind: 'read',
   permission: 'never',
   input: z.object({ path: z.string().min(1).describe('File relative to the workspace root') }),

@@ -10,7 +10,7 @@ export const planEntry = z.object({
 export const plan = defineTool({
   name: 'plan',
   description:
-    'Record your plan for a multi-step task as a todo list, and update it as steps finish. Each call replaces the whole list.',
+    'Record the plan of a multi-step task as a todo list. Update it as steps finish; each call replaces the whole list.',
   kind: 'think',
   permission: 'never',
   presentation: 'plan',

@@ -9,13 +9,13 @@ const MARKER_ROOM = 512
 export const readFile = defineTool({
   name: 'read_file',
   description:
-    'Read a text file in the workspace. Optionally start at a 1-based line and read at most `limit` lines; long files (by lines or bytes) are truncated with a marker that says where to go on.',
+    'Read a text file, optionally from a 1-based `line` for `limit` lines. A long file (by lines or bytes) is cut with a marker that says where to go on.',
   kind: 'read',
   permission: 'never',
   input: z.object({
-    path: z.string().min(1).describe('Path relative to the workspace root'),
-    line: z.number().int().min(1).optional().describe('1-based line to start at'),
-    limit: z.number().int().min(1).optional().describe(`Maximum lines to read (default ${DEFAULT_LIMIT})`),
+    path: z.string().min(1),
+    line: z.number().int().min(1).optional(),
+    limit: z.number().int().min(1).optional().describe(`Default ${DEFAULT_LIMIT}`),
   }),
   output: z.object({
     path: z.string(),

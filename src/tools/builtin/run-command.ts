@@ -26,19 +26,19 @@ const output = z.object({
 export const runCommand = defineTool({
   name: 'run_command',
   description:
-    'Run a shell command in the workspace and return its exit code and output (stdout and stderr). Set background: true for long-running commands (servers, watchers) and read them later with get_terminal_output.',
+    'Run a shell command; returns its exit code and output. Use background: true for servers and watchers, then get_terminal_output.',
   kind: 'execute',
   permission: 'ask',
   input: z.object({
-    command: z.string().min(1).describe('Command line, run by /bin/sh'),
-    cwd: z.string().optional().describe('Working directory relative to the workspace root'),
+    command: z.string().min(1).describe('Run by /bin/sh'),
+    cwd: z.string().optional(),
     timeout_ms: z
       .number()
       .int()
       .positive()
       .optional()
-      .describe(`Stop waiting and kill it after this long (default ${DEFAULT_TIMEOUT_MS})`),
-    background: z.boolean().optional().describe('Start it and return at once with a terminal id'),
+      .describe(`Kill it after this long (default ${DEFAULT_TIMEOUT_MS})`),
+    background: z.boolean().optional().describe('Return at once with a terminal id'),
   }),
   output,
   title: ({ command }) => command,

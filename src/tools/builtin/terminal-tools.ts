@@ -9,7 +9,7 @@ const terminalId = z.object({
 
 export const getTerminalOutput = defineTool({
   name: 'get_terminal_output',
-  description: 'Read the output so far of a background command, and its exit status if it has finished.',
+  description: 'The output so far of a background command, and its exit status once it ends.',
   kind: 'read',
   permission: 'never',
   input: terminalId,
@@ -25,8 +25,7 @@ export const getTerminalOutput = defineTool({
 
 export const waitForTerminalExit = defineTool({
   name: 'wait_for_terminal_exit',
-  description:
-    'Wait for a background command to finish (or until timeout_ms passes) and return its exit status.',
+  description: 'Wait until a background command exits or timeout_ms passes; returns its exit status.',
   kind: 'execute',
   permission: 'never',
   input: terminalId.extend({
@@ -71,7 +70,7 @@ export const killTerminal = defineTool({
 export const releaseTerminal = defineTool({
   name: 'release_terminal',
   description:
-    'Stop a background command if it still runs and free its terminal; its id is invalid afterwards.',
+    "Free a background command's terminal, stopping it if it still runs. Its id is invalid afterwards.",
   kind: 'execute',
   permission: 'never',
   input: terminalId,

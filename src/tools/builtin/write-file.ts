@@ -4,12 +4,12 @@ import { currentText } from './edit-support.js'
 
 export const writeFile = defineTool({
   name: 'write_file',
-  description: 'Create a file, or overwrite it with new content. Parent directories are created as needed.',
+  description: 'Create or overwrite a file (parent directories too).',
   kind: 'edit',
   permission: 'ask',
   input: z.object({
-    path: z.string().min(1).describe('Path relative to the workspace root'),
-    content: z.string().describe('The whole new content of the file'),
+    path: z.string().min(1),
+    content: z.string().describe('The whole new content'),
   }),
   output: z.object({ path: z.string(), created: z.boolean(), bytes: z.number().int() }),
   title: ({ path }) => `Write ${path}`,
