@@ -76,7 +76,9 @@ describe('Code Mode', () => {
       code: code(['h = tool_help(["git_log", "symbols"])', 'print(h["tools"][0]["python"])', 'h["unknown"]']),
     })
     expect(run.result).toContain('class GitLogResultCommitsItem(TypedDict):')
-    expect(run.result).toContain('def git_log(n: int | None = None) -> GitLogResult:')
+    expect(run.result).toContain(
+      'def git_log(n: int | None = None, ref: str | None = None, path: str | None = None) -> GitLogResult:',
+    )
     expect(run.result).toMatch(/"similar":\["document_symbols","workspace_symbols"\]/)
   })
 
