@@ -55,7 +55,6 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     logger: options.logger,
     stream: userConfig.stream ?? true,
     requestTimeoutMs: userConfig.requestTimeoutMs ?? 600_000,
-    ...(userConfig.contextWindow ? { contextWindow: userConfig.contextWindow } : {}),
   })
   const registry = createRegistry(builtinTools)
   const manager = new SessionManager({

@@ -5,6 +5,7 @@ import { isAbsolute } from 'node:path'
 import type { Logger } from '../log/logger.js'
 import type { PermissionMode } from '../tools/permission.js'
 import type { AgentConfig } from './config.js'
+import { type ContextState, EMPTY_CONTEXT } from './context-view.js'
 import type { AgentEvent, AgentEventListener } from './events.js'
 import type {
   ModelSource,
@@ -94,6 +95,7 @@ export class SessionManager {
       history: this.deps.store.messages(id),
       lastSeq: this.deps.store.lastSeq(id),
       grants: this.deps.store.grants(id),
+      context: contextStateFrom(this.deps.store.lastContextEvent(id)),
     }
     return this.activate(record, state, surface)
   }
@@ -173,6 +175,10 @@ export class SessionManager {
     this.sessions.set(record.id, session)
     return session
   }
+}
+
+function contextStateFrom(event: AgentEvent | undefined): ContextState {
+  return event?.type === 'context.compacted' ? event.state : EMPTY_CONTEXT
 }
 
 function assertDirectory(path: string) {
