@@ -15,6 +15,7 @@ import type { SessionRecord, SessionSurface, ToolMode } from '../session/ports.j
 import { boundaryDirectories } from '../session/project.js'
 import { SqliteStore } from '../store/sqlite-store.js'
 import { builtinTools } from '../tools/builtin/index.js'
+import type { Tool } from '../tools/define.js'
 import type { PermissionMode } from '../tools/permission.js'
 import { createRegistry } from '../tools/registry.js'
 import { LocalWorkspace } from '../workspace/local.js'
@@ -27,6 +28,8 @@ export interface CoreOptions {
   env: Env
   logger: Logger
   flags: AgentFlags
+  /** The built-in tools to offer (default: all of them); the bench narrows them. */
+  tools?: readonly Tool[]
 }
 
 /** Command-line choices; each wins over the config file. */
@@ -56,7 +59,7 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     stream: userConfig.stream ?? true,
     requestTimeoutMs: userConfig.requestTimeoutMs ?? 600_000,
   })
-  const registry = createRegistry(builtinTools)
+  const registry = createRegistry(options.tools ?? builtinTools)
   const manager = new SessionManager({
     store,
     models,

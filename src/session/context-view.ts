@@ -97,23 +97,18 @@ export function firstUserIndex(history: readonly ChatMessage[]): number {
 }
 
 /** Each message as the view shows it, or undefined where a summary stands for it. */
-function viewOf(
-  history: readonly ChatMessage[],
-  state: ContextState,
-  i: number,
-  calls: Map<string, ToolCallRequest>,
-) {
+function viewOf(history: readonly ChatMessage[], state: ContextState, i: number, calls: CallOf) {
   const message = history[i] as ChatMessage
   const first = firstUserIndex(history)
   if (state.summary && i > first && i < state.summary.through) return undefined
   if (i >= state.maskedBefore) return message
-  return maskMessage(message, calls)
+  return maskMessage(message, calls[i])
 }
 
-function maskMessage(message: ChatMessage, calls: Map<string, ToolCallRequest>): ChatMessage {
+function maskMessage(message: ChatMessage, call: ToolCallRequest | undefined): ChatMessage {
   if (message.role === 'tool') {
     if (message.content.length <= MASK_MIN_CHARS) return message
-    return { ...message, content: maskedResult(calls.get(message.toolCallId), message.content.length) }
+    return { ...message, content: maskedResult(call, message.content.length) }
   }
   if (message.role === 'assistant' && message.toolCalls?.length) {
     const toolCalls = message.toolCalls.map((c) => ({ ...c, arguments: shortenArguments(c.arguments) }))
@@ -122,10 +117,16 @@ function maskMessage(message: ChatMessage, calls: Map<string, ToolCallRequest>):
   return message
 }
 
-function callsById(history: readonly ChatMessage[]): Map<string, ToolCallRequest> {
-  const calls = new Map<string, ToolCallRequest>()
-  for (const m of history) if (m.role === 'assistant') for (const c of m.toolCalls ?? []) calls.set(c.id, c)
-  return calls
+/** The call each tool result answers, by the result's index. */
+type CallOf = (ToolCallRequest | undefined)[]
+
+/** Servers may reuse ids across turns (`call_0` every time), so a result answers the latest call with its id. */
+function callsById(history: readonly ChatMessage[]): CallOf {
+  const open = new Map<string, ToolCallRequest>()
+  return history.map((m) => {
+    if (m.role === 'assistant') for (const c of m.toolCalls ?? []) open.set(c.id, c)
+    return m.role === 'tool' ? open.get(m.toolCallId) : undefined
+  })
 }
 
 export function summaryMessage(text: string): ChatMessage {
@@ -177,6 +178,8 @@ export interface PlanInput {
   ratio: number
   /** Tokens to compact down to. */
   target: number
+  /** A summary is asked for only when masking leaves the view above this (default: the target). */
+  summaryAbove?: number
   /** Mask everything before this index that can be masked (a manual /compact), not just what reaching target needs. */
   maskAllBefore?: number
 }
@@ -197,8 +200,8 @@ function rawViewTokens(history: readonly ChatMessage[], state: ContextState): nu
 
 /**
  * Observation masking first: advance the masked boundary, oldest results first, until the view fits the
- * target (never into the latest round). Only if that is not enough, say where a summary of whole early turns
- * would have to end.
+ * target (never into the latest round). Only if the view is still over `summaryAbove`, say where a summary of
+ * whole early turns would have to end for it to reach the target.
  */
 export function planCompaction(input: PlanInput): Plan {
   const { history, fixedTokens, ratio, target } = input
@@ -206,7 +209,7 @@ export function planCompaction(input: PlanInput): Plan {
   const protectedFrom = latestRoundStart(history)
   const cost = (i: number, masked: boolean) => {
     const m = history[i] as ChatMessage
-    return messageTokens(masked ? maskMessage(m, calls) : m)
+    return messageTokens(masked ? maskMessage(m, calls[i]) : m)
   }
   let state: ContextState = { ...input.state }
   const fits = (s: ContextState) => Math.ceil((fixedTokens + rawViewTokens(history, s)) * ratio) <= target
@@ -223,7 +226,7 @@ export function planCompaction(input: PlanInput): Plan {
     state = { ...state, maskedBefore: i + 1 }
     if (Math.ceil(total * ratio) <= target && history[i]?.role === 'tool') return { state }
   }
-  if (Math.ceil(total * ratio) <= target) return { state }
+  if (Math.ceil(total * ratio) <= (input.summaryAbove ?? target)) return { state }
 
   const through = summaryBoundary(history, state, fixedTokens, ratio, target)
   return through === undefined ? { state } : { state, summarizeThrough: through }

@@ -27,6 +27,8 @@ export const DEFAULT_CONTEXT_WINDOW = 8192
 /** Water marks, as shares of the room the history has (the budget less the system prompt and tools). */
 const HIGH_WATER = 0.85
 const LOW_WATER = 0.5
+/** Masking that leaves the view under this is enough: a summary costs a request and loses detail. */
+const SUMMARY_WATER = 0.7
 const SUMMARY_MAX_TOKENS = 512
 /** How long the first request waits for the window probe (which started when the model resolved). */
 const PROBE_WAIT_MS = 1500
@@ -142,7 +144,7 @@ export class SessionContext {
     const mark = (share: number) => Math.floor(fixedTokens + (facts.budget - fixedTokens) * share)
 
     if (r.manual || before > mark(HIGH_WATER)) {
-      await this.compact(r, facts, fixed, before, mark(LOW_WATER))
+      await this.compact(r, facts, fixed, before, mark(LOW_WATER), mark(SUMMARY_WATER))
       view = buildModelMessages(r.systemPrompt, renderView(r.history, this.state))
       raw = requestEstimate(view, r.tools)
     }
@@ -182,6 +184,7 @@ export class SessionContext {
     fixed: number,
     before: number,
     target: number,
+    summaryAbove: number,
   ) {
     const previous = this.state
     const plan = planCompaction({
@@ -190,6 +193,7 @@ export class SessionContext {
       fixedTokens: fixed,
       ratio: this.ratio,
       target,
+      summaryAbove,
       ...(r.manual ? { maskAllBefore: latestTurnStart(r.history) } : {}),
     })
     let state = plan.state

@@ -200,3 +200,21 @@ describe('context-window probes', () => {
     }
   })
 })
+
+describe('servers that reuse tool-call ids', () => {
+  it('names the call each result answers, not a later call with the same id', () => {
+    const h: ChatMessage[] = []
+    for (const file of ['one.py', 'two.py']) {
+      h.push({ role: 'user', content: `read ${file}` })
+      h.push({
+        role: 'assistant',
+        content: '',
+        toolCalls: [{ id: 'call_0', name: 'read_file', arguments: JSON.stringify({ path: file }) }],
+      })
+      h.push({ role: 'tool', toolCallId: 'call_0', content: big(file) })
+    }
+    const view = renderView(h, { maskedBefore: 6 })
+    expect(view[2]?.content).toContain('path="one.py"')
+    expect(view[5]?.content).toContain('path="two.py"')
+  })
+})
