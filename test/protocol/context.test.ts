@@ -20,7 +20,8 @@ function scriptReader(model: ScriptedModelServer) {
     if (isSummaryRequest(r))
       return { text: `Summary: the user set the codeword and asked to read a.py ${r.body.messages.length}` }
     const last = r.body.messages.at(-1)
-    if (last?.role === 'tool') return { text: 'Read it.' }
+    if (last?.role === 'tool')
+      return { text: `Read it: ${'the module computes values from pairs of numbers. '.repeat(4)}` }
     if (last?.content?.includes('read a.py'))
       return { toolCalls: [{ name: 'read_file', arguments: { path: 'a.py' } }] }
     return { text: 'Noted.' }
