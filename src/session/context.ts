@@ -286,7 +286,6 @@ export class SessionContext {
         ...(usage ? { usage } : {}),
       })
     } catch (error) {
-      if (r.signal.aborted) throw error
       r.emit({
         type: 'model.end',
         turnId: r.turnId,
@@ -294,8 +293,9 @@ export class SessionContext {
         ok: false,
         durationMs: performance.now() - started,
         purpose: 'summary',
-        error: error instanceof Error ? error.message : String(error),
+        error: r.signal.aborted ? 'cancelled' : error instanceof Error ? error.message : String(error),
       })
+      if (r.signal.aborted) throw error
     }
     return text.trim() || fallbackSummary(r.history, state, through)
   }
