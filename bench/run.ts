@@ -257,7 +257,7 @@ async function main() {
         name: 'requests extending the previous request (prefix-cache hits)',
         value: round(context.prefixShare * 100, 1),
         unit: '%',
-        note: 'the previous messages array is a prefix of the next one; only compactions break it',
+        note: 'turn requests (summary side requests left out) whose messages array starts with the previous one; only compactions break it',
       },
       {
         name: "turn 1's codeword in the last request",

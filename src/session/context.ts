@@ -94,7 +94,8 @@ export class SessionContext {
   private ratio = 1
   private calibratedBy: 'none' | 'tokenize' | 'usage' = 'none'
   private lastEstimate = 0
-  private facts: WindowFacts | undefined
+  /** Per model: `/model` may switch to one with another window. */
+  private facts: { model: ChatModel; facts: WindowFacts } | undefined
 
   constructor(
     private state: ContextState,
@@ -115,13 +116,13 @@ export class SessionContext {
   }
 
   async windowOf(model: ChatModel): Promise<WindowFacts> {
-    if (this.facts) return this.facts
+    if (this.facts?.model === model) return this.facts.facts
     const probed = model.context
       ? await withDeadline(model.context.window(), PROBE_WAIT_MS).catch(() => undefined)
       : undefined
     const facts = windowFacts(this.settings, probed?.contextWindow, probed?.source)
-    // An unanswered probe is asked again next request; a known answer is kept for the session.
-    if (probed) this.facts = facts
+    // A probe still running past the wait is asked again next request; a finished one is kept.
+    if (probed || !model.context) this.facts = { model, facts }
     return facts
   }
 
