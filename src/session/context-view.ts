@@ -96,15 +96,6 @@ export function firstUserIndex(history: readonly ChatMessage[]): number {
   return history.findIndex((m) => m.role === 'user')
 }
 
-/** Each message as the view shows it, or undefined where a summary stands for it. */
-function viewOf(history: readonly ChatMessage[], state: ContextState, i: number, calls: CallOf) {
-  const message = history[i] as ChatMessage
-  const first = firstUserIndex(history)
-  if (state.summary && i > first && i < state.summary.through) return undefined
-  if (i >= state.maskedBefore) return message
-  return maskMessage(message, calls[i])
-}
-
 function maskMessage(message: ChatMessage, call: ToolCallRequest | undefined): ChatMessage {
   if (message.role === 'tool') {
     if (message.content.length <= MASK_MIN_CHARS) return message
@@ -144,11 +135,12 @@ export function renderView(history: readonly ChatMessage[], state: ContextState)
   const calls = callsById(history)
   const first = firstUserIndex(history)
   const out: ChatMessage[] = []
+  const summary = state.summary
   for (let i = 0; i < history.length; i++) {
-    const shown = viewOf(history, state, i, calls)
-    if (shown) out.push(shown)
-    if (i === first && state.summary && state.summary.through > first + 1)
-      out.push(summaryMessage(state.summary.text))
+    if (summary && i > first && i < summary.through) continue
+    const message = history[i] as ChatMessage
+    out.push(i < state.maskedBefore ? maskMessage(message, calls[i]) : message)
+    if (i === first && summary && summary.through > first + 1) out.push(summaryMessage(summary.text))
   }
   return out
 }
