@@ -8,6 +8,7 @@ import { quantile } from '../src/perf/collector.js'
 import { type AcpHarness, REPO_ROOT, spawnAgent } from '../test/helpers/acp-harness.js'
 import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
+import { contextFigures } from './compaction.js'
 import {
   type BenchToolMode,
   FIRST_REQUEST_BUDGET,
@@ -23,6 +24,7 @@ import { serverFigures } from './server.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const TURNS = Number(process.env.BENCH_TURNS ?? 20)
+const CONTEXT_TURNS = Number(process.env.BENCH_CONTEXT_TURNS ?? 200)
 
 interface Figure {
   name: string
@@ -119,6 +121,8 @@ async function main() {
     const server = await serverFigures(model, TURNS)
     const harness = await evalOverheadMs(model)
     const first = await firstRequests(home.path, workspace.path, model)
+
+    const context = await contextFigures(CONTEXT_TURNS, 4096)
 
     const bareMs = median(bare)
     const initMs = median(init)
@@ -272,6 +276,31 @@ async function main() {
         value: firstRequestBytes,
         unit: 'bytes',
         note: 'the same request from the session the turn figures use',
+      },
+      {
+        name: `${context.turns}-turn session, 4,096-token window: largest request`,
+        value: context.largestRequestTokens,
+        unit: 'tokens',
+        target: `< ${context.budget} (window − reserved output)`,
+        note: `${context.requests} requests, ${context.overWindowErrors} over the window; system prompt + tools ${context.fixedTokens} tokens; ${context.setup}`,
+      },
+      {
+        name: 'compactions in that session',
+        value: context.compactions,
+        unit: 'times',
+        note: `${context.summaryRequests} of them with a summary request (the rest masked old tool results only)`,
+      },
+      {
+        name: 'requests extending the previous request (prefix-cache hits)',
+        value: round(context.prefixShare * 100, 1),
+        unit: '%',
+        note: 'turn requests (summary side requests left out) whose messages array starts with the previous one; only compactions break it',
+      },
+      {
+        name: "turn 1's codeword in the last request",
+        value: context.codewordAtLastTurn ? 1 : 0,
+        unit: context.codewordAtLastTurn ? '(yes)' : '(no)',
+        target: 'yes',
       },
       {
         name: 'model requests per plain text turn',

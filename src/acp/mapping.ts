@@ -171,6 +171,7 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
     case 'model.start':
     case 'model.end':
     case 'session.cleared':
+    case 'context.compacted':
     case 'turn.end':
       return []
   }

@@ -16,6 +16,7 @@ import type { SessionRecord, SessionSurface, ToolMode } from '../session/ports.j
 import { boundaryDirectories } from '../session/project.js'
 import { SqliteStore } from '../store/sqlite-store.js'
 import { builtinTools } from '../tools/builtin/index.js'
+import type { Tool } from '../tools/define.js'
 import type { PermissionMode } from '../tools/permission.js'
 import { createRegistry } from '../tools/registry.js'
 import { LocalWorkspace } from '../workspace/local.js'
@@ -28,6 +29,8 @@ export interface CoreOptions {
   env: Env
   logger: Logger
   flags: AgentFlags
+  /** The built-in tools to offer (default: all of them); the bench narrows them. */
+  tools?: readonly Tool[]
 }
 
 /** Command-line choices; each wins over the config file. */
@@ -58,9 +61,8 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     requestTimeoutMs: userConfig.requestTimeoutMs ?? DEFAULT_STREAM_TIMEOUTS.requestTimeoutMs,
     firstChunkTimeoutMs: userConfig.firstChunkTimeoutMs ?? DEFAULT_STREAM_TIMEOUTS.firstChunkTimeoutMs,
     streamIdleTimeoutMs: userConfig.streamIdleTimeoutMs ?? DEFAULT_STREAM_TIMEOUTS.streamIdleTimeoutMs,
-    ...(userConfig.contextWindow ? { contextWindow: userConfig.contextWindow } : {}),
   })
-  const registry = createRegistry(builtinTools)
+  const registry = createRegistry(options.tools ?? builtinTools)
   const manager = new SessionManager({
     store,
     models,

@@ -28,6 +28,7 @@ export const configSchema = z
     maxTurnRequests: z.number().int().positive().optional(),
     maxInvalidToolRetries: z.number().int().min(0).optional(),
     contextWindow: z.number().int().positive().optional(),
+    reservedOutputTokens: z.number().int().positive().optional(),
     stream: z.boolean().optional(),
     requestTimeoutMs: z.number().int().positive().optional(),
     firstChunkTimeoutMs: z.number().int().positive().optional(),

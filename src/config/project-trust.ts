@@ -27,6 +27,7 @@ const PROJECT_RULES: Record<keyof PunieConfig, 'free' | 'local model' | 'trusted
   maxTurnRequests: 'free',
   maxInvalidToolRetries: 'free',
   contextWindow: 'free',
+  reservedOutputTokens: 'free',
   stream: 'free',
   requestTimeoutMs: 'free',
   firstChunkTimeoutMs: 'free',

@@ -2,6 +2,7 @@
 import type { Env } from '../config/home.js'
 import type { Logger } from '../log/logger.js'
 import type { ModelSource } from '../session/ports.js'
+import { createModelContext } from './context-probe.js'
 import { createOpenAICompatibleModel } from './openai-compatible.js'
 import { resolveModel } from './resolve.js'
 import { parseModelSpec } from './spec.js'
@@ -13,8 +14,6 @@ export interface ModelSourceOptions extends StreamTimeouts {
   logger: Logger
   stream: boolean
   probeTimeoutMs?: number
-  /** From the config file; wins over what a server reports. */
-  contextWindow?: number
 }
 
 export function createModelSource(options: ModelSourceOptions): ModelSource {
@@ -23,10 +22,14 @@ export function createModelSource(options: ModelSourceOptions): ModelSource {
     const resolved = await resolveModel(parseModelSpec(spec, options.env), {
       env: options.env,
       ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
-      ...(options.contextWindow ? { contextWindow: options.contextWindow } : {}),
     })
     options.logger.info('model %s resolved to %s at %s', spec, resolved.model, resolved.baseURL)
-    return createOpenAICompatibleModel(resolved, options)
+    const context = createModelContext(resolved)
+    // Probed now, in parallel with whatever runs before the first request; the turn waits only for what is left.
+    void context.window().then((w) => {
+      if (w.contextWindow) options.logger.info('context window %d (%s)', w.contextWindow, w.source)
+    })
+    return { ...createOpenAICompatibleModel(resolved, options), context }
   }
   return {
     get(spec) {

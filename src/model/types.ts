@@ -52,7 +52,21 @@ export interface ResolvedModel {
   contextWindow?: number
 }
 
+/** What the server said about its context window, and which endpoint said it; empty when none did. */
+export interface ModelWindow {
+  contextWindow?: number
+  source?: string
+}
+
+/** Context facts a server can tell: probed once per model, never required (each answer may be undefined). */
+export interface ModelContext {
+  window(): Promise<ModelWindow>
+  /** Tokens of `text` by the server's own tokenizer, where it has an endpoint for it. */
+  countTokens(text: string, signal?: AbortSignal): Promise<number | undefined>
+}
+
 export interface ChatModel {
   readonly info: ResolvedModel
   stream(request: ChatRequest): AsyncIterable<ModelChunk>
+  context?: ModelContext
 }

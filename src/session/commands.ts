@@ -9,6 +9,11 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'help', description: 'Show the commands and the current model' },
   { name: 'clear', description: 'Forget the conversation so far (the transcript is kept)' },
   {
+    name: 'compact',
+    description:
+      "Shrink the model's view: elide old tool results, summarise earlier turns (the transcript is kept)",
+  },
+  {
     name: 'model',
     description: 'Show or switch the model, e.g. /model ollama:qwen2.5-coder:7b',
     hint: 'model spec',

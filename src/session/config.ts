@@ -12,8 +12,10 @@ export interface AgentConfig {
   maxTurnRequests: number
   /** How many rounds of only-invalid tool calls the model gets before the turn stops. */
   maxInvalidToolRetries: number
-  /** Used for usage reports when the server does not say. */
-  contextWindow: number
+  /** The window when the server does not say; caps what it says. Undefined: the server's, else 8192. */
+  contextWindow?: number
+  /** Output tokens every request leaves room for; by default a quarter of the window, at most maxTokens. */
+  reservedOutputTokens?: number
   codeLimits: CodeModeLimits
   /** How tool calls travel: natively, as text in the answer, or natively with text as a fallback. */
   toolFormat: ToolFormat
@@ -25,7 +27,6 @@ export const DEFAULT_AGENT_CONFIG: AgentConfig = {
   maxTokens: 8192,
   maxTurnRequests: 25,
   maxInvalidToolRetries: 2,
-  contextWindow: 32_768,
   codeLimits: DEFAULT_CODE_LIMITS,
   toolFormat: 'auto',
   devtools: DEFAULT_DEVTOOL_SETTINGS,
@@ -38,7 +39,8 @@ export function agentConfigFrom(file: PunieConfig): AgentConfig {
     maxTokens: file.maxTokens ?? DEFAULT_AGENT_CONFIG.maxTokens,
     maxTurnRequests: file.maxTurnRequests ?? DEFAULT_AGENT_CONFIG.maxTurnRequests,
     maxInvalidToolRetries: file.maxInvalidToolRetries ?? DEFAULT_AGENT_CONFIG.maxInvalidToolRetries,
-    contextWindow: file.contextWindow ?? DEFAULT_AGENT_CONFIG.contextWindow,
+    ...(file.contextWindow !== undefined ? { contextWindow: file.contextWindow } : {}),
+    ...(file.reservedOutputTokens !== undefined ? { reservedOutputTokens: file.reservedOutputTokens } : {}),
     codeLimits: codeLimitsFrom(file.codeMode),
     toolFormat: file.toolFormat ?? DEFAULT_AGENT_CONFIG.toolFormat,
     devtools: {

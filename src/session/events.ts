@@ -2,6 +2,7 @@
 import type { Usage } from '../model/types.js'
 import type { PlanEntry, ToolContent, ToolKind, ToolLocation } from '../tools/define.js'
 import type { PermissionMode } from '../tools/permission.js'
+import type { ContextState } from './context-view.js'
 import type { PermissionOutcome, ToolMode } from './ports.js'
 import type { PromptBlock } from './prompt.js'
 
@@ -13,12 +14,21 @@ export type AgentEventBody =
   | { type: 'turn.start'; turnId: string; prompt: PromptBlock[] }
   | { type: 'message.delta'; turnId: string; messageId: string; text: string }
   | { type: 'thought.delta'; turnId: string; messageId: string; text: string }
-  | { type: 'model.start'; turnId: string; request: number; model: string; baseURL: string }
+  | {
+      type: 'model.start'
+      turnId: string
+      request: number
+      model: string
+      baseURL: string
+      /** Set for side requests (a context summary) that are not the turn's own. */
+      purpose?: 'summary'
+    }
   | {
       type: 'model.end'
       turnId: string
       request: number
       ok: boolean
+      purpose?: 'summary'
       firstTokenMs?: number
       durationMs: number
       usage?: Usage
@@ -62,6 +72,18 @@ export type AgentEventBody =
       durationMs: number
     }
   | { type: 'usage'; turnId: string; usage: Usage; contextWindow: number }
+  | {
+      /** The model's view of the history changed: `state` is what later requests (and a reloaded session) carry. */
+      type: 'context.compacted'
+      turnId: string
+      state: ContextState
+      masked: number
+      summarized: number
+      tokensBefore: number
+      tokensAfter: number
+      budget: number
+      manual: boolean
+    }
   | { type: 'session.title'; title: string }
   | { type: 'session.model'; model: string }
   | { type: 'session.mode'; mode: PermissionMode }

@@ -6,6 +6,7 @@ import type { Logger } from '../log/logger.js'
 import { quote } from '../quote.js'
 import type { PermissionMode } from '../tools/permission.js'
 import type { AgentConfig } from './config.js'
+import { type ContextState, EMPTY_CONTEXT } from './context-view.js'
 import type { AgentEvent, AgentEventListener } from './events.js'
 import type {
   ModelSource,
@@ -115,7 +116,12 @@ export class SessionManager {
     }
     if (repairs.events.length)
       this.deps.logger.warn('session %s: %d interrupted calls/turns closed', id, repairs.events.length)
-    const state = { history, lastSeq: this.deps.store.lastSeq(id), grants: this.deps.store.grants(id) }
+    const state = {
+      history,
+      lastSeq: this.deps.store.lastSeq(id),
+      grants: this.deps.store.grants(id),
+      context: contextStateFrom(this.deps.store.lastContextEvent(id)),
+    }
     return this.activate(record, state, surface)
   }
 
@@ -196,6 +202,10 @@ export class SessionManager {
     this.sessions.set(record.id, session)
     return session
   }
+}
+
+function contextStateFrom(event: AgentEvent | undefined): ContextState {
+  return event?.type === 'context.compacted' ? event.state : EMPTY_CONTEXT
 }
 
 function assertDirectory(path: string) {

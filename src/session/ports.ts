@@ -74,6 +74,8 @@ export interface SessionStore {
   appendMessage(sessionId: string, message: ChatMessage): void
   messages(sessionId: string): ChatMessage[]
   clearMessages(sessionId: string): void
+  /** The latest `context.compacted` or `session.cleared` event: where the model's view of the history stands. */
+  lastContextEvent(sessionId: string): AgentEvent | undefined
   /** "Always" answers to permission requests, by grant key. */
   grants(sessionId: string): { allowed: string[]; rejected: string[] }
   saveGrant(sessionId: string, key: string, allowed: boolean): void

@@ -16,6 +16,8 @@ import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
 import { createRegistry, type ToolRegistry } from '../tools/registry.js'
 import { helpText, type ParsedCommand, parseSlashCommand } from './commands.js'
 import type { AgentConfig } from './config.js'
+import { SessionContext } from './context.js'
+import { type ContextState, EMPTY_CONTEXT } from './context-view.js'
 import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from './events.js'
 import {
   isToolMode,
@@ -50,6 +52,8 @@ export interface SessionState {
   grants: { allowed: string[]; rejected: string[] }
   /** Said to the user at the start of the next turn (settings that were ignored), not sent to the model. */
   notices?: string[]
+  /** What of the history the model sees (compaction), as last persisted. */
+  context?: ContextState
 }
 
 export class InvalidModeError extends Error {
@@ -101,6 +105,7 @@ export class Session {
   private takenOver: SessionTakenOverError | undefined
   private readonly memos = new Map<string, unknown>()
   private kitCache: ToolKit | undefined
+  private readonly context: SessionContext
 
   constructor(
     private record: SessionRecord,
@@ -113,6 +118,9 @@ export class Session {
     this.allowed = new Set(state.grants.allowed)
     this.rejected = new Set(state.grants.rejected)
     this.notices = state.notices ?? []
+    this.context = new SessionContext(state.context ?? EMPTY_CONTEXT, deps.config, (_state, body) =>
+      this.emit(body),
+    )
   }
 
   get id() {
@@ -243,9 +251,11 @@ export class Session {
         const command = blocks.every((b) => b.type === 'text')
           ? parseSlashCommand(promptPlainText(blocks))
           : undefined
-        stopReason = command
-          ? this.runCommand(command, turnId)
-          : await this.runModelTurn(blocks, turnId, signal)
+        stopReason = !command
+          ? await this.runModelTurn(blocks, turnId, signal)
+          : command.name === 'compact'
+            ? await this.compactNow(turnId, signal)
+            : this.runCommand(command, turnId)
       } catch (error) {
         stopReason = signal.aborted ? 'cancelled' : this.reportFailure(error, turnId)
       }
@@ -267,6 +277,7 @@ export class Session {
     const mode = this.record.mode
     const turnTools = this.toolsForTurn()
     return runTurn({
+      context: this.context,
       sessionId: this.id,
       turnId,
       model,
@@ -283,21 +294,7 @@ export class Session {
         cancelTurn: () => this.cancel(),
       },
       config: this.deps.config,
-      systemPrompt: buildSystemPrompt({
-        cwd: this.cwd,
-        mode,
-        hasTools: turnTools.schemas.length > 0,
-        ...(this.deps.config.toolFormat === 'text' ? { textTools: turnTools.schemas } : {}),
-        ...(turnTools.code
-          ? {
-              code: {
-                limits: this.deps.config.codeLimits,
-                jsonToolsToo: this.record.toolMode === 'both',
-              },
-            }
-          : {}),
-        listing: turnTools.listing,
-      }),
+      systemPrompt: this.systemPromptFor(turnTools),
       signal,
       history: () => this.history,
       commit: (message) => this.commit(message),
@@ -311,6 +308,56 @@ export class Session {
       settings: this.deps.config.devtools,
       logger: this.deps.logger,
     })
+  }
+
+  private systemPromptFor(turnTools: ToolKit): string {
+    return buildSystemPrompt({
+      cwd: this.cwd,
+      mode: this.record.mode,
+      hasTools: turnTools.schemas.length > 0,
+      ...(this.deps.config.toolFormat === 'text' ? { textTools: turnTools.schemas } : {}),
+      ...(turnTools.code
+        ? {
+            code: {
+              limits: this.deps.config.codeLimits,
+              jsonToolsToo: this.record.toolMode === 'both',
+            },
+          }
+        : {}),
+      listing: turnTools.listing,
+    })
+  }
+
+  /** `/compact`: the same compaction a full window triggers, run now and further (all but the latest turn). */
+  private async compactNow(turnId: string, signal: AbortSignal): Promise<StopReason> {
+    const say = (text: string) =>
+      this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text })
+    if (!this.history.some((m) => m.role === 'user')) {
+      say('Nothing to compact yet.')
+      return 'end_turn'
+    }
+    const model = await this.deps.models.get(this.record.model)
+    await this.surface.ready
+    const turnTools = this.toolsForTurn()
+    const before = this.context.view
+    const prepared = await this.context.prepare({
+      model,
+      systemPrompt: this.systemPromptFor(turnTools),
+      tools: this.deps.config.toolFormat === 'text' ? [] : turnTools.schemas,
+      history: this.history,
+      signal,
+      turnId,
+      request: 0,
+      emit: (body) => this.emit(body),
+      newId: (prefix) => this.newId(prefix),
+      manual: true,
+    })
+    say(
+      this.context.view === before
+        ? `Nothing to compact: the model already sees only what it needs (about ${prepared.tokens} of ${prepared.facts.budget} tokens).`
+        : `Context compacted: the next request carries about ${prepared.tokens} of ${prepared.facts.budget} tokens. The transcript is kept whole.`,
+    )
+    return 'end_turn'
   }
 
   /**
@@ -368,6 +415,7 @@ export class Session {
         break
       case 'clear':
         this.history = []
+        this.context.reset()
         this.persist(() => this.deps.store.clearMessages(this.id))
         this.emit({ type: 'session.cleared' })
         say('Conversation cleared: the next prompt starts fresh.')

@@ -15,8 +15,8 @@ import type { ProjectScope } from '../tools/define.js'
 import type { ToolRegistry } from '../tools/registry.js'
 import type { Workspace } from '../workspace/workspace.js'
 import type { AgentConfig } from './config.js'
+import type { SessionContext } from './context.js'
 import type { AgentEventBody, StopReason } from './events.js'
-import { buildModelMessages } from './model-messages.js'
 import { executeToolCall, type PermissionContext } from './tool-call.js'
 
 export interface TurnDeps {
@@ -33,6 +33,8 @@ export interface TurnDeps {
   permissions: PermissionContext
   config: AgentConfig
   systemPrompt: string
+  /** Builds each request's messages from the history: the model's (compacted) view. */
+  context: SessionContext
   signal: AbortSignal
   history(): readonly ChatMessage[]
   commit(message: ChatMessage): void
@@ -112,10 +114,22 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
   }
   let usage: Usage | undefined
   let firstTokenMs: number | undefined
-  const started = performance.now()
+  let started = performance.now()
   const markFirstToken = () => {
     firstTokenMs ??= performance.now() - started
   }
+  const prepared = await d.context.prepare({
+    model: d.model,
+    systemPrompt: d.systemPrompt,
+    // In text format the tools travel inside the system prompt, not beside it.
+    tools: d.toolFormat === 'text' ? [] : d.toolSchemas,
+    history: d.history(),
+    signal: d.signal,
+    turnId: d.turnId,
+    request,
+    emit: d.emit,
+    newId: d.newId,
+  })
   d.emit({
     type: 'model.start',
     turnId: d.turnId,
@@ -123,6 +137,7 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
     model: d.model.info.model,
     baseURL: d.model.info.baseURL,
   })
+  started = performance.now()
   const end = (ok: boolean, error?: string) =>
     d.emit({
       type: 'model.end',
@@ -137,11 +152,11 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
 
   try {
     const stream = d.model.stream({
-      messages: buildModelMessages(d.systemPrompt, d.history()),
+      messages: prepared.messages,
       tools: d.toolSchemas,
       temperature: d.config.temperature,
       ...(d.config.seed !== undefined ? { seed: d.config.seed } : {}),
-      maxTokens: d.config.maxTokens,
+      maxTokens: prepared.maxTokens,
       signal: d.signal,
       textTools: d.toolFormat === 'text',
     })
@@ -183,8 +198,8 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
   }
   end(true)
   if (usage) {
-    const contextWindow = d.model.info.contextWindow ?? d.config.contextWindow
-    d.emit({ type: 'usage', turnId: d.turnId, usage, contextWindow })
+    d.context.observeUsage(usage.promptTokens)
+    d.emit({ type: 'usage', turnId: d.turnId, usage, contextWindow: prepared.facts.window })
   }
   const held = hold?.end()
   if (held) {

@@ -128,6 +128,9 @@ export class SqliteStore implements SessionStore {
         'SELECT body FROM messages WHERE session_id = ? ORDER BY idx',
       ),
       clearMessages: db.prepare('DELETE FROM messages WHERE session_id = ?'),
+      lastContextEvent: db.prepare<[string], { body: string }>(
+        "SELECT body FROM events WHERE session_id = ? AND type IN ('context.compacted', 'session.cleared') ORDER BY seq DESC LIMIT 1",
+      ),
       grants: db.prepare<[string], { key: string; allowed: number }>(
         'SELECT key, allowed FROM grants WHERE session_id = ?',
       ),
@@ -302,6 +305,11 @@ export class SqliteStore implements SessionStore {
 
   clearMessages(sessionId: string): void {
     this.write(sessionId, () => this.statements.clearMessages.run(sessionId))
+  }
+
+  lastContextEvent(sessionId: string): AgentEvent | undefined {
+    const row = this.statements.lastContextEvent.get(sessionId)
+    return row ? (JSON.parse(row.body) as AgentEvent) : undefined
   }
 
   grants(sessionId: string): { allowed: string[]; rejected: string[] } {

@@ -43,6 +43,16 @@ export interface RecordedRequest {
     [key: string]: unknown
   }
   bytes: number
+  /** The prompt's size by this server's tokenizer (4 bytes a token, 4 per message). */
+  promptTokens: number
+}
+
+/** A context window the server reports (llama.cpp `/props` or vLLM `max_model_len`) and enforces. */
+export interface ScriptedWindow {
+  tokens: number
+  via: 'props' | 'models'
+  /** Answer `POST /tokenize` (default true). */
+  tokenize?: boolean
 }
 
 export type ScriptedReply = StaticReply | ((request: RecordedRequest) => StaticReply)
@@ -52,6 +62,9 @@ export class ScriptedModelServer {
   /** Stalled streams whose client closed the connection. */
   abandonedStalls = 0
   models = ['scripted-model']
+  /** Set to report and enforce a context window, count tokens and report real prompt sizes in usage. */
+  window: ScriptedWindow | undefined
+  readonly tokenizeRequests: string[] = []
   private readonly queue: ScriptedReply[] = []
   private fallback: ScriptedReply = {
     kind: 'http-error',
@@ -109,8 +122,21 @@ export class ScriptedModelServer {
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const raw = await readBody(req)
     const path = req.url ?? '/'
+    const window = this.window
     if (req.method === 'GET' && path.endsWith('/models')) {
-      return sendJson(res, 200, { object: 'list', data: this.models.map((id) => ({ id, object: 'model' })) })
+      const extra = window?.via === 'models' ? { max_model_len: window.tokens } : {}
+      return sendJson(res, 200, {
+        object: 'list',
+        data: this.models.map((id) => ({ id, object: 'model', ...extra })),
+      })
+    }
+    if (req.method === 'GET' && path === '/props' && window?.via === 'props') {
+      return sendJson(res, 200, { default_generation_settings: { n_ctx: window.tokens }, total_slots: 1 })
+    }
+    if (req.method === 'POST' && path === '/tokenize' && window && window.tokenize !== false) {
+      const { content } = JSON.parse(raw.toString('utf8')) as { content: string }
+      this.tokenizeRequests.push(content)
+      return sendJson(res, 200, { tokens: Array.from({ length: tokensOf(content) }, (_, i) => i) })
     }
     if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
       return sendJson(res, 404, { error: { message: `no route ${req.method} ${path}` } })
@@ -121,10 +147,27 @@ export class ScriptedModelServer {
     } catch {
       return sendJson(res, 400, { error: { message: 'request body is not JSON' } })
     }
-    const recorded: RecordedRequest = { path, body, bytes: raw.length }
+    const recorded: RecordedRequest = { path, body, bytes: raw.length, promptTokens: promptTokensOf(body) }
     this.requests.push(recorded)
+    if (window && recorded.promptTokens + (body.max_tokens ?? 0) > window.tokens) {
+      return sendJson(res, 400, {
+        error: {
+          message: `This model's maximum context length is ${window.tokens} tokens; the request has ${recorded.promptTokens} prompt tokens and asks for ${body.max_tokens ?? 0} more`,
+        },
+      })
+    }
     const next = this.queue.shift() ?? this.fallback
-    const reply = typeof next === 'function' ? next(recorded) : next
+    const scripted = typeof next === 'function' ? next(recorded) : next
+    const reply =
+      window && scripted.kind !== 'http-error' && scripted.kind !== 'garbage' && scripted.usage === undefined
+        ? {
+            ...scripted,
+            usage: {
+              prompt_tokens: recorded.promptTokens,
+              completion_tokens: tokensOf(scripted.text ?? ''),
+            },
+          }
+        : scripted
     if (reply.kind === 'http-error') {
       res.writeHead(reply.status, { 'content-type': 'application/json' })
       return res.end(reply.body ?? JSON.stringify({ error: { message: `scripted HTTP ${reply.status}` } }))
@@ -232,6 +275,21 @@ function streamChunks(reply: ReplyBody, model = 'scripted-model', includeUsage =
     })
   }
   return out
+}
+
+/** This server's tokenizer: 4 UTF-8 bytes a token. */
+export function tokensOf(text: string): number {
+  return Math.ceil(Buffer.byteLength(text, 'utf8') / 4)
+}
+
+function promptTokensOf(body: RecordedRequest['body']): number {
+  let n = body.tools?.length ? tokensOf(JSON.stringify(body.tools)) : 0
+  for (const m of body.messages ?? []) {
+    n += 4 + tokensOf(m.content ?? '')
+    for (const call of (m.tool_calls ?? []) as { function?: { name?: string; arguments?: string } }[])
+      n += tokensOf(`${call.function?.name ?? ''}${call.function?.arguments ?? ''}`)
+  }
+  return n
 }
 
 function argumentsOf(call: ScriptedToolCall): string {

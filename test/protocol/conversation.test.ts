@@ -113,7 +113,7 @@ describe('a conversation over ACP against a scripted model', () => {
       expect.objectContaining({ sessionUpdate: 'session_info_update', title: 'Refactor the parser module' }),
     )
     expect(updates).toContainEqual(
-      expect.objectContaining({ sessionUpdate: 'usage_update', used: 330, size: 32768 }),
+      expect.objectContaining({ sessionUpdate: 'usage_update', used: 330, size: 8192 }),
     )
   })
 
