@@ -89,10 +89,22 @@ describe('context window and compaction', () => {
     const last = JSON.stringify(turns.at(-1)?.body.messages)
     expect(last).toContain(CODEWORD)
     expect(turns.at(-1)?.body.messages.at(-1)?.content).toContain('value = compute(1, 2)')
-    expect(f.model.tokenizeRequests.length).toBeGreaterThan(0)
     // Usage reports the window the server gave.
     const usage = f.acp.updates(sessionId).find((u) => u.sessionUpdate === 'usage_update')
     expect(usage && 'size' in usage ? usage.size : 0).toBe(window)
+  })
+
+  it("counts with the server's /tokenize once a request nears the budget and no usage has come back", async () => {
+    const window = await smallWindow(f)
+    f.model.always((r): StaticReply => {
+      const last = r.body.messages.at(-1)
+      if (last?.role === 'tool') return { text: 'Read it.', usage: false }
+      return { toolCalls: [{ name: 'read_file', arguments: { path: 'a.py' } }], usage: false }
+    })
+    const sessionId = await f.session()
+    for (let i = 0; i < 4; i++) await f.acp.prompt(sessionId, `turn ${i}: read a.py`)
+    expect(f.model.tokenizeRequests.length).toBeGreaterThan(0)
+    for (const r of f.model.chatRequests()) expect(r.promptTokens).toBeLessThanOrEqual(window - RESERVED)
   })
 
   it('between compactions each request extends the one before it (prefix caches keep hitting)', async () => {
