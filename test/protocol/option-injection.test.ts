@@ -15,7 +15,7 @@ if (!havePytest) console.warn('skipping the run_tests option-injection test: pyt
 if (!haveGit) console.warn('skipping the git option-injection test: git is not installed')
 
 const REFUSED =
-  /starts with "-" and would be read as an option|is not a git revision|is not a pytest expression/
+  /starts with "-" and would be read as an option|is not a git revision|is not a pytest expression|reads arguments from the file/
 let refused = 0
 
 afterAll(() => {
@@ -58,6 +58,10 @@ describe('no option injection', () => {
         await attempt(sessionId, 'run_tests', { k: 'tmp or -p no:python' })
         await attempt(sessionId, 'run_tests', { k: 'tmp) or (x' })
         await attempt(sessionId, 'run_tests', { path: 'tests', k: `tmp --basetemp=${basetemp}` })
+        // pytest reads arguments from a file named after "@", even after `--`: a path the user reads as a file.
+        writeFileSync(join(f.workspace, 'args.txt'), `--basetemp=${basetemp}\n`)
+        await attempt(sessionId, 'run_tests', { path: '@args.txt' })
+        await attempt(sessionId, 'run_tests', { path: '@args.txt::test_tmp' })
 
         expect(readFileSync(join(basetemp, 'canary.txt'), 'utf8')).toBe('still here')
         expect(readFileSync(log, 'utf8')).toBe('keep me')
