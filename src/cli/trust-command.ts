@@ -1,7 +1,7 @@
 // `punie trust [DIR]`: records in ~/.punie/config.json that a project's own .punie/config.json may choose
 // a remote model and the permission mode of new sessions; `--list` and `--remove` manage the list.
 import { readFileSync } from 'node:fs'
-import { ConfigError, readConfigFile, realPathOf } from '../config/config-file.js'
+import { ConfigError, readConfigFile, realPathOf, withoutBom } from '../config/config-file.js'
 import { type Env, homePaths, punieHome } from '../config/home.js'
 import { writePrivateFile } from '../config/private-file.js'
 
@@ -31,7 +31,7 @@ export function runTrust(dir: string | undefined, options: TrustOptions, env: En
 function writeTrusted(path: string, trustedProjects: string[]): void {
   let json: Record<string, unknown> = {}
   try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+    json = JSON.parse(withoutBom(readFileSync(path, 'utf8'))) as Record<string, unknown>
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
       throw new ConfigError(path, `cannot be read: ${(error as Error).message}`)

@@ -35,7 +35,7 @@ export async function answerPermission(
   policy: PermissionPolicy,
   signal: AbortSignal,
 ): Promise<RequestPermissionResponse> {
-  const title = request.toolCall.title ?? 'a tool call'
+  const title = visible(request.toolCall.title ?? 'a tool call')
   const choose = (kind: string): RequestPermissionResponse => {
     const option = request.options.find((o) => o.kind === kind)
     return option
@@ -51,7 +51,8 @@ export async function answerPermission(
     return choose('reject_once')
   }
   // What the call would do (an edit's diff, the code it runs), so the answer is an informed one.
-  for (const line of proposedChange(request.toolCall.content ?? [], policy.workspace)) policy.note(line)
+  for (const line of proposedChange(request.toolCall.content ?? [], policy.workspace))
+    policy.note(visible(line, /\t/))
   for (;;) {
     let line: string
     try {
@@ -64,6 +65,17 @@ export async function answerPermission(
     if (kind && request.options.some((o) => o.kind === kind)) return choose(kind)
     policy.note('please answer y, n or a')
   }
+}
+
+/**
+ * Text as the terminal must show it for an informed answer: control characters (a carriage return, an escape
+ * sequence that clears the line) and bidirectional overrides could make `rm -rf ~ #\rls` read as `ls`, so each
+ * is written out as `\u{…}`, except those in `keep`.
+ */
+export function visible(text: string, keep?: RegExp): string {
+  return text.replace(/[\p{Cc}\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/gu, (c) =>
+    keep?.test(c) ? c : `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`,
+  )
 }
 
 /** Lines showing a tool call's content: a unified diff for each diff, text as it is; bounded either way. */

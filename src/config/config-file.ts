@@ -63,6 +63,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** Text as JSON.parse takes it: editors on Windows (Notepad) start a UTF-8 file with a byte order mark. */
+export function withoutBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text
+}
+
 export function readConfigFile(path: string): PunieConfig {
   let text: string
   try {
@@ -73,7 +78,7 @@ export function readConfigFile(path: string): PunieConfig {
   }
   let json: unknown
   try {
-    json = JSON.parse(text)
+    json = JSON.parse(withoutBom(text))
   } catch (error) {
     throw new ConfigError(path, `not valid JSON: ${(error as Error).message}`)
   }

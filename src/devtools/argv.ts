@@ -118,11 +118,24 @@ export function pytestKeywordExpression(value: string): string {
 }
 
 /**
+ * A pytest path or node id, never an option: pytest also reads arguments from a file named after a leading
+ * "@" (`@args.txt` holding `--basetemp=/outside`), and does so even after `--`.
+ */
+export function pytestTarget(value: string): string {
+  notAnOption(value, 'the test path')
+  if (value.startsWith('@'))
+    throw new ArgvError(
+      `the test path "${clip(value)}" starts with "@", and pytest reads arguments from the file it names; give a test file, directory or node id`,
+    )
+  return value
+}
+
+/**
  * A pytest target as the model gives it: a workspace path, or a node id (`tests/test_a.py::TestA::test_b[1-2]`).
  * The path part is what the workspace must check; the rest is pytest's to match.
  */
 export function splitNodeId(target: string): { path: string; rest: string } {
-  notAnOption(target, 'the test path')
+  pytestTarget(target)
   const at = target.indexOf('::')
   return at === -1 ? { path: target, rest: '' } : { path: target.slice(0, at), rest: target.slice(at) }
 }

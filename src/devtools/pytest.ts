@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import { notAnOption, pytestKeywordExpression } from './argv.js'
+import { pytestKeywordExpression, pytestTarget } from './argv.js'
 import { DevtoolError, type ProcessResult, runProcess, stderrTail } from './process.js'
 
 export interface TestCase {
@@ -47,7 +47,7 @@ export async function runTests(
     `--rootdir=${root}`,
     ...(options.k !== undefined ? ['-k', pytestKeywordExpression(options.k)] : []),
     '--',
-    ...(options.target !== undefined ? [notAnOption(options.target, 'the test path')] : []),
+    ...(options.target !== undefined ? [pytestTarget(options.target)] : []),
   ]
   const dir = await mkdtemp(join(tmpdir(), 'punie-pytest-'))
   const report = join(dir, 'junit.xml')

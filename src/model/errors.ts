@@ -72,9 +72,35 @@ export function describeConnectionError(error: unknown): string {
 export function connectionFailed(url: string, error: unknown): ModelError {
   const code = connectionErrorCode(error)
   if (code && code in NOT_CONNECTED) return unreachable(url, NOT_CONNECTED[code])
+  if (hasCauseMessage(error, 'bad port')) return blockedPort(url)
   return new ModelError(
     'unreachable',
     `The connection to the model server at ${url} broke off (${code ?? (error as Error)?.message ?? String(error)}); try again`,
     url,
   )
+}
+
+/**
+ * fetch refuses ports on the fetch standard's blocked list (6000, 5060, 10080, …) before connecting, with a
+ * bare "bad port": no server there can ever answer, so "try again" would mislead.
+ */
+function blockedPort(url: string): ModelError {
+  let port = ''
+  try {
+    port = new URL(url).port
+  } catch {
+    // the url was used for the request, so it parses; without a port the message still holds
+  }
+  return new ModelError(
+    'unreachable',
+    `Cannot reach the model server at ${url}: Node's fetch refuses port ${port || '(default)'} (the fetch standard blocks it, as browsers do); run the server on another port, such as 8080`,
+    url,
+    'port blocked by fetch',
+  )
+}
+
+function hasCauseMessage(error: unknown, message: string, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false
+  const { message: own, cause } = error as { message?: unknown; cause?: unknown }
+  return own === message || hasCauseMessage(cause, message, depth + 1)
 }

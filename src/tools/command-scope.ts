@@ -171,7 +171,7 @@ function parsedScope(text: string, parse: (text: string) => ShellNode): CallScop
     WITH_SUBCOMMAND.has(base) && subcommand && !subcommand.startsWith('-') ? `${base} ${subcommand}` : base
   // A command naming .git/ or .punie/ (`cp x .git/config`, `--output=.git/hooks/x`) may write there: no
   // grant covers it, as no grant covers a sensitive write of a file tool.
-  const namesSensitive = args.some((a) => isSensitivePath(a) || isSensitivePath(a.slice(a.indexOf('=') + 1)))
+  const namesSensitive = args.some((a) => pathCandidates(a).some(isSensitivePath))
   const allow = namesSensitive ? null : grantScope(program, args, exact)
   return { allow, reject: rejectScope, rejectedBy: [...rejectedBy] }
 }
@@ -220,7 +220,7 @@ export function simpleCommand(root: ShellNode, text: string): Simple {
 function literal(node: ShellNode): string | null {
   switch (node.type) {
     case 'word':
-      return /[$`]/.test(node.text) ? null : node.text.replace(/\\(.)/gs, '$1')
+      return /[$`]/.test(node.text) || expands(node.text) ? null : node.text.replace(/\\(.)/gs, '$1')
     case 'number':
       return node.text
     case 'raw_string':
@@ -232,12 +232,35 @@ function literal(node: ShellNode): string | null {
       return node.text.slice(1, -1).replace(/\\([$`\\"])/g, '$1')
     }
     case 'concatenation': {
+      // A brace list is split into words of its own (`.`, `{`, `git,x`, `}`): judged on the whole.
+      if (expands(node.text.replace(/"[^"]*"|'[^']*'/g, '_'))) return null
       const parts = node.children.map(literal)
       return parts.every((p): p is string => p !== null) ? parts.join('') : null
     }
     default:
       return null
   }
+}
+
+/**
+ * Whether the shell rewrites an unquoted word before the program sees it: a glob (`.gi?/hooks` is `.git/hooks`
+ * once matched), a brace list (`.{git,x}`) or a leading tilde. The user did not see what it becomes.
+ */
+function expands(raw: string): boolean {
+  const unescaped = raw.replace(/\\./gs, '_')
+  return /[*?[]/.test(unescaped) || /\{[^}]*(,|\.\.)[^}]*\}/.test(unescaped) || /(^|[=:])~/.test(unescaped)
+}
+
+/**
+ * The paths a command word may name: itself, the value of `--opt=VALUE`, and of a short option written
+ * together with its value (`-o.git/config`).
+ */
+export function pathCandidates(word: string): string[] {
+  const candidates = [word]
+  const equals = word.indexOf('=')
+  if (equals >= 0) candidates.push(word.slice(equals + 1))
+  if (/^-[^-]./s.test(word)) candidates.push(word.slice(2))
+  return candidates
 }
 
 /** Adds the rejection scopes of every command anywhere in the tree, also inside `sh -c '…'` and `eval`. */

@@ -22,6 +22,14 @@ describe('grep with a catastrophic regular expression', () => {
     for (const line of found) expect(line).toMatch(/^m(\d+)\.txt:2: needle \1$/)
   })
 
+  it('says which files it did not search because they are too large, instead of "no matches"', async () => {
+    writeFileSync(join(f.workspace, 'huge.log'), `${'filler line\n'.repeat(250_000)}needle\n`)
+    writeFileSync(join(f.workspace, 'small.txt'), 'nothing here\n')
+    const sessionId = await f.session()
+    const run = await runTool(f, sessionId, 'grep', { pattern: 'needle' })
+    expect(run.result).toMatch(/^No matches in 1 files\.\n\[not searched: 1 files over 2 MB: huge\.log;/)
+  })
+
   it('stops at the deadline with a clear error and the matches found before', async () => {
     f.writeConfig({ grepTimeoutMs: 300 })
     await f.restart()

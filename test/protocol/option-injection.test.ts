@@ -11,7 +11,7 @@ import { useProtocolFixture } from './fixtures.js'
 import { runTool, setMode } from './tool-harness.js'
 
 const REFUSED =
-  /starts with "-" and would be read as an option|is not a git revision|is not a pytest expression/
+  /starts with "-" and would be read as an option|is not a git revision|is not a pytest expression|reads arguments from the file/
 let refused = 0
 
 afterAll(() => {
@@ -54,6 +54,10 @@ describe('no option injection', () => {
         await attempt(sessionId, 'run_tests', { k: 'tmp or -p no:python' })
         await attempt(sessionId, 'run_tests', { k: 'tmp) or (x' })
         await attempt(sessionId, 'run_tests', { path: 'tests', k: `tmp --basetemp=${basetemp}` })
+        // pytest reads arguments from a file named after "@", even after `--`: a path the user reads as a file.
+        writeFileSync(join(f.workspace, 'args.txt'), `--basetemp=${basetemp}\n`)
+        await attempt(sessionId, 'run_tests', { path: '@args.txt' })
+        await attempt(sessionId, 'run_tests', { path: '@args.txt::test_tmp' })
 
         expect(readFileSync(join(basetemp, 'canary.txt'), 'utf8')).toBe('still here')
         expect(readFileSync(log, 'utf8')).toBe('keep me')

@@ -1,6 +1,6 @@
 // The holes in the permission boundary stay closed: writes that change how tools behave always ask, and
 // "always allow" covers only the command the user saw.
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ScriptedIde } from '../helpers/ide.js'
@@ -113,6 +113,32 @@ describe('command grants', () => {
     await runTool(f, sessionId, 'run_command', { command: 'touch planted', cwd: '.git' })
     expect(ide().permissionRequests).toHaveLength(3)
     expect(existsSync(join(f.workspace, '.git', 'planted'))).toBe(false)
+  })
+
+  it('asks for a granted program that reaches .git/ through a symlink, a glob or an attached option value', async () => {
+    mkdirSync(join(f.workspace, '.git', 'hooks'), { recursive: true })
+    symlinkSync('.git', join(f.workspace, 'innocent'))
+    writeFileSync(join(f.workspace, 'a'), 'payload')
+    const sessionId = await f.session()
+    ide().answerPermissions('allow_always', 'allow_always', 'allow_always')
+    await runTool(f, sessionId, 'run_command', { command: 'touch b' })
+    await runTool(f, sessionId, 'run_command', { command: 'sort -o c a' })
+    await runTool(f, sessionId, 'run_command', { command: 'cp a d' })
+    expect(ide().permissionRequests).toHaveLength(3)
+    const tries = [
+      { command: 'touch innocent/p1' },
+      { command: 'touch hooks/p2', cwd: 'innocent' },
+      { command: 'sort -o.git/p3 a' },
+      { command: 'cp a .gi?/hooks' },
+      { command: 'cp a .g*/p4' },
+    ]
+    ide().answerPermissions(...tries.map(() => 'reject_once' as const))
+    for (const input of tries) await runTool(f, sessionId, 'run_command', input)
+    expect(ide().permissionRequests).toHaveLength(3 + tries.length)
+    expect(readdirSync(join(f.workspace, '.git')).sort()).toEqual(['hooks'])
+    expect(readdirSync(join(f.workspace, '.git', 'hooks'))).toEqual([])
+    await runTool(f, sessionId, 'run_command', { command: 'touch e' })
+    expect(ide().permissionRequests).toHaveLength(3 + tries.length)
   })
 
   it('refuses a program the user always rejects, written another way or inside a compound line', async () => {

@@ -100,6 +100,12 @@ const MUST_ASK: [string, string][] = [
   ['tee x', 'tee .git/hooks/pre-commit'],
   ['git diff', 'git diff --output=.git/config'],
   ['ln -s a b', 'ln -s /tmp/x .punie'],
+  // expansions the user did not see, and a short option written with its value
+  ['cp a b', 'cp a .gi?/hooks'],
+  ['cp a b', 'cp a .g*/config'],
+  ['cp a b', 'cp a .{git,x}/config'],
+  ['ls', 'ls ~'],
+  ['sort -o b a', 'sort -o.git/config a'],
 ]
 
 describe('command scopes on a real bash parse', () => {

@@ -17,6 +17,8 @@ describe('config files', () => {
     )
     writeFileSync(join(dir.path, 'broken.json'), '{')
     expect(() => readConfigFile(join(dir.path, 'broken.json'))).toThrow(ConfigError)
+    writeFileSync(join(dir.path, 'bom.json'), '\uFEFF{"temperature": 0.5}')
+    expect(readConfigFile(join(dir.path, 'bom.json'))).toEqual({ temperature: 0.5 })
     writeFileSync(join(dir.path, 'typo.json'), '{"modle": "x"}')
     expect(() => readConfigFile(join(dir.path, 'typo.json'))).toThrow(/modle/)
     dir.remove()

@@ -101,6 +101,14 @@ describe('a failed connection to a model server', () => {
     expect(failure.detail).toBe('connection refused')
   })
 
+  it('names a port that fetch refuses to connect to, instead of "broke off; try again"', async () => {
+    // fetch refuses a blocked port before connecting: no traffic, and the error carries no code.
+    const refusedByFetch = await fetch('http://127.0.0.1:6000/v1/models').catch((error: unknown) => error)
+    const failure = connectionFailed('http://127.0.0.1:6000/v1', wrapped(refusedByFetch))
+    expect(failure.message).toMatch(/fetch refuses port 6000 .*run the server on another port/)
+    expect(failure.message).not.toMatch(/broke off|try again/)
+  })
+
   it('broke off only when a connection was made and then lost', () => {
     const reset = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })
     expect(connectionFailed(url, wrapped(reset)).message).toMatch(/broke off \(UND_ERR_SOCKET\); try again/)

@@ -161,6 +161,30 @@ describe('command-line permission answers', () => {
     expect(notes).toContain('please answer y, n or a')
   })
 
+  it('shows control characters of a title and a diff written out, so that a command cannot pass for another', async () => {
+    const questions: string[] = []
+    const shown: string[] = []
+    const disguised = {
+      ...request,
+      toolCall: {
+        toolCallId: 't',
+        title: 'rm -rf ~ #\r\x1b[2Kls\u202e',
+        content: [{ type: 'content', content: { type: 'text', text: 'a\tb\x1b[1A\x1b[2K' } }],
+      },
+    } as RequestPermissionRequest
+    const policy = {
+      yes: false,
+      ask: async (question: string) => {
+        questions.push(question)
+        return 'n'
+      },
+      note: (t: string) => shown.push(t),
+    }
+    await answerPermission(disguised, policy, signal)
+    expect(questions[0]).toBe('Allow rm -rf ~ #\\u{d}\\u{1b}[2Kls\\u{202e}? [y]es / [n]o / [a]lways: ')
+    expect(shown).toEqual(['a\tb\\u{1b}[1A\\u{1b}[2K'])
+  })
+
   it('allows with --yes, denies with nobody to ask, and cancels when the question is interrupted', async () => {
     const note = (t: string) => notes.push(t)
     expect(await answerPermission(request, { yes: true, note }, signal)).toEqual({

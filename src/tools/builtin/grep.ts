@@ -6,13 +6,15 @@ import { GrepRunner } from './grep-runner.js'
 const MAX_MATCHES = 100
 const MAX_FILE_BYTES = 2 * 1024 * 1024
 const MAX_LINE = 300
+/** Names of files too large to search that the result lists; the count covers all of them. */
+const MAX_LISTED_TOO_LARGE = 20
 /** Files go to the search thread in batches of about this much text (or this many files). */
 const BATCH_CHARS = 256 * 1024
 const BATCH_FILES = 64
 
 export const grep = defineTool({
   name: 'grep',
-  description: `Search file contents for a regular expression (JavaScript syntax), skipping what .gitignore excludes. At most ${MAX_MATCHES} lines.`,
+  description: `Search file contents for a regular expression (JavaScript syntax), skipping what .gitignore excludes. At most ${MAX_MATCHES} lines; files over ${MAX_FILE_BYTES / 1024 / 1024} MB are listed, not searched.`,
   kind: 'search',
   permission: 'never',
   input: z.object({
@@ -25,15 +27,24 @@ export const grep = defineTool({
     matches: z.array(z.object({ path: z.string(), line: z.number().int(), text: z.string() })),
     truncated: z.boolean(),
     filesSearched: z.number().int(),
+    /** Files over the size limit, not searched: a "no matches" must not read as "not there". */
+    tooLarge: z.object({ count: z.number().int(), paths: z.array(z.string()) }),
   }),
   title: ({ pattern, path }) => `Search for /${pattern}/${path ? ` in ${path}` : ''}`,
   render: (out) =>
-    out.matches.length
-      ? [
-          ...out.matches.map((m) => `${m.path}:${m.line}: ${m.text}`),
-          ...(out.truncated ? [`[truncated at ${MAX_MATCHES} matches]`] : []),
-        ].join('\n')
-      : `No matches in ${out.filesSearched} files.`,
+    [
+      ...(out.matches.length
+        ? [
+            ...out.matches.map((m) => `${m.path}:${m.line}: ${m.text}`),
+            ...(out.truncated ? [`[truncated at ${MAX_MATCHES} matches]`] : []),
+          ]
+        : [`No matches in ${out.filesSearched} files.`]),
+      ...(out.tooLarge.count
+        ? [
+            `[not searched: ${out.tooLarge.count} files over ${MAX_FILE_BYTES / 1024 / 1024} MB: ${out.tooLarge.paths.join(', ')}${out.tooLarge.count > out.tooLarge.paths.length ? ', …' : ''}; read them in parts with read_file line/limit, or search them with run_command]`,
+          ]
+        : []),
+    ].join('\n'),
   run: async ({ pattern, path = '.', glob, ignore_case }, ctx) => {
     const flags = ignore_case ? 'i' : ''
     try {
@@ -78,11 +89,16 @@ export const grep = defineTool({
         throw new GrepTimeoutError(ctx.settings.grepTimeoutMs, display(result.current), matches)
       return matches.length > MAX_MATCHES
     }
-    const done = () => ({ matches: matches.slice(0, MAX_MATCHES), truncated: true, filesSearched })
+    const tooLarge = { count: 0, paths: [] as string[] }
+    const done = () => ({ matches: matches.slice(0, MAX_MATCHES), truncated: true, filesSearched, tooLarge })
     for await (const file of ctx.workspace.walkFiles(path, ctx.signal)) {
       if (!include(file.slice(base.length + 1))) continue
       const info = await ctx.workspace.stat(file)
-      if (!info || info.size > MAX_FILE_BYTES) continue
+      if (!info) continue
+      if (info.size > MAX_FILE_BYTES) {
+        if (tooLarge.count++ < MAX_LISTED_TOO_LARGE) tooLarge.paths.push(ctx.workspace.display(file))
+        continue
+      }
       const text = await ctx.workspace.readDiskText(file, ctx.signal).catch(() => '')
       if (text.includes('\0')) continue
       filesSearched++
@@ -91,7 +107,7 @@ export const grep = defineTool({
       if ((batchChars >= BATCH_CHARS || batch.length >= BATCH_FILES) && (await flush())) return done()
     }
     if (await flush()) return done()
-    return { matches, truncated: false, filesSearched }
+    return { matches, truncated: false, filesSearched, tooLarge }
   },
 })
 

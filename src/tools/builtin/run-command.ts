@@ -1,6 +1,7 @@
+import { isAbsolute, join } from 'node:path'
 import { z } from 'zod'
 import { loadBashParser } from '../bash-parser.js'
-import { commandScope } from '../command-scope.js'
+import { commandScope, pathCandidates } from '../command-scope.js'
 import { defineTool, type ToolContent } from '../define.js'
 import { tailBytes } from '../limits.js'
 
@@ -11,6 +12,24 @@ const RESULT_OUTPUT_BYTES = 16 * 1024
 const OUTPUT_BYTE_LIMIT = 1024 * 1024
 
 export const exitSchema = z.object({ exitCode: z.number().int().nullable(), signal: z.string().nullable() })
+
+/** Words of a command line examined as possible paths; a longer line is already judged on its parse. */
+const MAX_NAMED_PATHS = 64
+
+/**
+ * Every word of the line that may name a path, relative to the workspace root, split coarsely at shell
+ * punctuation with quotes dropped: the workspace then resolves each, symlinks followed (see sensitiveWrites).
+ */
+function namedPaths(command: string, cwd: string | undefined): string[] {
+  return command
+    .split(/[\s;&|()<>`]+/)
+    .map((word) => word.replace(/\\(.)/gs, '$1').replace(/['"]/g, ''))
+    .filter(Boolean)
+    .slice(0, MAX_NAMED_PATHS)
+    .flatMap(pathCandidates)
+    .filter((path) => path && !path.startsWith('-'))
+    .map((path) => (isAbsolute(path) || !cwd ? path : join(cwd, path)))
+}
 
 const output = z.object({
   command: z.string(),
@@ -43,8 +62,9 @@ export const runCommand = defineTool({
   output,
   title: ({ command }) => command,
   locations: ({ cwd }) => (cwd ? [{ path: cwd }] : []),
-  // A command started in .git/ may write there whatever its program: no grant covers it.
-  writes: ({ cwd }) => (cwd ? [cwd] : []),
+  // A command started in .git/, or naming a path that resolves there (a symlink `link -> .git`), may write
+  // there whatever its program: no grant covers it.
+  writes: ({ command, cwd }) => [...(cwd ? [cwd] : []), ...namedPaths(command, cwd)],
   permissionScope: async ({ command }) => commandScope(command, await loadBashParser().catch(() => null)),
   content: (out) =>
     out.terminalId && out.running ? [] : [{ type: 'text', text: `\`\`\`\n${out.output}\n\`\`\`` }],
