@@ -93,9 +93,25 @@ const postJson = (url: string, body: unknown, timeoutMs: number, signal?: AbortS
     ...(signal ? { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) } : {}),
   })
 
+/** Which server answered `/v1/models`, from what each puts in its entries; undefined when none is recognised. */
+export type ServerKind = 'vllm' | 'llamacpp' | 'lmstudio' | 'ollama'
+
+export function serverKindOf(
+  entry: Record<string, unknown> | undefined,
+  origin: string,
+): ServerKind | undefined {
+  const ownedBy = entry?.owned_by
+  if (ownedBy === 'vllm' || entry?.max_model_len !== undefined) return 'vllm'
+  if (ownedBy === 'llamacpp' || (entry?.meta as { n_ctx_train?: unknown } | undefined)?.n_ctx_train)
+    return 'llamacpp'
+  if (ownedBy === 'organization_owner') return 'lmstudio'
+  if (ownedBy === 'library' || ownedBy === 'ollama' || new URL(origin).port === '11434') return 'ollama'
+  return undefined
+}
+
 /**
- * Asks every kind of server at once (each answers only its own endpoint; the rest 404 or time out) and takes
- * the first that knows, in an order where the more exact answer wins: the running context before the model's maximum.
+ * Asks `/v1/models`, which every OpenAI-compatible server has, and then only the endpoint of the server it turns
+ * out to be, so that no server is sent requests for another's API. The running context wins over the model's maximum.
  */
 export async function probeContextWindow(
   info: ResolvedModel,
@@ -103,19 +119,30 @@ export async function probeContextWindow(
 ): Promise<ModelWindow> {
   const origin = serverOrigin(info.baseURL)
   const auth = info.apiKey ? { headers: { authorization: `Bearer ${info.apiKey}` } } : undefined
-  const [props, models, lmstudio, ollama] = await Promise.all([
-    getJson(`${origin}/props`, timeoutMs),
-    getJson(`${info.baseURL.replace(/\/+$/, '')}/models`, timeoutMs, auth),
-    getJson(`${origin}/api/v0/models`, timeoutMs),
-    postJson(`${origin}/api/show`, { model: info.model }, timeoutMs),
-  ])
-  const found: [string, number | undefined][] = [
-    ['llama.cpp /props', windowFromLlamaProps(props)],
-    ['LM Studio /api/v0/models', windowFromLmStudio(lmstudio, info.model)],
-    ['Ollama /api/show', windowFromOllamaShow(ollama)],
+  const models = await getJson(`${info.baseURL.replace(/\/+$/, '')}/models`, timeoutMs, auth)
+  const data = (models as { data?: unknown })?.data
+  const entry = Array.isArray(data) ? pickEntry(data, info.model) : undefined
+  const found: [string, number | undefined][] = []
+  switch (serverKindOf(entry, origin)) {
+    case 'llamacpp':
+      found.push(['llama.cpp /props', windowFromLlamaProps(await getJson(`${origin}/props`, timeoutMs))])
+      break
+    case 'lmstudio': {
+      const listing = await getJson(`${origin}/api/v0/models`, timeoutMs)
+      found.push(['LM Studio /api/v0/models', windowFromLmStudio(listing, info.model)])
+      break
+    }
+    case 'ollama': {
+      const show = await postJson(`${origin}/api/show`, { model: info.model }, timeoutMs)
+      found.push(['Ollama /api/show', windowFromOllamaShow(show)])
+      break
+    }
+    default:
+  }
+  found.push(
     ['/v1/models', windowFromModelList(models, info.model)],
     ['/v1/models (listing)', info.contextWindow],
-  ]
+  )
   for (const [source, contextWindow] of found) if (contextWindow) return { contextWindow, source }
   return {}
 }

@@ -124,7 +124,13 @@ export class ScriptedModelServer {
     const path = req.url ?? '/'
     const window = this.window
     if (req.method === 'GET' && path.endsWith('/models')) {
-      const extra = window?.via === 'models' ? { max_model_len: window.tokens } : {}
+      // Each server kind marks its entries as the real one does (vLLM's max_model_len, llama.cpp's owned_by).
+      const extra =
+        window?.via === 'models'
+          ? { max_model_len: window.tokens }
+          : window?.via === 'props'
+            ? { owned_by: 'llamacpp' }
+            : {}
       return sendJson(res, 200, {
         object: 'list',
         data: this.models.map((id) => ({ id, object: 'model', ...extra })),

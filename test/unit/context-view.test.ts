@@ -182,10 +182,19 @@ describe('context-window probes', () => {
     expect(serverOrigin('http://127.0.0.1:8080/v1')).toBe('http://127.0.0.1:8080')
   })
 
-  it('asks LM Studio and Ollama endpoints on a live server and falls back to nothing', async () => {
+  it('asks only the endpoint of the server /v1/models names (LM Studio, Ollama), and nothing else', async () => {
+    let ownedBy = 'library'
+    const asked: string[] = []
     const server = createServer((req, res) => {
+      asked.push(req.url ?? '')
       res.setHeader('content-type', 'application/json')
+      if (req.url === '/v1/models')
+        return res.end(JSON.stringify({ data: [{ id: 'm', object: 'model', owned_by: ownedBy }] }))
       if (req.url === '/api/show') return res.end(JSON.stringify({ parameters: 'num_ctx 6144' }))
+      if (req.url === '/api/v0/models')
+        return res.end(
+          JSON.stringify({ data: [{ id: 'm', max_context_length: 32768, loaded_context_length: 4096 }] }),
+        )
       res.statusCode = 404
       res.end('{}')
     })
@@ -194,6 +203,17 @@ describe('context-window probes', () => {
     try {
       const info = { baseURL: base, model: 'm', apiKey: 'punie-local' }
       expect(await probeContextWindow(info)).toEqual({ contextWindow: 6144, source: 'Ollama /api/show' })
+      expect(asked).toEqual(['/v1/models', '/api/show'])
+      ownedBy = 'organization_owner'
+      expect(await probeContextWindow(info)).toEqual({
+        contextWindow: 4096,
+        source: 'LM Studio /api/v0/models',
+      })
+      // A server that is none of these is asked for nothing beyond /v1/models.
+      ownedBy = 'someone'
+      asked.length = 0
+      expect(await probeContextWindow(info)).toEqual({})
+      expect(asked).toEqual(['/v1/models'])
       expect(await probeContextWindow({ ...info, baseURL: 'http://127.0.0.1:9/v1' }, 200)).toEqual({})
     } finally {
       await new Promise((resolve) => server.close(resolve))

@@ -14,7 +14,7 @@ const BATCH_FILES = 64
 
 export const grep = defineTool({
   name: 'grep',
-  description: `Search file contents for a regular expression (JavaScript syntax), skipping what .gitignore excludes. At most ${MAX_MATCHES} lines; files over ${MAX_FILE_BYTES / 1024 / 1024} MB are listed, not searched.`,
+  description: `Search file contents for a regular expression (JavaScript syntax), skipping what .gitignore excludes. At most ${MAX_MATCHES} lines.`,
   kind: 'search',
   permission: 'never',
   input: z.object({
