@@ -10,9 +10,9 @@ import {
 import { capErrorLines } from '../acp/error-replies.js'
 import { initializeResponse } from '../acp/initialize.js'
 import { limitLines, oversizedReply } from '../acp/line-limit.js'
+import type { AgentFlags } from '../core/core.js'
+import { lazyCore } from '../core/lazy-core.js'
 import { createFileLogger, type LogLevel, redirectConsole } from '../log/logger.js'
-import type { AgentFlags } from './core.js'
-import { lazyCore } from './lazy-core.js'
 
 export interface AcpStdioOptions {
   version: string

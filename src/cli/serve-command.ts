@@ -20,7 +20,7 @@ export async function runServe(opts: ServeOptions, agent: AgentOptions, version:
   process.on('uncaughtException', (error) => logger.error('uncaught exception: %s', error.stack ?? error))
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection: %s', reason))
   const [{ createAgentCore }, { startServer, ServerStartError }] = await Promise.all([
-    import('./core.js'),
+    import('../core/core.js'),
     import('../server/server.js'),
   ])
   const core = await createAgentCore({ home, env: process.env, logger, flags: agentFlags(agent) })

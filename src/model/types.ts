@@ -56,3 +56,9 @@ export interface ChatModel {
   readonly info: ResolvedModel
   stream(request: ChatRequest): AsyncIterable<ModelChunk>
 }
+
+export interface ModelSource {
+  get(spec: string): Promise<ChatModel>
+  /** Forget a cached resolution, e.g. after its server stopped answering. */
+  invalidate(spec: string): void
+}

@@ -3,19 +3,19 @@ import { randomUUID } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import type { Logger } from '../log/logger.js'
+import type { ModelSource } from '../model/types.js'
 import { quote } from '../quote.js'
 import type { PermissionMode } from '../tools/permission.js'
+import type { ToolMode } from '../tools/tool-mode.js'
 import type { AgentConfig } from './config.js'
 import type { AgentEvent, AgentEventListener } from './events.js'
 import type {
-  ModelSource,
   ProjectSummary,
   SessionPage,
   SessionQuery,
   SessionRecord,
   SessionStore,
   SessionSurface,
-  ToolMode,
 } from './ports.js'
 import { ProjectPool, projectRootOf } from './project.js'
 import { interruptedRepairs } from './recover.js'

@@ -6,24 +6,17 @@ import { type ToolStubs, toolStubs } from '../codemode/stubs.js'
 import type { Logger } from '../log/logger.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
-import type { ChatMessage, ToolSchema } from '../model/types.js'
+import type { ChatMessage, ModelSource, ToolSchema } from '../model/types.js'
 import { quote } from '../quote.js'
 import type { Tool } from '../tools/define.js'
 import { changesWorkspace } from '../tools/define.js'
 import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
 import { createRegistry, type ToolRegistry } from '../tools/registry.js'
+import { isToolMode, TOOL_MODES } from '../tools/tool-mode.js'
 import { helpText, type ParsedCommand, parseSlashCommand } from './commands.js'
 import type { AgentConfig } from './config.js'
 import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from './events.js'
-import {
-  isToolMode,
-  type ModelSource,
-  type SessionRecord,
-  type SessionStore,
-  type SessionSurface,
-  SessionTakenOverError,
-  TOOL_MODES,
-} from './ports.js'
+import { type SessionRecord, type SessionStore, type SessionSurface, SessionTakenOverError } from './ports.js'
 import { disposeAll, type ProjectHandle } from './project.js'
 import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
 import { buildSystemPrompt } from './system-prompt.js'

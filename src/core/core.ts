@@ -1,5 +1,4 @@
 // Composition root: builds the session core (store, models, tools, manager) from settings on disk.
-import type { AgentCore } from '../acp/agent.js'
 import { loadConfig, readConfigFile } from '../config/config-file.js'
 import type { Env } from '../config/home.js'
 import { homePaths } from '../config/home.js'
@@ -9,17 +8,18 @@ import { createModelSource } from '../model/source.js'
 import { DEFAULT_STREAM_TIMEOUTS } from '../model/stream-watch.js'
 import type { ToolFormat } from '../model/text-tool-calls.js'
 import { createOtelExporter } from '../perf/otel.js'
-import type { ResumeTokenStore } from '../server/access.js'
 import { agentConfigFrom } from '../session/config.js'
 import { SessionManager } from '../session/manager.js'
-import type { SessionRecord, SessionSurface, ToolMode } from '../session/ports.js'
+import type { SessionRecord, SessionSurface } from '../session/ports.js'
 import { boundaryDirectories } from '../session/project.js'
-import { SqliteStore } from '../store/sqlite-store.js'
+import { type ResumeTokenStore, SqliteStore } from '../store/sqlite-store.js'
 import { builtinTools } from '../tools/builtin/index.js'
+import type { Tool } from '../tools/define.js'
 import type { PermissionMode } from '../tools/permission.js'
 import { createRegistry } from '../tools/registry.js'
+import type { ToolMode } from '../tools/tool-mode.js'
+import { packageVersion } from '../version.js'
 import { LocalWorkspace } from '../workspace/local.js'
-import { packageVersion } from './version.js'
 
 export interface CoreOptions {
   home: string
@@ -39,6 +39,17 @@ export interface AgentFlags {
   mode?: PermissionMode
   temperature?: number
   seed?: number
+}
+
+export interface AgentCore {
+  manager: SessionManager
+  /** Model specs offered in the model picker besides the current one. */
+  knownModels: readonly string[]
+  /** The built-in tools; an IDE catalog may add to or replace them per session. */
+  builtinTools: readonly Tool[]
+  logger: Logger
+  /** How long the client may take to answer a file or terminal request (default 30 s). */
+  clientRequestTimeoutMs?: number
 }
 
 export interface ClosableCore extends AgentCore {
