@@ -43,6 +43,8 @@ export interface RecordedRequest {
     [key: string]: unknown
   }
   bytes: number
+  /** performance.now() when the request arrived. */
+  at: number
 }
 
 export type ScriptedReply = StaticReply | ((request: RecordedRequest) => StaticReply)
@@ -107,6 +109,7 @@ export class ScriptedModelServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
+    const at = performance.now()
     const raw = await readBody(req)
     const path = req.url ?? '/'
     if (req.method === 'GET' && path.endsWith('/models')) {
@@ -121,7 +124,7 @@ export class ScriptedModelServer {
     } catch {
       return sendJson(res, 400, { error: { message: 'request body is not JSON' } })
     }
-    const recorded: RecordedRequest = { path, body, bytes: raw.length }
+    const recorded: RecordedRequest = { path, body, bytes: raw.length, at }
     this.requests.push(recorded)
     const next = this.queue.shift() ?? this.fallback
     const reply = typeof next === 'function' ? next(recorded) : next
