@@ -50,8 +50,8 @@ export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
   })
   const stream = early ? replayInitialize(ndjson, early) : ndjson
   const connection = createAcpAgent({ version: options.version, core: core.load, logger }).connect(stream)
-  // Load the session core while the client digests the initialize answer.
-  setImmediate(() => void core.load().catch(() => undefined))
+  // Load and warm the session core while the client digests the initialize answer.
+  setImmediate(() => core.warmUp())
   await connection.closed
   logger.info('client disconnected; shutting down')
   await core.close()

@@ -49,6 +49,7 @@ export async function runServe(opts: ServeOptions, agent: AgentOptions, version:
       `  ${server.token ? `token: in ${paths.server} (mode 0600)` : 'auth: off (loopback only)'}\n` +
       `  log: ${agent.logDir ?? paths.logs}\n`,
   )
+  void core.warmUp()
   const stop = async (signal: string) => {
     process.stdout.write(`\n${signal}: stopping; running turns end as cancelled\n`)
     await server.close()

@@ -4,6 +4,7 @@ import type { Env } from '../config/home.js'
 import { homePaths } from '../config/home.js'
 import type { Logger } from '../log/logger.js'
 import { chooseModelSpec } from '../model/choose.js'
+import { preloadModelClient } from '../model/openai-compatible.js'
 import { createModelSource } from '../model/source.js'
 import { DEFAULT_STREAM_TIMEOUTS } from '../model/stream-watch.js'
 import type { ToolFormat } from '../model/text-tool-calls.js'
@@ -20,6 +21,7 @@ import { createRegistry } from '../tools/registry.js'
 import type { ToolMode } from '../tools/tool-mode.js'
 import { packageVersion } from '../version.js'
 import { LocalWorkspace } from '../workspace/local.js'
+import { warmUp } from './warm-up.js'
 
 export interface CoreOptions {
   home: string
@@ -55,6 +57,8 @@ export interface AgentCore {
 export interface ClosableCore extends AgentCore {
   /** Where the server keeps the hashes of its clients' resume tokens. */
   resumeTokens: ResumeTokenStore
+  /** Prepares what a first session and turn need, yielding to requests between steps; never fails. */
+  warmUp(): Promise<void>
   close(): Promise<void>
 }
 
@@ -72,6 +76,10 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     ...(userConfig.contextWindow ? { contextWindow: userConfig.contextWindow } : {}),
   })
   const registry = createRegistry(builtinTools)
+  // The model a session gets unless its project's config names another.
+  const defaultModel = () =>
+    chooseModelSpec({ flag: options.flags.model, env: options.env.PUNIE_MODEL, userConfig: userConfig.model })
+      .spec
   const manager = new SessionManager({
     store,
     models,
@@ -116,6 +124,17 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     builtinTools,
     logger: options.logger,
     resumeTokens: store,
+    warmUp: () =>
+      warmUp(
+        [
+          { name: 'model client', run: preloadModelClient },
+          // Per tool set, shared by every session; the schemas are rebuilt per session, but warm.
+          { name: 'Code Mode stubs', run: () => manager.stubs.stubs(builtinTools) },
+          { name: 'tool schemas', run: () => createRegistry(builtinTools).modelSchemas() },
+          { name: 'default model', run: () => models.get(defaultModel()) },
+        ],
+        options.logger,
+      ),
     close: async () => {
       await manager.closeAll()
       await telemetry

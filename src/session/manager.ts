@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
+import { createStubCache, type StubCache } from '../codemode/stub-cache.js'
 import type { Logger } from '../log/logger.js'
 import type { ModelSource } from '../model/types.js'
 import { quote } from '../quote.js'
@@ -56,6 +57,8 @@ export class SessionManager {
   private readonly sessions = new Map<string, Session>()
   private readonly observers = new Set<AgentEventListener>()
   private readonly projects = new ProjectPool()
+  /** Code Mode stubs by tool set, shared by this manager's sessions. */
+  readonly stubs: StubCache = createStubCache()
 
   constructor(private readonly deps: SessionManagerDeps) {}
 
@@ -187,6 +190,7 @@ export class SessionManager {
       logger: this.deps.logger,
       env: this.deps.env,
       project: this.projects.acquire(record.project),
+      stubs: this.stubs,
     })
     for (const observer of this.observers) session.subscribe(observer)
     this.sessions.set(record.id, session)

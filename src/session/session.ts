@@ -2,7 +2,8 @@
 
 import { createExecuteCode, EXECUTE_CODE } from '../codemode/execute-code.js'
 import { CodeSandbox } from '../codemode/sandbox.js'
-import { type ToolStubs, toolStubs } from '../codemode/stubs.js'
+import type { StubCache } from '../codemode/stub-cache.js'
+import type { ToolStubs } from '../codemode/stubs.js'
 import type { Logger } from '../log/logger.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
@@ -31,6 +32,8 @@ export interface SessionDeps {
   env: Readonly<Record<string, string | undefined>>
   /** The session's hold on its project's shared values; released on close. */
   project: ProjectHandle
+  /** Code Mode stubs, shared by the sessions of this core. */
+  stubs: StubCache
 }
 
 export interface SessionState {
@@ -313,7 +316,7 @@ export class Session {
   ): { registry: ToolRegistry; stubs: ToolStubs } {
     const cached = this.codeCache
     if (cached && sameTools(cached.all, all) && sameTools(cached.tools, allowed)) return cached
-    const stubs = toolStubs(allowed)
+    const stubs = this.deps.stubs.stubs(allowed)
     const executeCode = createExecuteCode({
       sandbox: () => {
         this.sandbox ??= new CodeSandbox()
