@@ -4,13 +4,13 @@
 // extended the one before (prefix-cache hits), and whether turn 1's instruction is still there at the end.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createAgentCore } from '../src/cli/core.js'
+import { createAgentCore } from '../src/core/core.js'
 import { createFileLogger } from '../src/log/logger.js'
 import { DEFAULT_AGENT_CONFIG } from '../src/session/config.js'
 import { windowFacts } from '../src/session/context.js'
-import type { ToolMode } from '../src/session/ports.js'
 import { builtinTools } from '../src/tools/builtin/index.js'
 import type { Tool } from '../src/tools/define.js'
+import type { ToolMode } from '../src/tools/tool-mode.js'
 import { type RecordedRequest, ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
 

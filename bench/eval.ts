@@ -1,6 +1,6 @@
 // The evaluation harness's own cost per case: wall time minus model time, against an instantly answering model.
 import { join } from 'node:path'
-import { createAgentCore } from '../src/cli/core.js'
+import { createAgentCore } from '../src/core/core.js'
 import { type CaseResult, newRunId, type RunConfig, runSuites } from '../src/eval/runner.js'
 import { loadSuite } from '../src/eval/suite.js'
 import { silentLogger } from '../src/log/logger.js'

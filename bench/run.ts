@@ -19,6 +19,7 @@ import {
 import { devtoolFigures } from './devtools.js'
 import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
 import { evalOverheadMs } from './eval.js'
+import { type FirstTurn, firstTurn, IDLE_AFTER_INITIALIZE_MS, silentIde } from './first-turn.js'
 import { grepFigures } from './grep.js'
 import { serverFigures } from './server.js'
 
@@ -58,21 +59,6 @@ function peakRssMb(pid: number): number | undefined {
   }
 }
 
-async function startupOnce(home: string, workspace: string, model: ScriptedModelServer) {
-  const started = performance.now()
-  const agent = spawnAgent({ home, args: ['--model', model.spec, '--log-level', 'warn'] })
-  await agent.harness.initialize()
-  const initialized = performance.now() - started
-  let t = performance.now()
-  await agent.harness.newSession(workspace)
-  const firstSession = performance.now() - t
-  t = performance.now()
-  await agent.harness.newSession(workspace)
-  const warmSession = performance.now() - t
-  await agent.harness.close()
-  return { initialized, firstSession, warmSession }
-}
-
 async function main() {
   const home = makeTempDir('punie-bench-home-')
   const workspace = makeTempDir('punie-bench-ws-')
@@ -81,16 +67,27 @@ async function main() {
   try {
     await bareNode()
     const bare: number[] = []
-    const init: number[] = []
-    const firstNew: number[] = []
-    const warmNew: number[] = []
+    const runs: Record<'busy' | 'idle' | 'tool' | 'nullBusy' | 'nullIdle' | 'silent', FirstTurn[]> = {
+      busy: [],
+      idle: [],
+      tool: [],
+      nullBusy: [],
+      nullIdle: [],
+      silent: [],
+    }
+    const base = { home: home.path, workspace: workspace.path, model }
+    const idleMs = IDLE_AFTER_INITIALIZE_MS
     for (let i = 0; i < RUNS; i++) {
       bare.push(await bareNode())
-      const run = await startupOnce(home.path, workspace.path, model)
-      init.push(run.initialized)
-      firstNew.push(run.firstSession)
-      warmNew.push(run.warmSession)
+      runs.busy.push(await firstTurn({ ...base, agent: 'punie', idleMs: 0 }))
+      runs.idle.push(await firstTurn({ ...base, agent: 'punie', idleMs }))
+      runs.tool.push(await firstTurn({ ...base, agent: 'punie', idleMs, tool: true }))
+      runs.nullBusy.push(await firstTurn({ ...base, agent: 'null', idleMs: 0 }))
+      runs.nullIdle.push(await firstTurn({ ...base, agent: 'null', idleMs }))
+      runs.silent.push(await firstTurn({ ...base, agent: 'punie', idleMs: 0, ide: silentIde() }))
     }
+    const of = (kind: keyof typeof runs, key: keyof FirstTurn) => median(runs[kind].map((r) => r[key]))
+    const init = runs.busy.map((r) => r.initializeMs)
 
     // Turns against an instantly answering model: everything measured is Punie's own overhead.
     const agent = spawnAgent({ home: home.path, args: ['--model', model.spec, '--log-level', 'warn'] })
@@ -141,11 +138,57 @@ async function main() {
         note: `${round(initMs / bareMs, 2)}× node -e 0`,
       },
       {
-        name: 'first session/new (loads store, tools, models)',
-        value: round(median(firstNew)),
+        name: 'spawn → initialize answered, null agent',
+        value: round(of('nullBusy', 'initializeMs')),
         unit: 'ms',
+        note: 'the same SDK, nothing else',
       },
-      { name: 'session/new', value: round(median(warmNew)), unit: 'ms', target: '≤ 20 ms' },
+      {
+        name: 'first session/new, sent right after initialize',
+        value: round(of('busy', 'firstNewMs')),
+        unit: 'ms',
+        note: 'the core is still loading',
+      },
+      {
+        name: `first session/new, ${idleMs} ms after initialize`,
+        value: round(of('idle', 'firstNewMs')),
+        unit: 'ms',
+        target: '≤ 20 ms',
+        note: 'the core warmed up meanwhile',
+      },
+      {
+        name: 'later session/new',
+        value: round(median([...runs.busy, ...runs.idle].map((r) => r.laterNewMs))),
+        unit: 'ms',
+        target: '≤ 20 ms',
+      },
+      {
+        name: 'first text turn (instant model)',
+        value: round(of('idle', 'turnMs')),
+        unit: 'ms',
+        target: '≤ null agent + 15 ms',
+        note: `null agent ${round(of('nullIdle', 'turnMs'))} ms; overhead ${round(of('idle', 'turnMs') - of('nullIdle', 'turnMs'))} ms; prompt → model request ${round(of('idle', 'toRequestMs'))} ms (null ${round(of('nullIdle', 'toRequestMs'))} ms)`,
+      },
+      {
+        name: 'first text turn, session/new right after initialize',
+        value: round(of('busy', 'turnMs')),
+        unit: 'ms',
+        note: `null agent ${round(of('nullBusy', 'turnMs'))} ms; prompt → model request ${round(of('busy', 'toRequestMs'))} ms (null ${round(of('nullBusy', 'toRequestMs'))} ms)`,
+      },
+      {
+        name: 'first tool turn (instant model, read_file)',
+        value: round(of('tool', 'turnMs')),
+        unit: 'ms',
+        target: '≤ null agent + 15 ms',
+        note: `null agent text turn ${round(of('nullIdle', 'turnMs'))} ms; overhead ${round(of('tool', 'turnMs') - of('nullIdle', 'turnMs'))} ms for 2 model requests + 1 tool call; prompt → model request ${round(of('tool', 'toRequestMs'))} ms`,
+      },
+      {
+        name: 'first prompt → model request, client never answers extensions',
+        value: round(of('silent', 'toRequestMs')),
+        unit: 'ms',
+        target: '≤ 300 ms wait',
+        note: `advertised _punie/discover_tools, never answers; same with a client that answers: ${round(of('busy', 'toRequestMs'))} ms`,
+      },
       {
         name: 'text-turn overhead (instant model)',
         value: round(median(turns)),

@@ -33,6 +33,8 @@ export interface ClientFeatures {
   readTextFile: boolean
   writeTextFile: boolean
   terminal: boolean
+  /** The client answers `_punie/discover_tools`; no other client is sent it. */
+  discoverTools: boolean
 }
 
 export function clientFeatures(capabilities: ClientCapabilities | undefined): ClientFeatures {
@@ -40,7 +42,14 @@ export function clientFeatures(capabilities: ClientCapabilities | undefined): Cl
     readTextFile: capabilities?.fs?.readTextFile === true,
     writeTextFile: capabilities?.fs?.writeTextFile === true,
     terminal: capabilities?.terminal === true,
+    discoverTools: punieExtension(capabilities, 'discoverTools'),
   }
+}
+
+/** Punie's extensions a client supports, as it says in its capabilities: `_meta.punie.<name>: true`. */
+function punieExtension(capabilities: ClientCapabilities | undefined, name: string): boolean {
+  const punie = capabilities?._meta?.punie
+  return typeof punie === 'object' && punie !== null && (punie as Record<string, unknown>)[name] === true
 }
 
 export class AcpWorkspace implements Workspace {

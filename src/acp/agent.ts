@@ -1,12 +1,11 @@
 // The ACP agent side: wires ACP requests to the shared session core. One AgentApp per connection.
 import { type AgentContext, agent, methods, RequestError } from '@agentclientprotocol/sdk'
+import type { AgentCore } from '../core/core.js'
 import type { Logger } from '../log/logger.js'
 import { quote } from '../quote.js'
 import type { AgentEvent } from '../session/events.js'
-import type { SessionManager } from '../session/manager.js'
 import type { SessionRecord, SessionSurface } from '../session/ports.js'
 import type { Session } from '../session/session.js'
-import type { Tool } from '../tools/define.js'
 import { type ClientFeatures, clientFeatures } from './acp-workspace.js'
 import { toRequestError } from './errors.js'
 import { initializeResponse } from './initialize.js'
@@ -23,17 +22,6 @@ import {
   type UpdateContext,
 } from './mapping.js'
 import { createAcpSurface } from './surface.js'
-
-export interface AgentCore {
-  manager: SessionManager
-  /** Model specs offered in the model picker besides the current one. */
-  knownModels: readonly string[]
-  /** The built-in tools; an IDE catalog may add to or replace them per session. */
-  builtinTools: readonly Tool[]
-  logger: Logger
-  /** How long the client may take to answer a file or terminal request (default 30 s). */
-  clientRequestTimeoutMs?: number
-}
 
 /**
  * Which sessions one connection may use. The stdio client owns the process and may use all of them; a server

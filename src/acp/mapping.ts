@@ -12,17 +12,16 @@ import type {
 } from '@agentclientprotocol/sdk'
 import { SLASH_COMMANDS } from '../session/commands.js'
 import type { AgentEvent } from '../session/events.js'
-import {
-  type PermissionOutcome,
-  type PermissionRequest,
-  type SessionRecord,
-  TOOL_MODE_DESCRIPTIONS,
-  TOOL_MODES,
-  type ToolMode,
-} from '../session/ports.js'
+import type { PermissionRequest, SessionRecord } from '../session/ports.js'
 import type { PromptBlock } from '../session/prompt.js'
 import type { ToolContent } from '../tools/define.js'
-import { MODE_DESCRIPTIONS, PERMISSION_MODES, type PermissionMode } from '../tools/permission.js'
+import {
+  MODE_DESCRIPTIONS,
+  PERMISSION_MODES,
+  type PermissionMode,
+  type PermissionOutcome,
+} from '../tools/permission.js'
+import { TOOL_MODE_DESCRIPTIONS, TOOL_MODES, type ToolMode } from '../tools/tool-mode.js'
 
 export const MODEL_CONFIG_ID = 'model'
 export const MODE_CONFIG_ID = 'mode'

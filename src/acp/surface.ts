@@ -3,14 +3,21 @@
 import type { AgentContext } from '@agentclientprotocol/sdk'
 import { methods } from '@agentclientprotocol/sdk'
 import type { Logger } from '../log/logger.js'
-import type { PermissionOutcome, PermissionRequest, SessionRecord, SessionSurface } from '../session/ports.js'
+import type { PermissionRequest, SessionRecord, SessionSurface } from '../session/ports.js'
 import { boundaryDirectories } from '../session/project.js'
 import type { Tool } from '../tools/define.js'
+import type { PermissionOutcome } from '../tools/permission.js'
 import { createRegistry, type ToolRegistry } from '../tools/registry.js'
 import { LocalWorkspace } from '../workspace/local.js'
 import { AcpWorkspace, type ClientFeatures } from './acp-workspace.js'
 import { permissionOptions, permissionToolCall, toPermissionOutcome } from './mapping.js'
-import { discoverIdeTools, ideTool, mergeTools } from './tool-discovery.js'
+import {
+  discoverIdeTools,
+  FIRST_TURN_DISCOVERY_WAIT_MS,
+  ideTool,
+  mergeTools,
+  settledWithin,
+} from './tool-discovery.js'
 
 export interface AcpSurfaceOptions {
   client: AgentContext
@@ -25,21 +32,26 @@ export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptio
   const { client, logger } = options
   const local = new LocalWorkspace(record.cwd, boundaryDirectories(record))
   let tools: ToolRegistry = createRegistry(options.builtins)
-  const ready = discoverIdeTools(client, record.id).then((catalog) => {
-    if (!catalog?.length) return
-    logger.info(
-      'session %s: the IDE offers %d tools: %s',
-      record.id,
-      catalog.length,
-      catalog.map((t) => t.name).join(', '),
-    )
-    tools = createRegistry(
-      mergeTools(
-        options.builtins,
-        catalog.map((entry) => ideTool(entry, client, record.id)),
-      ),
-    )
-  })
+  // Only a client that advertised the extension is asked; the catalog loads in the background, and a turn
+  // waits for it only briefly: tools that come later are there from the next turn on.
+  const discovery = options.features.discoverTools
+    ? discoverIdeTools(client, record.id).then((catalog) => {
+        if (!catalog?.length) return
+        logger.info(
+          'session %s: the IDE offers %d tools: %s',
+          record.id,
+          catalog.length,
+          catalog.map((t) => t.name).join(', '),
+        )
+        tools = createRegistry(
+          mergeTools(
+            options.builtins,
+            catalog.map((entry) => ideTool(entry, client, record.id)),
+          ),
+        )
+      })
+    : undefined
+  const ready = discovery && settledWithin(discovery, FIRST_TURN_DISCOVERY_WAIT_MS)
   return {
     workspace: new AcpWorkspace(client, record.id, options.features, local, options.requestTimeoutMs),
     get tools() {

@@ -1,12 +1,16 @@
-// Tier 1 of tool discovery: an IDE that answers `_punie/discover_tools` with a catalog gets its tools offered
-// to the model and called back through `_punie/tool_call`. A catalog tool named like a built-in replaces it.
+// Tier 1 of tool discovery: an IDE that advertises `_meta.punie.discoverTools` and answers `_punie/discover_tools`
+// with a catalog gets its tools offered to the model and called back through `_punie/tool_call`. A catalog tool
+// named like a built-in replaces it.
 import type { AgentContext } from '@agentclientprotocol/sdk'
 import { z } from 'zod'
 import { changesWorkspace, defineTool, type Tool } from '../tools/define.js'
 
 export const DISCOVER_TOOLS_METHOD = '_punie/discover_tools'
 export const TOOL_CALL_METHOD = '_punie/tool_call'
-const DISCOVERY_TIMEOUT_MS = 3000
+/** How long the catalog may take; it is asked for in the background, so this blocks no turn. */
+const DISCOVERY_TIMEOUT_MS = 10_000
+/** How long after session/new a first prompt waits for the catalog; one that comes later joins the next turn. */
+export const FIRST_TURN_DISCOVERY_WAIT_MS = 300
 const IDE_TOOL_TIMEOUT_MS = 60_000
 
 const toolKind = z.enum(['read', 'edit', 'delete', 'move', 'search', 'execute', 'think', 'fetch', 'other'])
@@ -43,6 +47,24 @@ export async function discoverIdeTools(
   } catch {
     return undefined
   }
+}
+
+/** Settles when `work` does or `ms` have passed, whichever is first; never rejects. */
+export function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    timer.unref()
+    work.then(
+      () => {
+        clearTimeout(timer)
+        resolve()
+      },
+      () => {
+        clearTimeout(timer)
+        resolve()
+      },
+    )
+  })
 }
 
 export function ideTool(entry: CatalogEntry, client: AgentContext, sessionId: string): Tool {

@@ -10,9 +10,9 @@ import {
 import { capErrorLines } from '../acp/error-replies.js'
 import { initializeResponse } from '../acp/initialize.js'
 import { limitLines, oversizedReply } from '../acp/line-limit.js'
+import type { AgentFlags } from '../core/core.js'
+import { lazyCore } from '../core/lazy-core.js'
 import { createFileLogger, type LogLevel, redirectConsole } from '../log/logger.js'
-import type { AgentFlags } from './core.js'
-import { lazyCore } from './lazy-core.js'
 
 export interface AcpStdioOptions {
   version: string
@@ -50,8 +50,8 @@ export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
   })
   const stream = early ? replayInitialize(ndjson, early) : ndjson
   const connection = createAcpAgent({ version: options.version, core: core.load, logger }).connect(stream)
-  // Load the session core while the client digests the initialize answer.
-  setImmediate(() => void core.load().catch(() => undefined))
+  // Load and warm the session core while the client digests the initialize answer.
+  setImmediate(() => core.warmUp())
   await connection.closed
   logger.info('client disconnected; shutting down')
   await core.close()

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 import { LOG_LEVELS, type LogLevel } from '../log/logger.js'
 import { TOOL_FORMATS, type ToolFormat } from '../model/text-tool-calls.js'
-import { TOOL_MODES, type ToolMode } from '../session/ports.js'
+import { TOOL_MODES, type ToolMode } from '../tools/tool-mode.js'
 
 export interface AgentOptions {
   model?: string

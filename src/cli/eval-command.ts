@@ -78,7 +78,7 @@ export async function runEvalCommand(suitePaths: string[], opts: EvalRunOptions,
   else store.setStatus(run.id, 'running')
 
   const [{ createAgentCore }, { runSuites }, report] = await Promise.all([
-    import('./core.js'),
+    import('../core/core.js'),
     import('../eval/runner.js'),
     import('../eval/report.js'),
   ])

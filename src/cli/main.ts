@@ -1,8 +1,9 @@
 // The `punie` entry. An IDE's launch line starts the agent without loading commander; everything else
 // goes through the commander program.
+
+import { packageVersion } from '../version.js'
 import { parseAgentLaunch } from './agent-options.js'
 import { runAgent } from './run-agent.js'
-import { packageVersion } from './version.js'
 
 export async function main(argv: string[]): Promise<void> {
   const version = packageVersion()

@@ -20,7 +20,7 @@ export async function runServe(opts: ServeOptions, agent: AgentOptions, version:
   process.on('uncaughtException', (error) => logger.error('uncaught exception: %s', error.stack ?? error))
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection: %s', reason))
   const [{ createAgentCore }, { startServer, ServerStartError }] = await Promise.all([
-    import('./core.js'),
+    import('../core/core.js'),
     import('../server/server.js'),
   ])
   const core = await createAgentCore({ home, env: process.env, logger, flags: agentFlags(agent) })
@@ -49,6 +49,7 @@ export async function runServe(opts: ServeOptions, agent: AgentOptions, version:
       `  ${server.token ? `token: in ${paths.server} (mode 0600)` : 'auth: off (loopback only)'}\n` +
       `  log: ${agent.logDir ?? paths.logs}\n`,
   )
+  void core.warmUp()
   const stop = async (signal: string) => {
     process.stdout.write(`\n${signal}: stopping; running turns end as cancelled\n`)
     await server.close()

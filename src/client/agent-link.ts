@@ -1,6 +1,6 @@
 // How a command-line client reaches an agent: the running server over WebSocket, or an agent in this process.
 import type { AnyMessage, Stream } from '@agentclientprotocol/sdk'
-import type { AgentFlags } from '../cli/core.js'
+import type { AgentFlags } from '../core/core.js'
 import type { Logger } from '../log/logger.js'
 import { acpSocketUrl, type RunningServer } from '../server/server-file.js'
 
@@ -41,7 +41,7 @@ export async function inProcessLink(options: {
 }): Promise<AgentLink> {
   const [{ createAcpAgent }, { lazyCore }] = await Promise.all([
     import('../acp/agent.js'),
-    import('../cli/lazy-core.js'),
+    import('../core/lazy-core.js'),
   ])
   const core = lazyCore({
     home: options.home,

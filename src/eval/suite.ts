@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { basename, extname } from 'node:path'
 import { LineCounter, parseDocument } from 'yaml'
 import { z } from 'zod'
-import { TOOL_MODES } from '../session/ports.js'
+import { TOOL_MODES } from '../tools/tool-mode.js'
 
 const argMatcher = z.union([
   z.string(),

@@ -27,6 +27,16 @@ const loadOpenAI = () => {
   return openaiModule
 }
 
+/**
+ * Loads the client library and Node's fetch before the first request needs them (both load lazily, together
+ * some 50–80 ms of a first turn).
+ */
+export async function preloadModelClient(): Promise<void> {
+  await loadOpenAI()
+  // An already-aborted fetch loads and runs fetch's own code without touching the network.
+  await fetch('http://127.0.0.1/', { signal: AbortSignal.abort() }).catch(() => undefined)
+}
+
 export function createOpenAICompatibleModel(
   info: ResolvedModel,
   options: OpenAICompatibleOptions,

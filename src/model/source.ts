@@ -1,13 +1,12 @@
 // Resolves model specs to ready ChatModels, caching successes so auto-detection runs once per spec.
 import type { Env } from '../config/home.js'
 import type { Logger } from '../log/logger.js'
-import type { ModelSource } from '../session/ports.js'
 import { createModelContext } from './context-probe.js'
 import { createOpenAICompatibleModel } from './openai-compatible.js'
 import { resolveModel } from './resolve.js'
 import { parseModelSpec } from './spec.js'
 import type { StreamTimeouts } from './stream-watch.js'
-import type { ChatModel } from './types.js'
+import type { ChatModel, ModelSource } from './types.js'
 
 export interface ModelSourceOptions extends StreamTimeouts {
   env: Env

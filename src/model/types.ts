@@ -70,3 +70,9 @@ export interface ChatModel {
   stream(request: ChatRequest): AsyncIterable<ModelChunk>
   context?: ModelContext
 }
+
+export interface ModelSource {
+  get(spec: string): Promise<ChatModel>
+  /** Forget a cached resolution, e.g. after its server stopped answering. */
+  invalidate(spec: string): void
+}

@@ -3,12 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { RequestError } from '@agentclientprotocol/sdk'
 import type { SessionAccess } from '../acp/agent.js'
+import type { ResumeTokenStore } from '../store/sqlite-store.js'
 import { sameSecret } from './auth.js'
-
-export interface ResumeTokenStore {
-  resumeTokenHash(sessionId: string): string | undefined
-  saveResumeTokenHash(sessionId: string, hash: string): void
-}
 
 /** Where the resume token travels: `_meta.punie.resumeToken`. */
 export function resumeTokenOf(

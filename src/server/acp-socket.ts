@@ -4,9 +4,11 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { AcpServer } from '@agentclientprotocol/sdk/experimental/server'
 import { type WebSocket, WebSocketServer } from 'ws'
-import { type AgentCore, createAcpAgent } from '../acp/agent.js'
+import { createAcpAgent } from '../acp/agent.js'
+import type { AgentCore } from '../core/core.js'
 import type { Logger } from '../log/logger.js'
-import { ConnectionAccess, type ResumeTokenStore } from './access.js'
+import type { ResumeTokenStore } from '../store/sqlite-store.js'
+import { ConnectionAccess } from './access.js'
 import { originAllowed, presentedToken, sameSecret } from './auth.js'
 
 export interface AcpSocketOptions {

@@ -2,7 +2,7 @@
 // WebSocket share one session core; server.json tells local clients where it is and which token to present.
 import { createServer, type Server } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
-import type { ClosableCore } from '../cli/core.js'
+import type { ClosableCore } from '../core/core.js'
 import type { Logger } from '../log/logger.js'
 import { AcpSocketServer, DEFAULT_SOCKET_LIMITS, type SocketLimits } from './acp-socket.js'
 import { isLoopback } from './auth.js'

@@ -1,9 +1,9 @@
 // AgentEvent: everything a turn does, as one ordered stream. Every surface and recorder reads it; none mutate it.
 import type { Usage } from '../model/types.js'
 import type { PlanEntry, ToolContent, ToolKind, ToolLocation } from '../tools/define.js'
-import type { PermissionMode } from '../tools/permission.js'
+import type { PermissionMode, PermissionOutcome } from '../tools/permission.js'
+import type { ToolMode } from '../tools/tool-mode.js'
 import type { ContextState } from './context-view.js'
-import type { PermissionOutcome, ToolMode } from './ports.js'
 import type { PromptBlock } from './prompt.js'
 
 export type ToolBackend = 'ide' | 'local' | 'sandbox'

@@ -2,21 +2,22 @@
 import { randomUUID } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
+import { createStubCache, type StubCache } from '../codemode/stub-cache.js'
 import type { Logger } from '../log/logger.js'
+import type { ModelSource } from '../model/types.js'
 import { quote } from '../quote.js'
 import type { PermissionMode } from '../tools/permission.js'
+import type { ToolMode } from '../tools/tool-mode.js'
 import type { AgentConfig } from './config.js'
 import { type ContextState, EMPTY_CONTEXT } from './context-view.js'
 import type { AgentEvent, AgentEventListener } from './events.js'
 import type {
-  ModelSource,
   ProjectSummary,
   SessionPage,
   SessionQuery,
   SessionRecord,
   SessionStore,
   SessionSurface,
-  ToolMode,
 } from './ports.js'
 import { ProjectPool, projectRootOf } from './project.js'
 import { interruptedRepairs } from './recover.js'
@@ -57,6 +58,8 @@ export class SessionManager {
   private readonly sessions = new Map<string, Session>()
   private readonly observers = new Set<AgentEventListener>()
   private readonly projects: ProjectPool
+  /** Code Mode stubs by tool set, shared by this manager's sessions. */
+  readonly stubs: StubCache = createStubCache()
 
   constructor(private readonly deps: SessionManagerDeps) {
     this.projects = new ProjectPool({ idleMs: deps.config.devtools.idleTimeoutMs })
@@ -197,6 +200,7 @@ export class SessionManager {
       logger: this.deps.logger,
       env: this.deps.env,
       project: this.projects.acquire(record.project),
+      stubs: this.stubs,
     })
     for (const observer of this.observers) session.subscribe(observer)
     this.sessions.set(record.id, session)

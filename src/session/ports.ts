@@ -1,8 +1,9 @@
 // What the session core needs from the outside, as interfaces; the store and model layers implement them.
-import type { ChatMessage, ChatModel } from '../model/types.js'
+import type { ChatMessage } from '../model/types.js'
 import type { ToolContent, ToolKind, ToolLocation } from '../tools/define.js'
-import type { PermissionMode } from '../tools/permission.js'
+import type { PermissionMode, PermissionOutcome } from '../tools/permission.js'
 import type { ToolRegistry } from '../tools/registry.js'
+import type { ToolMode } from '../tools/tool-mode.js'
 import type { Workspace } from '../workspace/workspace.js'
 import type { AgentEvent } from './events.js'
 
@@ -81,22 +82,6 @@ export interface SessionStore {
   saveGrant(sessionId: string, key: string, allowed: boolean): void
 }
 
-/** How the model calls tools: one JSON call per tool, or Python code that calls them as functions. */
-export const TOOL_MODES = ['both', 'direct', 'code'] as const
-export type ToolMode = (typeof TOOL_MODES)[number]
-
-export const TOOL_MODE_DESCRIPTIONS: Record<ToolMode, { name: string; description: string }> = {
-  both: { name: 'Both', description: 'JSON tool calls, and Python code for multi-step work' },
-  direct: { name: 'Direct', description: 'One JSON tool call per step' },
-  code: { name: 'Code Mode', description: 'One Python snippet calls many tools' },
-}
-
-export function isToolMode(value: string): value is ToolMode {
-  return (TOOL_MODES as readonly string[]).includes(value)
-}
-
-export type PermissionOutcome = 'allow_once' | 'allow_always' | 'reject_once' | 'reject_always' | 'cancelled'
-
 export interface PermissionRequest {
   toolCallId: string
   toolName: string
@@ -116,10 +101,4 @@ export interface SessionSurface {
   /** Settles once the tool set is known (the IDE's catalog may still be on its way). */
   ready?: Promise<void>
   askPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionOutcome>
-}
-
-export interface ModelSource {
-  get(spec: string): Promise<ChatModel>
-  /** Forget a cached resolution, e.g. after its server stopped answering. */
-  invalidate(spec: string): void
 }

@@ -2,33 +2,25 @@
 
 import { createExecuteCode, EXECUTE_CODE } from '../codemode/execute-code.js'
 import { CodeSandbox } from '../codemode/sandbox.js'
-import { toolStubs } from '../codemode/stubs.js'
+import type { StubCache } from '../codemode/stub-cache.js'
 import { createToolHelp } from '../codemode/tool-help.js'
 import type { Logger } from '../log/logger.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
-import type { ChatMessage, ToolSchema } from '../model/types.js'
+import type { ChatMessage, ModelSource, ToolSchema } from '../model/types.js'
 import { quote } from '../quote.js'
 import { createCallTool } from '../tools/call-tool.js'
 import type { Tool } from '../tools/define.js'
 import { changesWorkspace } from '../tools/define.js'
 import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
 import { createRegistry, type ToolRegistry } from '../tools/registry.js'
+import { isToolMode, TOOL_MODES, type ToolMode } from '../tools/tool-mode.js'
 import { helpText, type ParsedCommand, parseSlashCommand } from './commands.js'
 import type { AgentConfig } from './config.js'
 import { SessionContext } from './context.js'
 import { type ContextState, EMPTY_CONTEXT } from './context-view.js'
 import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from './events.js'
-import {
-  isToolMode,
-  type ModelSource,
-  type SessionRecord,
-  type SessionStore,
-  type SessionSurface,
-  SessionTakenOverError,
-  TOOL_MODES,
-  type ToolMode,
-} from './ports.js'
+import { type SessionRecord, type SessionStore, type SessionSurface, SessionTakenOverError } from './ports.js'
 import { disposeAll, type ProjectHandle } from './project.js'
 import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
 import { buildSystemPrompt } from './system-prompt.js'
@@ -44,6 +36,8 @@ export interface SessionDeps {
   env: Readonly<Record<string, string | undefined>>
   /** The session's hold on its project's shared values; released on close. */
   project: ProjectHandle
+  /** Code Mode stubs, shared by the sessions of this core. */
+  stubs: StubCache
 }
 
 export interface SessionState {
@@ -387,7 +381,7 @@ export class Session {
               return this.sandbox
             },
             tools: functions,
-            stubs: toolStubs(functions),
+            stubs: this.deps.stubs.stubs(functions),
             limits: this.deps.config.codeLimits,
           })
     const helpers = { toolHelp, callTool, ...(executeCode ? { executeCode } : {}) }

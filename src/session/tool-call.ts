@@ -7,12 +7,18 @@ import type { ChatMessage, ToolCallRequest } from '../model/types.js'
 import { changedPaths, changeSetPermission } from '../tools/change-set.js'
 import type { PlanEntry, ProjectScope, Tool, ToolContent, ToolContext } from '../tools/define.js'
 import { boundValue, capToolResult, headBytes } from '../tools/limits.js'
-import { decidePermission, exactScope, type Grants, type PermissionMode } from '../tools/permission.js'
+import {
+  decidePermission,
+  exactScope,
+  type Grants,
+  type PermissionMode,
+  type PermissionOutcome,
+} from '../tools/permission.js'
 import type { ToolRegistry } from '../tools/registry.js'
 import { sensitiveWrites } from '../tools/sensitive-paths.js'
 import type { Workspace } from '../workspace/workspace.js'
 import type { AgentEventBody, ToolBackend } from './events.js'
-import type { PermissionOutcome, PermissionRequest } from './ports.js'
+import type { PermissionRequest } from './ports.js'
 
 export interface PermissionContext {
   mode: PermissionMode

@@ -4,7 +4,7 @@
 import { signatureLine } from '../codemode/stubs.js'
 import { isCoreTool } from '../tools/core.js'
 import type { Tool } from '../tools/define.js'
-import type { ToolMode } from './ports.js'
+import type { ToolMode } from '../tools/tool-mode.js'
 
 /** Listing lines beyond this many bytes give way to bare names; a catalog of hundreds stays behind tool_help. */
 export const LISTING_BUDGET_BYTES = 4096

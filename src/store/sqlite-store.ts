@@ -16,8 +16,9 @@ import type {
   SessionRecord,
   SessionStore,
 } from '../session/ports.js'
-import { isToolMode, SessionTakenOverError } from '../session/ports.js'
+import { SessionTakenOverError } from '../session/ports.js'
 import { isPermissionMode } from '../tools/permission.js'
+import { isToolMode } from '../tools/tool-mode.js'
 import { MIGRATIONS } from './migrations.js'
 
 type Db = InstanceType<typeof Database>
@@ -36,6 +37,12 @@ interface SessionRow {
 }
 
 const PAGE_SIZE = 50
+
+/** Where the server keeps the hashes of its clients' resume tokens (see server/access.ts). */
+export interface ResumeTokenStore {
+  resumeTokenHash(sessionId: string): string | undefined
+  saveResumeTokenHash(sessionId: string, hash: string): void
+}
 
 export class StoreError extends Error {
   override name = 'StoreError'

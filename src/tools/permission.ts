@@ -92,3 +92,6 @@ function describeKey(key: string): string {
     ? `${tool} on the line ${JSON.stringify(scope.slice(2))}`
     : `${tool} on ${scope}`
 }
+
+/** The answer to one permission request. */
+export type PermissionOutcome = 'allow_once' | 'allow_always' | 'reject_once' | 'reject_always' | 'cancelled'

@@ -124,9 +124,9 @@ function clientApp(harness: () => AcpHarness, ide?: ScriptedIde) {
     .onRequest(methods.client.terminal.kill, ({ params }) => ide.killTerminal(params.terminalId))
     .onRequest(methods.client.terminal.release, ({ params }) => ide.releaseTerminal(params.terminalId))
   app = app.onRequest('*', ({ method, params }) => {
-    if (method === '_punie/discover_tools' && ide.catalog) {
-      return { tools: ide.catalog.map(({ answer: _answer, ...entry }) => entry) }
-    }
+    if (method.startsWith('_')) ide.extensionRequests.push(method)
+    if (ide.neverAnswers.has(method)) return new Promise<never>(() => undefined)
+    if (method === '_punie/discover_tools' && ide.catalog) return ide.discoverTools()
     if (method === '_punie/tool_call' && ide.catalog) {
       return ide.callTool(params as { name: string; arguments: Record<string, unknown> })
     }
@@ -168,8 +168,10 @@ export function spawnAgent(options: {
   args?: string[]
   env?: Record<string, string>
   ide?: ScriptedIde
+  /** The script to run instead of Punie's binary (the bench's null agent). */
+  entry?: string
 }): SpawnedAgent {
-  const child = spawn(process.execPath, [BIN, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [options.entry ?? BIN, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, PUNIE_HOME: options.home, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -11,6 +11,13 @@ import type {
 
 export type PermissionAnswer = PermissionOptionKind | 'cancelled'
 
+/** The capabilities of an IDE that serves fs and terminals and says it answers `_punie/discover_tools`. */
+export const DISCOVERY_CAPABILITIES: ClientCapabilities = {
+  fs: { readTextFile: true, writeTextFile: true },
+  terminal: true,
+  _meta: { punie: { discoverTools: true } },
+}
+
 interface IdeTerminal {
   child: ChildProcess
   output: string
@@ -45,6 +52,10 @@ export class ScriptedIde {
   private readonly answers: PermissionAnswer[] = []
   defaultAnswer: PermissionAnswer = 'reject_once'
   catalog: CatalogTool[] | undefined
+  /** Extension requests (`_punie/…`) received, by method, in order. */
+  readonly extensionRequests: string[] = []
+  /** The catalog is answered once this settles: an IDE slow to build it. */
+  catalogHeld: Promise<void> | undefined
   /** Answer terminal/output without exitStatus, as some clients do once the command has exited. */
   omitExitStatus = false
   /** Methods this IDE receives and never answers. */
@@ -158,6 +169,11 @@ export class ScriptedIde {
 
   liveTerminals(): number {
     return this.terminals.size
+  }
+
+  async discoverTools() {
+    await this.catalogHeld
+    return { tools: (this.catalog ?? []).map(({ answer: _answer, ...entry }) => entry) }
   }
 
   async callTool(params: { name: string; arguments: Record<string, unknown> }) {

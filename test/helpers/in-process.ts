@@ -1,6 +1,6 @@
 // The agent and the session core in this process, connected to an SDK client through ndJSON byte streams.
 import { createAcpAgent } from '../../src/acp/agent.js'
-import { type ClosableCore, createAgentCore } from '../../src/cli/core.js'
+import { type ClosableCore, createAgentCore } from '../../src/core/core.js'
 import { createFileLogger } from '../../src/log/logger.js'
 import { type AcpHarness, connectClient, memoryPipe } from './acp-harness.js'
 import type { ScriptedIde } from './ide.js'

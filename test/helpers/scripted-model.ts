@@ -45,6 +45,8 @@ export interface RecordedRequest {
   bytes: number
   /** The prompt's size by this server's tokenizer (4 bytes a token, 4 per message). */
   promptTokens: number
+  /** performance.now() when the request arrived. */
+  at: number
 }
 
 /** A context window the server reports (llama.cpp `/props` or vLLM `max_model_len`) and enforces. */
@@ -120,6 +122,7 @@ export class ScriptedModelServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
+    const at = performance.now()
     const raw = await readBody(req)
     const path = req.url ?? '/'
     const window = this.window
@@ -153,7 +156,13 @@ export class ScriptedModelServer {
     } catch {
       return sendJson(res, 400, { error: { message: 'request body is not JSON' } })
     }
-    const recorded: RecordedRequest = { path, body, bytes: raw.length, promptTokens: promptTokensOf(body) }
+    const recorded: RecordedRequest = {
+      path,
+      body,
+      bytes: raw.length,
+      promptTokens: promptTokensOf(body),
+      at,
+    }
     this.requests.push(recorded)
     if (window && recorded.promptTokens + (body.max_tokens ?? 0) > window.tokens) {
       return sendJson(res, 400, {

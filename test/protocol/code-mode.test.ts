@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { methods, type SessionUpdate } from '@agentclientprotocol/sdk'
 import { describe, expect, it } from 'vitest'
-import { ScriptedIde } from '../helpers/ide.js'
+import { DISCOVERY_CAPABILITIES, ScriptedIde } from '../helpers/ide.js'
 import { useProtocolFixture } from './fixtures.js'
 import { runTool, setMode } from './tool-harness.js'
 
@@ -30,7 +30,7 @@ const cards = (updates: SessionUpdate[]) =>
 describe('Code Mode', () => {
   const f = useProtocolFixture({
     ide: () => {
-      const ide = new ScriptedIde()
+      const ide = new ScriptedIde(DISCOVERY_CAPABILITIES)
       ide.catalog = [
         {
           name: 'slow_index',

@@ -1,12 +1,25 @@
-import { writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ScriptedIde } from '../helpers/ide.js'
+import { DISCOVERY_CAPABILITIES, ScriptedIde } from '../helpers/ide.js'
 import { useProtocolFixture } from './fixtures.js'
 import { runTool, setMode } from './tool-harness.js'
 
-const ideWithCatalog = () => {
-  const ide = new ScriptedIde()
+const agentLog = (home: string) =>
+  readdirSync(join(home, 'logs'))
+    .map((name) => readFileSync(join(home, 'logs', name), 'utf8'))
+    .join('')
+
+async function until(done: () => boolean, deadlineMs = 5000) {
+  const deadline = Date.now() + deadlineMs
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+const ideWithCatalog = (capabilities = DISCOVERY_CAPABILITIES) => {
+  const ide = new ScriptedIde(capabilities)
   ide.catalog = [
     {
       name: 'find_usages',
@@ -133,5 +146,46 @@ describe('tool discovery when the IDE has no catalog', () => {
       'rename_symbol',
       'diagnostics',
     ])
+  })
+})
+
+describe('tool discovery only where the client advertises it', () => {
+  const f = useProtocolFixture({ ide: () => ideWithCatalog(new ScriptedIde().capabilities) })
+
+  it('sends no extension request to a client without _meta.punie.discoverTools, and offers the built-ins', async () => {
+    const sessionId = await f.session()
+    f.model.enqueue({ text: 'hi' })
+    await f.acp.prompt(sessionId, 'hello')
+    expect(f.acp.ide?.extensionRequests).toEqual([])
+    const names = f.model.chatRequests()[0]?.body.tools?.map((t) => t.function.name) ?? []
+    expect(names).toContain('read_file')
+    expect(names).not.toContain('find_usages')
+  })
+})
+
+describe('tool discovery from a client slow to answer', () => {
+  const f = useProtocolFixture({ ide: () => ideWithCatalog() })
+
+  it('runs the first turn without the catalog, and offers it from the turn after it arrived', async () => {
+    // The IDE answers discovery only once the first model request has gone out: a turn must not wait for it.
+    let release: () => void = () => {}
+    const ide = f.acp.ide as ScriptedIde
+    ide.catalogHeld = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const sessionId = await f.session()
+    f.model.enqueue((request) => {
+      release()
+      return { text: request.body.tools?.some((t) => t.function.name === 'find_usages') ? 'late' : 'first' }
+    })
+    await f.acp.prompt(sessionId, 'hello')
+    expect(f.acp.agentText(sessionId)).toContain('first')
+    expect(ide.extensionRequests).toEqual(['_punie/discover_tools'])
+    // The answer is on its way back; once the agent has it, the next turn offers the IDE's tools.
+    await until(() => agentLog(f.home).includes('the IDE offers 3 tools'))
+    f.model.enqueue({ text: 'second' })
+    await f.acp.prompt(sessionId, 'again')
+    const names = f.model.chatRequests()[1]?.body.tools?.map((t) => t.function.name) ?? []
+    expect(names).toContain('find_usages')
   })
 })

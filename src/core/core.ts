@@ -1,26 +1,27 @@
 // Composition root: builds the session core (store, models, tools, manager) from settings on disk.
-import type { AgentCore } from '../acp/agent.js'
 import { loadConfig, readConfigFile } from '../config/config-file.js'
 import type { Env } from '../config/home.js'
 import { homePaths } from '../config/home.js'
 import type { Logger } from '../log/logger.js'
 import { chooseModelSpec } from '../model/choose.js'
+import { preloadModelClient } from '../model/openai-compatible.js'
 import { createModelSource } from '../model/source.js'
 import { DEFAULT_STREAM_TIMEOUTS } from '../model/stream-watch.js'
 import type { ToolFormat } from '../model/text-tool-calls.js'
 import { createOtelExporter } from '../perf/otel.js'
-import type { ResumeTokenStore } from '../server/access.js'
 import { agentConfigFrom } from '../session/config.js'
 import { SessionManager } from '../session/manager.js'
-import type { SessionRecord, SessionSurface, ToolMode } from '../session/ports.js'
+import type { SessionRecord, SessionSurface } from '../session/ports.js'
 import { boundaryDirectories } from '../session/project.js'
-import { SqliteStore } from '../store/sqlite-store.js'
+import { type ResumeTokenStore, SqliteStore } from '../store/sqlite-store.js'
 import { builtinTools } from '../tools/builtin/index.js'
 import type { Tool } from '../tools/define.js'
 import type { PermissionMode } from '../tools/permission.js'
 import { createRegistry } from '../tools/registry.js'
+import type { ToolMode } from '../tools/tool-mode.js'
+import { packageVersion } from '../version.js'
 import { LocalWorkspace } from '../workspace/local.js'
-import { packageVersion } from './version.js'
+import { warmUp } from './warm-up.js'
 
 export interface CoreOptions {
   home: string
@@ -44,9 +45,22 @@ export interface AgentFlags {
   seed?: number
 }
 
+export interface AgentCore {
+  manager: SessionManager
+  /** Model specs offered in the model picker besides the current one. */
+  knownModels: readonly string[]
+  /** The built-in tools; an IDE catalog may add to or replace them per session. */
+  builtinTools: readonly Tool[]
+  logger: Logger
+  /** How long the client may take to answer a file or terminal request (default 30 s). */
+  clientRequestTimeoutMs?: number
+}
+
 export interface ClosableCore extends AgentCore {
   /** Where the server keeps the hashes of its clients' resume tokens. */
   resumeTokens: ResumeTokenStore
+  /** Prepares what a first session and turn need, yielding to requests between steps; never fails. */
+  warmUp(): Promise<void>
   close(): Promise<void>
 }
 
@@ -63,6 +77,10 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     streamIdleTimeoutMs: userConfig.streamIdleTimeoutMs ?? DEFAULT_STREAM_TIMEOUTS.streamIdleTimeoutMs,
   })
   const registry = createRegistry(options.tools ?? builtinTools)
+  // The model a session gets unless its project's config names another.
+  const defaultModel = () =>
+    chooseModelSpec({ flag: options.flags.model, env: options.env.PUNIE_MODEL, userConfig: userConfig.model })
+      .spec
   const manager = new SessionManager({
     store,
     models,
@@ -107,6 +125,17 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     builtinTools,
     logger: options.logger,
     resumeTokens: store,
+    warmUp: () =>
+      warmUp(
+        [
+          { name: 'model client', run: preloadModelClient },
+          // Per tool set, shared by every session; the schemas are rebuilt per session, but warm.
+          { name: 'Code Mode stubs', run: () => manager.stubs.stubs(builtinTools) },
+          { name: 'tool schemas', run: () => createRegistry(builtinTools).modelSchemas() },
+          { name: 'default model', run: () => models.get(defaultModel()) },
+        ],
+        options.logger,
+      ),
     close: async () => {
       await manager.closeAll()
       await telemetry

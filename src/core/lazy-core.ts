@@ -5,6 +5,8 @@ import type { ClosableCore, CoreOptions } from './core.js'
 export interface LazyCore {
   /** The core, made on the first call; a failed start is logged and tried again on the next call. */
   load(): Promise<ClosableCore>
+  /** Makes the core, then warms it up; for idle time (after `initialize` is answered). */
+  warmUp(): void
   /** Closes the core if it was made. */
   close(): Promise<void>
 }
@@ -21,6 +23,11 @@ export function lazyCore(options: CoreOptions): LazyCore {
   }
   return {
     load,
+    warmUp: () => {
+      load()
+        .then((made) => made.warmUp())
+        .catch(() => undefined)
+    },
     close: async () => {
       if (core) await (await core.catch(() => undefined))?.close()
     },
