@@ -176,7 +176,7 @@ describe('tool discovery from a client slow to answer', () => {
     const sessionId = await f.session()
     f.model.enqueue((request) => {
       release()
-      return { text: request.body.tools?.some((t) => t.function.name === 'find_usages') ? 'late' : 'first' }
+      return { text: JSON.stringify(request.body).includes('find_usages') ? 'late' : 'first' }
     })
     await f.acp.prompt(sessionId, 'hello')
     expect(f.acp.agentText(sessionId)).toContain('first')
@@ -185,7 +185,7 @@ describe('tool discovery from a client slow to answer', () => {
     await until(() => agentLog(f.home).includes('the IDE offers 3 tools'))
     f.model.enqueue({ text: 'second' })
     await f.acp.prompt(sessionId, 'again')
-    const names = f.model.chatRequests()[1]?.body.tools?.map((t) => t.function.name) ?? []
-    expect(names).toContain('find_usages')
+    // A catalog tool outside the core set is listed for discovery (tool_help, call_tool), not sent as a schema.
+    expect(JSON.stringify(f.model.chatRequests()[1]?.body)).toContain('find_usages')
   })
 })
