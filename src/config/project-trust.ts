@@ -7,41 +7,43 @@ import type { PunieConfig } from './config-file.js'
 import type { Env } from './home.js'
 
 /**
- * How each setting is treated when an untrusted project sets it. A record over every key, so that a new
- * setting cannot be added without deciding this.
+ * How each setting is treated when a project's file sets it. A record over every key, so that a new setting cannot
+ * be added without deciding this. Punie reads only the model and the mode from a project's file; every other key is
+ * reported as not read there (set it in your own config), so that nobody is told to trust a project for nothing.
  */
-const PROJECT_RULES: Record<keyof PunieConfig, 'free' | 'local model' | 'trusted' | 'user only'> = {
+const PROJECT_RULES: Record<keyof PunieConfig, 'local model' | 'trusted' | 'not read' | 'user only'> = {
   model: 'local model',
-  models: 'local model',
   mode: 'trusted',
-  // Settings that pick a program to start, or the limits of the Code Mode sandbox.
-  typechecker: 'trusted',
-  languageServers: 'trusted',
-  codeMode: 'trusted',
   trustedProjects: 'user only',
-  toolMode: 'free',
-  toolFormat: 'free',
-  temperature: 'free',
-  seed: 'free',
-  maxTokens: 'free',
-  maxTurnRequests: 'free',
-  maxInvalidToolRetries: 'free',
-  contextWindow: 'free',
-  reservedOutputTokens: 'free',
-  stream: 'free',
-  requestTimeoutMs: 'free',
-  firstChunkTimeoutMs: 'free',
-  streamIdleTimeoutMs: 'free',
-  grepTimeoutMs: 'free',
-  maxToolResultBytes: 'free',
-  clientRequestTimeoutMs: 'free',
-  checkerIdleTimeoutMs: 'free',
+  models: 'not read',
+  typechecker: 'not read',
+  languageServers: 'not read',
+  codeMode: 'not read',
+  toolMode: 'not read',
+  toolFormat: 'not read',
+  temperature: 'not read',
+  seed: 'not read',
+  maxTokens: 'not read',
+  maxTurnRequests: 'not read',
+  maxInvalidToolRetries: 'not read',
+  contextWindow: 'not read',
+  reservedOutputTokens: 'not read',
+  stream: 'not read',
+  requestTimeoutMs: 'not read',
+  firstChunkTimeoutMs: 'not read',
+  streamIdleTimeoutMs: 'not read',
+  grepTimeoutMs: 'not read',
+  maxToolResultBytes: 'not read',
+  clientRequestTimeoutMs: 'not read',
+  checkerIdleTimeoutMs: 'not read',
 }
 
 export interface IgnoredSetting {
   key: string
   value: unknown
   why: string
+  /** Whether trusting the project would let it through. */
+  needsTrust?: boolean
 }
 
 /** A model spec that only ever talks to this machine: `local`, a local server preset, a loopback URL. */
@@ -68,24 +70,26 @@ export function screenProjectConfig(
     const rule = PROJECT_RULES[key]
     if (rule === 'user only') {
       ignored.push({ key, value, why: 'it is read from your own config only' })
-    } else if (rule === 'free' || trusted) {
+    } else if (rule === 'not read') {
+      ignored.push({
+        key,
+        value,
+        why: 'not read from a project file: set it in your own config',
+        needsTrust: false,
+      })
+    } else if (trusted) {
       config[key] = value
     } else if (rule === 'trusted') {
-      ignored.push({ key, value, why: 'the project is not trusted' })
-    } else if (key === 'model') {
-      if (isLocalModelSpec(value as string, env)) config[key] = value
-      else ignored.push({ key, value, why: 'it is not on this machine and the project is not trusted' })
+      ignored.push({ key, value, why: 'the project is not trusted', needsTrust: true })
+    } else if (isLocalModelSpec(value as string, env)) {
+      config[key] = value
     } else {
-      const models = value as string[]
-      const local = models.filter((m) => isLocalModelSpec(m, env))
-      if (local.length) config[key] = local
-      const remote = models.filter((m) => !local.includes(m))
-      if (remote.length)
-        ignored.push({
-          key,
-          value: remote,
-          why: 'they are not on this machine and the project is not trusted',
-        })
+      ignored.push({
+        key,
+        value,
+        why: 'it is not on this machine and the project is not trusted',
+        needsTrust: true,
+      })
     }
   }
   return { config: config as PunieConfig, ignored }
@@ -97,6 +101,15 @@ export function describeIgnored(
   projectDir: string,
   ignored: readonly IgnoredSetting[],
 ): string {
-  const settings = ignored.map((i) => `${i.key} ${JSON.stringify(i.value)} (${i.why})`).join('; ')
-  return `Ignored in ${file}: ${settings}. If you trust this project, run \`punie trust ${projectDir}\` and start a new session.`
+  const settings = ignored.map((i) => `${i.key} ${shown(i.value)} (${i.why})`).join('; ')
+  const way = ignored.some((i) => i.needsTrust)
+    ? ` If you trust this project, run \`punie trust ${projectDir}\` and start a new session.`
+    : ''
+  return `Ignored in ${file}: ${settings}.${way}`
+}
+
+/** A setting's value as the notice shows it: its JSON, cut short (a project file may hold anything). */
+function shown(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value)
+  return json.length > 80 ? `${json.slice(0, 80)}… (${json.length} characters)` : json
 }

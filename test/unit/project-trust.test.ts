@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isLocalModelSpec, screenProjectConfig } from '../../src/config/project-trust.js'
+import { describeIgnored, isLocalModelSpec, screenProjectConfig } from '../../src/config/project-trust.js'
 
 describe('what an untrusted project config may choose', () => {
   it('keeps models on this machine and drops every other host or provider', () => {
@@ -27,7 +27,7 @@ describe('what an untrusted project config may choose', () => {
     expect(remote.filter((s) => isLocalModelSpec(s, {}))).toEqual([])
   })
 
-  it('ignores mode, programs, sandbox limits and trust from an untrusted project, and keeps harmless settings', () => {
+  it('takes only a local model from an untrusted project, and names every other setting with why it is ignored', () => {
     const { config, ignored } = screenProjectConfig(
       {
         model: 'http://203.0.113.5:1234/v1/x',
@@ -43,10 +43,39 @@ describe('what an untrusted project config may choose', () => {
       false,
       {},
     )
-    expect(config).toEqual({ models: ['local'], temperature: 0.5, toolMode: 'direct' })
-    expect(ignored.map((i) => i.key).sort()).toEqual(
-      ['codeMode', 'languageServers', 'mode', 'model', 'models', 'trustedProjects', 'typechecker'].sort(),
+    expect(config).toEqual({})
+    const why = Object.fromEntries(ignored.map((i) => [i.key, i]))
+    expect(Object.keys(why).sort()).toEqual(
+      [
+        'codeMode',
+        'languageServers',
+        'mode',
+        'model',
+        'models',
+        'temperature',
+        'toolMode',
+        'trustedProjects',
+        'typechecker',
+      ].sort(),
     )
+    // Trust would let the model and the mode through; the rest a project file is never read for.
+    expect(
+      ignored
+        .filter((i) => i.needsTrust)
+        .map((i) => i.key)
+        .sort(),
+    ).toEqual(['mode', 'model'])
+    expect(why.typechecker?.why).toMatch(/not read from a project file/)
+    const notice = describeIgnored('/p/.punie/config.json', '/p', ignored)
+    expect(notice).toMatch(/punie trust \/p/)
+    const onlyUnread = ignored.filter((i) => !i.needsTrust && i.key !== 'trustedProjects')
+    expect(describeIgnored('/p/.punie/config.json', '/p', onlyUnread)).not.toMatch(/punie trust/)
+  })
+
+  it('keeps a local model from an untrusted project', () => {
+    const { config, ignored } = screenProjectConfig({ model: 'ollama:qwen' }, false, {})
+    expect(config).toEqual({ model: 'ollama:qwen' })
+    expect(ignored).toEqual([])
   })
 
   it('lets a trusted project choose all of it but the trust list', () => {
