@@ -108,7 +108,12 @@ async function run(request: Extract<ToChild, { type: 'run' }>) {
 }
 
 function floodError(cap: number): ToParent {
-  const message = `the code printed more than ${(cap * FLOOD_FACTOR).toLocaleString('en')} characters and was stopped (the first ${cap.toLocaleString('en')} are shown): print a summary or a slice instead`
+  return runtimeError(
+    `the code printed more than ${(cap * FLOOD_FACTOR).toLocaleString('en')} characters and was stopped (the first ${cap.toLocaleString('en')} are shown): print a summary or a slice instead`,
+  )
+}
+
+function runtimeError(message: string): ToParent {
   return {
     type: 'error',
     kind: 'runtime',
@@ -149,14 +154,7 @@ function describe(error: unknown, prefixLines: number): ToParent {
       traceback: error.display('traceback'),
     }
   }
-  const message = error instanceof Error ? error.message : String(error)
-  return {
-    type: 'error',
-    kind: 'runtime',
-    typeName: 'RuntimeError',
-    message,
-    traceback: `RuntimeError: ${message}`,
-  }
+  return runtimeError(error instanceof Error ? error.message : String(error))
 }
 
 /** ty's diagnostics count the stub prefix; the model only knows its own lines. */

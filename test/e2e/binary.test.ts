@@ -4,11 +4,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { methods } from '@agentclientprotocol/sdk'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { DEFAULT_PORTS } from '../../src/model/servers/commands.js'
 import { LOCAL_CANDIDATES } from '../../src/model/spec.js'
-import { BIN, type SpawnedAgent, spawnAgent } from '../helpers/acp-harness.js'
+import { BIN } from '../helpers/acp-harness.js'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
+import { useSpawnedAgents } from '../helpers/spawned-agents.js'
 import { makeTempDir } from '../helpers/temp.js'
 
 const run = promisify(execFile)
@@ -124,45 +125,23 @@ describe('the punie command line', () => {
 })
 
 describe('punie over stdio', () => {
-  let model: ScriptedModelServer
-  let home: ReturnType<typeof makeTempDir>
-  let workspace: ReturnType<typeof makeTempDir>
-  const running: SpawnedAgent[] = []
-  const start = (args: string[] = []) => {
-    const agent = spawnAgent({ home: home.path, args: ['--model', model.spec, ...args] })
-    running.push(agent)
-    return agent
-  }
-
-  beforeEach(async () => {
-    model = await ScriptedModelServer.start()
-    home = makeTempDir('punie-home-')
-    workspace = makeTempDir('punie-ws-')
-  })
-  afterEach(async () => {
-    for (const agent of running.splice(0)) {
-      agent.child.kill('SIGKILL')
-      await agent.exited
-    }
-    await model.close()
-    home.remove()
-    workspace.remove()
-  })
+  const agents = useSpawnedAgents()
+  const start = (args: string[] = []) => agents.start(args)
 
   it('answers a prompt with a tool call, writing only protocol frames to stdout and logs to the log file', async () => {
-    writeFileSync(join(workspace.path, 'main.py'), 'print("hi")\n')
+    writeFileSync(join(agents.workspace, 'main.py'), 'print("hi")\n')
     const agent = start(['--log-level', 'debug'])
     const acp = agent.harness
     await acp.initialize()
-    const { sessionId } = await acp.newSession(workspace.path)
-    model.enqueue(
+    const { sessionId } = await acp.newSession(agents.workspace)
+    agents.model.enqueue(
       { toolCalls: [{ name: 'read_file', arguments: { path: 'main.py' } }] },
       { text: 'It prints hi.' },
     )
     const result = await acp.prompt(sessionId, 'What does main.py do?')
     expect(result.stopReason).toBe('end_turn')
     expect(acp.agentText(sessionId)).toBe('It prints hi.')
-    expect(model.chatRequests()[1]?.body.messages.at(-1)?.content).toBe('print("hi")\n')
+    expect(agents.model.chatRequests()[1]?.body.messages.at(-1)?.content).toBe('print("hi")\n')
     await acp.close()
     expect(await agent.exited).toBe(0)
 
@@ -172,25 +151,25 @@ describe('punie over stdio', () => {
       .filter((m) => m.result?.protocolVersion === 1)
     expect(initializeAnswers).toHaveLength(1)
     expect(agent.stderr()).toBe('')
-    const log = readFileSync(join(home.path, 'logs', 'punie.log'), 'utf8')
+    const log = readFileSync(join(agents.home, 'logs', 'punie.log'), 'utf8')
     expect(log).toContain('starting ACP over stdio')
     expect(log).toContain(`session ${sessionId} created`)
-    expect(existsSync(join(home.path, 'punie.db'))).toBe(true)
+    expect(existsSync(join(agents.home, 'punie.db'))).toBe(true)
   })
 
   it('still refuses requests before initialize when a client skips it', async () => {
     const agent = start()
-    await expect(agent.harness.newSession(workspace.path)).rejects.toMatchObject({ code: -32600 })
+    await expect(agent.harness.newSession(agents.workspace)).rejects.toMatchObject({ code: -32600 })
     await agent.harness.initialize()
-    expect((await agent.harness.newSession(workspace.path)).sessionId).toBeTruthy()
+    expect((await agent.harness.newSession(agents.workspace)).sessionId).toBeTruthy()
   })
 
   it('runs Code Mode with --tools code, and what the Python prints never reaches stdout', async () => {
-    writeFileSync(join(workspace.path, 'm.py'), 'x = 1\n')
+    writeFileSync(join(agents.workspace, 'm.py'), 'x = 1\n')
     const agent = start(['--tools', 'code'])
     await agent.harness.initialize()
-    const { sessionId } = await agent.harness.newSession(workspace.path)
-    model.enqueue(
+    const { sessionId } = await agent.harness.newSession(agents.workspace)
+    agents.model.enqueue(
       {
         toolCalls: [
           {
@@ -202,7 +181,7 @@ describe('punie over stdio', () => {
       (r) => ({ text: `Sandbox said: ${r.body.messages.at(-1)?.content}` }),
     )
     await agent.harness.prompt(sessionId, 'run it')
-    expect(model.chatRequests()[0]?.body.tools?.map((t) => t.function.name)).toEqual(['execute_code'])
+    expect(agents.model.chatRequests()[0]?.body.tools?.map((t) => t.function.name)).toEqual(['execute_code'])
     expect(agent.harness.agentText(sessionId)).toBe(
       'Sandbox said: hello from python\nResult: "x = 1\\n"\n(1 tool call)',
     )
@@ -215,7 +194,7 @@ describe('punie over stdio', () => {
     const agent = start()
     await agent.harness.initialize()
     agent.child.stdin?.write('{"jsonrpc": "2.0", "id": 7, "method": \n')
-    const { sessionId } = await agent.harness.newSession(workspace.path)
+    const { sessionId } = await agent.harness.newSession(agents.workspace)
     expect(sessionId).toBeTruthy()
     const parseError = agent.stdoutLines.map((l) => JSON.parse(l)).find((m) => m.error?.code === -32700)
     expect(parseError).toMatchObject({ id: null, error: { code: -32700 } })
@@ -231,7 +210,7 @@ describe('punie over stdio', () => {
     // Wait until it is flushed: Node's web adapter of stdin, which the harness writes through, loses a write made
     // while a direct one is still pending.
     await new Promise((resolve) => agent.child.stdin?.write(`${head}${filler}"}]}}\n`, resolve))
-    const { sessionId } = await agent.harness.newSession(workspace.path)
+    const { sessionId } = await agent.harness.newSession(agents.workspace)
     expect(sessionId).toBeTruthy()
     const reply = agent.stdoutLines.map((l) => JSON.parse(l)).find((m) => m.id === 4242)
     expect(reply).toMatchObject({ id: 4242, error: { code: -32600 } })
@@ -259,20 +238,20 @@ describe('punie over stdio', () => {
   it('replays a session with session/load after the agent process was killed', async () => {
     const first = start()
     await first.harness.initialize()
-    const { sessionId } = await first.harness.newSession(workspace.path)
-    model.enqueue({ text: 'Paris is the capital of France.' })
+    const { sessionId } = await first.harness.newSession(agents.workspace)
+    agents.model.enqueue({ text: 'Paris is the capital of France.' })
     await first.harness.prompt(sessionId, 'What is the capital of France?')
     first.child.kill('SIGKILL')
     await first.exited
 
     const second = start()
     await second.harness.initialize()
-    const listed = await second.harness.agent.request(methods.agent.session.list, { cwd: workspace.path })
+    const listed = await second.harness.agent.request(methods.agent.session.list, { cwd: agents.workspace })
     expect(listed.sessions.map((s) => s.sessionId)).toEqual([sessionId])
     expect(listed.sessions[0]?.title).toBe('What is the capital of France?')
     await second.harness.agent.request(methods.agent.session.load, {
       sessionId,
-      cwd: workspace.path,
+      cwd: agents.workspace,
       mcpServers: [],
     })
     const replayed = second.harness.updates(sessionId)
@@ -282,29 +261,30 @@ describe('punie over stdio', () => {
     })
     expect(second.harness.agentText(sessionId)).toBe('Paris is the capital of France.')
 
-    model.enqueue({ text: 'About 2.1 million people.' })
+    agents.model.enqueue({ text: 'About 2.1 million people.' })
     const mark = second.harness.updates(sessionId).length
     await second.harness.prompt(sessionId, 'How many people live there?')
     expect(second.harness.agentText(sessionId, mark)).toBe('About 2.1 million people.')
-    expect(model.chatRequests()[1]?.body.messages.map((m) => m.content)).toContain(
+    expect(agents.model.chatRequests()[1]?.body.messages.map((m) => m.content)).toContain(
       'Paris is the capital of France.',
     )
   })
 
   it('tells the user when no model server answers, and keeps the session usable', async () => {
-    const port = model.port
-    await model.close()
+    const port = agents.model.port
+    await agents.model.close()
     const agent = start()
     await agent.harness.initialize()
-    const { sessionId } = await agent.harness.newSession(workspace.path)
+    const { sessionId } = await agent.harness.newSession(agents.workspace)
     const result = await agent.harness.prompt(sessionId, 'hello')
     expect(result.stopReason).toBe('end_turn')
     expect(agent.harness.agentText(sessionId)).toMatch(
       new RegExp(`No model server answered at http://127.0.0.1:${port}/v1 \\(connection refused\\)\\. Fix:`),
     )
     expect(agent.harness.agentText(sessionId)).not.toMatch(/broke off/)
-    model = await ScriptedModelServer.start(port)
-    model.enqueue({ text: 'hello back' })
+    const revived = await ScriptedModelServer.start(port)
+    onTestFinished(() => revived.close())
+    revived.enqueue({ text: 'hello back' })
     const mark = agent.harness.updates(sessionId).length
     await agent.harness.prompt(sessionId, 'hello again')
     expect(agent.harness.agentText(sessionId, mark)).toBe('hello back')

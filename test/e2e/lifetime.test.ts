@@ -5,11 +5,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { methods } from '@agentclientprotocol/sdk'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { processAlive } from '../../src/processes.js'
-import { type SpawnedAgent, spawnAgent } from '../helpers/acp-harness.js'
-import { ScriptedModelServer } from '../helpers/scripted-model.js'
-import { makeTempDir } from '../helpers/temp.js'
+import { useSpawnedAgents } from '../helpers/spawned-agents.js'
 
 const run = promisify(execFile)
 
@@ -63,27 +61,10 @@ async function cpuSeconds(pid: number): Promise<number> {
 }
 
 describe.skipIf(process.platform === 'win32')('an agent killed with SIGKILL', () => {
-  let model: ScriptedModelServer
-  let home: ReturnType<typeof makeTempDir>
-  let workspace: ReturnType<typeof makeTempDir>
-  const running: SpawnedAgent[] = []
+  const agents = useSpawnedAgents()
+  const start = () => agents.start()
   const leftovers: number[] = []
-  const start = () => {
-    const agent = spawnAgent({ home: home.path, args: ['--model', model.spec] })
-    running.push(agent)
-    return agent
-  }
-
-  beforeEach(async () => {
-    model = await ScriptedModelServer.start()
-    home = makeTempDir('punie-home-')
-    workspace = makeTempDir('punie-ws-')
-  })
-  afterEach(async () => {
-    for (const agent of running.splice(0)) {
-      agent.child.kill('SIGKILL')
-      await agent.exited
-    }
+  afterEach(() => {
     for (const pid of leftovers.splice(0)) {
       try {
         process.kill(pid, 'SIGKILL')
@@ -91,22 +72,19 @@ describe.skipIf(process.platform === 'win32')('an agent killed with SIGKILL', ()
         // gone, as it should be
       }
     }
-    await model.close()
-    home.remove()
-    workspace.remove()
   })
 
   it('takes its background command and its looping sandbox child with it; the call replays as interrupted', async () => {
-    const pidFile = join(workspace.path, 'sleep.pid')
+    const pidFile = join(agents.workspace, 'sleep.pid')
     const first = start()
     await first.harness.initialize()
-    const { sessionId } = await first.harness.newSession(workspace.path)
+    const { sessionId } = await first.harness.newSession(agents.workspace)
     await first.harness.agent.request(methods.agent.session.setConfigOption, {
       sessionId,
       configId: 'mode',
       value: 'yolo',
     })
-    model.enqueue(
+    agents.model.enqueue(
       {
         toolCalls: [
           {
@@ -141,7 +119,7 @@ describe.skipIf(process.platform === 'win32')('an agent killed with SIGKILL', ()
     await second.harness.initialize()
     await second.harness.agent.request(methods.agent.session.load, {
       sessionId,
-      cwd: workspace.path,
+      cwd: agents.workspace,
       mcpServers: [],
     })
     const updates = second.harness.updates(sessionId)
@@ -159,9 +137,9 @@ describe.skipIf(process.platform === 'win32')('an agent killed with SIGKILL', ()
     )
     expect(running).toEqual([])
 
-    model.enqueue({ text: 'It was interrupted.' })
+    agents.model.enqueue({ text: 'It was interrupted.' })
     await second.harness.prompt(sessionId, 'what happened?')
-    const messages = model.chatRequests().at(-1)?.body.messages ?? []
+    const messages = agents.model.chatRequests().at(-1)?.body.messages ?? []
     const toolResults = messages.filter((m) => m.role === 'tool').map((m) => String(m.content))
     expect(toolResults.at(-1)).toMatch(/interrupted/)
   })

@@ -7,8 +7,8 @@ import { promisify } from 'node:util'
 import { methods } from '@agentclientprotocol/sdk'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SqliteStore } from '../../src/store/sqlite-store.js'
-import { REPO_ROOT, type SpawnedAgent, spawnAgent } from '../helpers/acp-harness.js'
-import { ScriptedModelServer } from '../helpers/scripted-model.js'
+import { REPO_ROOT } from '../helpers/acp-harness.js'
+import { useSpawnedAgents } from '../helpers/spawned-agents.js'
 import { makeTempDir } from '../helpers/temp.js'
 
 const run = promisify(execFile)
@@ -102,51 +102,29 @@ describe('the store shared by several processes', () => {
 })
 
 describe('two punie agents on one home', () => {
-  let model: ScriptedModelServer
-  let home: ReturnType<typeof makeTempDir>
-  let workspace: ReturnType<typeof makeTempDir>
-  const running: SpawnedAgent[] = []
-  const start = () => {
-    const agent = spawnAgent({ home: home.path, args: ['--model', model.spec] })
-    running.push(agent)
-    return agent
-  }
-
-  beforeEach(async () => {
-    model = await ScriptedModelServer.start()
-    home = makeTempDir('punie-home-')
-    workspace = makeTempDir('punie-ws-')
-  })
-  afterEach(async () => {
-    for (const agent of running.splice(0)) {
-      agent.child.kill('SIGKILL')
-      await agent.exited
-    }
-    await model.close()
-    home.remove()
-    workspace.remove()
-  })
+  const agents = useSpawnedAgents()
+  const start = (args: string[] = []) => agents.start(args)
 
   it('both start on a fresh home at the same time and each creates a session', async () => {
-    const agents = [start(), start(), start()]
-    await Promise.all(agents.map((a) => a.harness.initialize()))
-    const sessions = await Promise.all(agents.map((a) => a.harness.newSession(workspace.path)))
+    const three = [start(), start(), start()]
+    await Promise.all(three.map((a) => a.harness.initialize()))
+    const sessions = await Promise.all(three.map((a) => a.harness.newSession(agents.workspace)))
     expect(new Set(sessions.map((s) => s.sessionId)).size).toBe(3)
-    for (const agent of agents) expect(agent.stderr()).toBe('')
+    for (const agent of three) expect(agent.stderr()).toBe('')
   })
 
   it('a session loaded by a second agent is written by that one; the first is told, and nothing is lost unseen', async () => {
     const first = start()
     await first.harness.initialize()
-    const { sessionId } = await first.harness.newSession(workspace.path)
-    model.enqueue({ text: 'one' })
+    const { sessionId } = await first.harness.newSession(agents.workspace)
+    agents.model.enqueue({ text: 'one' })
     await first.harness.prompt(sessionId, 'first prompt')
 
     const second = start()
     await second.harness.initialize()
     await second.harness.agent.request(methods.agent.session.load, {
       sessionId,
-      cwd: workspace.path,
+      cwd: agents.workspace,
       mcpServers: [],
     })
 
@@ -158,7 +136,7 @@ describe('two punie agents on one home', () => {
     )
     await expect(first.harness.prompt(sessionId, 'again')).rejects.toThrow(/opened by another Punie process/)
 
-    model.enqueue({ text: 'two' })
+    agents.model.enqueue({ text: 'two' })
     const answered = await second.harness.prompt(sessionId, 'from the second agent')
     expect(answered.stopReason).toBe('end_turn')
 
@@ -166,7 +144,7 @@ describe('two punie agents on one home', () => {
     await third.harness.initialize()
     await third.harness.agent.request(methods.agent.session.load, {
       sessionId,
-      cwd: workspace.path,
+      cwd: agents.workspace,
       mcpServers: [],
     })
     const replayedUser = third.harness
