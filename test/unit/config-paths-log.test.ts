@@ -26,15 +26,17 @@ describe('config files', () => {
 
   it("lets the user's file win over the project's, field by field", () => {
     const dir = makeTempDir()
-    writeFileSync(join(dir.path, 'user.json'), '{"model": "ollama:a"}')
-    mkdirSync(join(dir.path, 'proj', '.punie'), { recursive: true })
+    const project = join(dir.path, 'proj')
     writeFileSync(
-      join(dir.path, 'proj', '.punie', 'config.json'),
-      '{"model": "ollama:b", "temperature": 0.5}',
+      join(dir.path, 'user.json'),
+      JSON.stringify({ model: 'ollama:a', trustedProjects: [project] }),
     )
-    expect(loadConfig(join(dir.path, 'user.json'), join(dir.path, 'proj')).config).toEqual({
+    mkdirSync(join(project, '.punie'), { recursive: true })
+    writeFileSync(join(project, '.punie', 'config.json'), '{"model": "ollama:b", "mode": "read-only"}')
+    expect(loadConfig(join(dir.path, 'user.json'), project).config).toEqual({
       model: 'ollama:a',
-      temperature: 0.5,
+      mode: 'read-only',
+      trustedProjects: [project],
     })
     dir.remove()
   })
