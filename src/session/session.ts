@@ -1,20 +1,16 @@
 // A Session: one conversation, its running turn, and the event stream every surface reads.
 
-import { createExecuteCode, EXECUTE_CODE } from '../codemode/execute-code.js'
+import { EXECUTE_CODE } from '../codemode/execute-code.js'
 import { CodeSandbox } from '../codemode/sandbox.js'
 import type { StubCache } from '../codemode/stub-cache.js'
-import { createToolHelp } from '../codemode/tool-help.js'
 import type { Logger } from '../log/logger.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
-import type { ChatMessage, ModelSource, ToolSchema } from '../model/types.js'
+import type { ChatMessage, ModelSource } from '../model/types.js'
 import { quote } from '../quote.js'
-import { createCallTool } from '../tools/call-tool.js'
-import type { Tool } from '../tools/define.js'
 import { changesWorkspace } from '../tools/define.js'
 import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
-import { createRegistry, type ToolRegistry } from '../tools/registry.js'
-import { isToolMode, TOOL_MODES, type ToolMode } from '../tools/tool-mode.js'
+import { isToolMode, TOOL_MODES } from '../tools/tool-mode.js'
 import { helpText, type ParsedCommand, parseSlashCommand } from './commands.js'
 import type { AgentConfig } from './config.js'
 import { SessionContext } from './context.js'
@@ -25,7 +21,7 @@ import { disposeAll, type ProjectHandle } from './project.js'
 import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
 import { buildSystemPrompt } from './system-prompt.js'
 import { titleFromPrompt } from './title.js'
-import { listingLines, presentTools } from './tool-presentation.js'
+import { buildToolKit, kitFits, type ToolKit } from './tool-kit.js'
 import { runTurn } from './turn.js'
 
 export interface SessionDeps {
@@ -55,22 +51,6 @@ export class InvalidModeError extends Error {
   constructor(mode: string, known: readonly string[] = PERMISSION_MODES) {
     super(`unknown mode ${quote(mode)}: use one of ${known.join(', ')}`)
   }
-}
-
-interface ToolKit {
-  all: readonly Tool[]
-  tools: readonly Tool[]
-  toolMode: ToolMode
-  registry: ToolRegistry
-  /** The JSON tools offered. */
-  schemas: ToolSchema[]
-  /** The other tools, one line each in the prompt. */
-  listing: { lines: string[]; via: 'code' | 'call_tool' }
-  code: boolean
-}
-
-function sameTools(a: readonly Tool[], b: readonly Tool[]): boolean {
-  return a.length === b.length && a.every((tool, i) => tool === b[i])
 }
 
 export class SessionBusyError extends Error {
@@ -354,49 +334,24 @@ export class Session {
     return 'end_turn'
   }
 
-  /**
-   * This turn's tools: the JSON tools offered, the prompt's listing of the rest, and a registry that holds every
-   * tool (so a forbidden call is refused by the policy, with its reason) plus execute_code, tool_help and
-   * call_tool. Rebuilt only when the tools or the tool mode change.
-   */
+  /** This turn's tools (see tool-kit.ts); rebuilt only when the tools, the mode or the tool mode change. */
   private toolsForTurn(): ToolKit {
     const all = this.surface.tools.list()
     const mode = this.record.mode
     const allowed = all.filter((t) => mode !== 'read-only' || !changesWorkspace(t))
     const toolMode = this.record.toolMode
-    const cached = this.kitCache
-    if (cached?.toolMode === toolMode && sameTools(cached.all, all) && sameTools(cached.tools, allowed)) {
-      return cached
-    }
-    const toolHelp = createToolHelp({ tools: allowed, json: toolMode === 'direct' })
-    const callTool = createCallTool(allowed)
-    const functions = [...allowed, toolHelp]
-    // Direct mode has no execute_code, and pays nothing for the stubs.
-    const executeCode =
-      toolMode === 'direct'
-        ? undefined
-        : createExecuteCode({
-            sandbox: () => {
-              this.sandbox ??= new CodeSandbox()
-              return this.sandbox
-            },
-            tools: functions,
-            stubs: this.deps.stubs.stubs(functions),
-            limits: this.deps.config.codeLimits,
-          })
-    const helpers = { toolHelp, callTool, ...(executeCode ? { executeCode } : {}) }
-    const registry = createRegistry([...all, ...(executeCode ? [executeCode] : []), toolHelp, callTool])
-    const presentation = presentTools(allowed, toolMode, helpers)
-    const offered = new Set(presentation.json.map((t) => t.name))
-    this.kitCache = {
+    if (this.kitCache && kitFits(this.kitCache, all, allowed, toolMode)) return this.kitCache
+    this.kitCache = buildToolKit({
       all,
-      tools: allowed,
+      allowed,
       toolMode,
-      registry,
-      schemas: registry.modelSchemas().filter((s) => offered.has(s.name)),
-      listing: { lines: listingLines(presentation.listed), via: presentation.via },
-      code: executeCode !== undefined,
-    }
+      sandbox: () => {
+        this.sandbox ??= new CodeSandbox()
+        return this.sandbox
+      },
+      stubs: this.deps.stubs,
+      limits: this.deps.config.codeLimits,
+    })
     return this.kitCache
   }
 
