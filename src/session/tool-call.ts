@@ -72,6 +72,14 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
     valid,
     ...extra,
   })
+  // What a card and a permission request show is bounded like a result: a model can send megabytes of arguments.
+  const shown = (tool: Tool | undefined, input: unknown) => ({
+    title: cappedText(tool ? safely(() => tool.title(input), call.name) : call.name),
+    locations: (tool ? safely(() => tool.locations(input), []) : [])
+      .slice(0, MAX_CARD_LOCATIONS)
+      .map((l) => ({ ...l, path: cappedText(l.path) })),
+    input: boundValue(input, maxBytes * 2).value,
+  })
   const announce = (tool: Tool | undefined, input: unknown, content: ToolContent[] = []) => {
     announced = true
     d.emit({
@@ -80,9 +88,7 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       toolCallId,
       name: call.name,
       kind: tool?.kind ?? 'other',
-      title: tool ? safely(() => tool.title(input), call.name) : call.name,
-      locations: tool ? safely(() => tool.locations(input), []) : [],
-      input,
+      ...shown(tool, input),
       content,
       ...(d.parentToolCallId ? { parentToolCallId: d.parentToolCallId } : {}),
       backend: tool ? backendOf(tool, d.workspace) : 'local',
@@ -191,7 +197,8 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
   const verdict = decidePermission(d.permissions.mode, asked, { scope, sensitive }, d.permissions.grants)
   if (verdict.action === 'deny') return fail(tool, input, verdict.reason, true, REJECTED_HINT, 'permission')
   if (verdict.action === 'ask') {
-    const title = safely(() => tool.title(input), tool.name)
+    const card = shown(tool, input)
+    const title = card.title
     d.emit({ type: 'permission.request', turnId, toolCallId, title, scope: scope.allow ?? scope.reject })
     let outcome: PermissionOutcome
     try {
@@ -201,8 +208,8 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
           toolName: tool.name,
           title,
           kind: asked.kind,
-          input,
-          locations: tool.locations(input),
+          input: card.input,
+          locations: card.locations,
           content: preview,
           ...(verdict.allowKey === null ? { allowAlways: false } : {}),
         },
@@ -247,6 +254,15 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
     d.logger.debug('tool %s failed: %s', tool.name, messageOf(error))
     return fail(tool, input, messageOf(error), true, hintFor(error), failureKind(error))
   }
+}
+
+const MAX_CARD_TITLE_CHARS = 2000
+const MAX_CARD_LOCATIONS = 100
+
+function cappedText(text: string): string {
+  return text.length <= MAX_CARD_TITLE_CHARS
+    ? text
+    : `${text.slice(0, MAX_CARD_TITLE_CHARS)}… [${text.length - MAX_CARD_TITLE_CHARS} more characters]`
 }
 
 /**

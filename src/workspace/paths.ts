@@ -14,12 +14,21 @@ function hasOddCharacter(path: string): boolean {
   return false
 }
 
+/** Longer paths than Linux's PATH_MAX are never real; refusing them early keeps every later step cheap. */
+export const MAX_PATH_CHARS = 4096
+
 /** Resolves `path` against the first root; absolute paths must lie in one of the roots. Lexical only. */
 export function resolveInside(roots: string | readonly string[], path: string): string {
   const all = typeof roots === 'string' ? [roots] : roots
   const root = all[0] as string
   if (typeof path !== 'string' || path.length === 0)
     throw new WorkspaceBoundaryError(String(path), root, 'is empty')
+  if (path.length > MAX_PATH_CHARS)
+    throw new WorkspaceBoundaryError(
+      `${path.slice(0, 80)}…`,
+      root,
+      `is ${path.length} characters long, over the ${MAX_PATH_CHARS} a path may have`,
+    )
   if (path.includes('\0')) throw new WorkspaceBoundaryError(path, root, 'contains a NUL byte')
   if (hasOddCharacter(path))
     throw new WorkspaceBoundaryError(path, root, 'contains a control character or backslash')

@@ -126,4 +126,15 @@ describe('output is bounded everywhere', () => {
     expect(byteLength(run.result)).toBeLessThanOrEqual(4096)
     expect(run.result).toMatch(/more not shown: a tool result may add at most 4 KB to the conversation/)
   })
+
+  it('bounds what a tool card shows of huge arguments', async () => {
+    const sessionId = await f.session()
+    const path = `${'a/'.repeat(2_500_000)}x.py`
+    const read = await runTool(f, sessionId, 'read_file', { path }, { chunkSize: 1 << 20 })
+    expect(read.result).toMatch(/^Error:/)
+    const cardBytes = byteLength(JSON.stringify(read.cards))
+    console.info(`a ${path.length.toLocaleString('en')}-character path: tool card updates ${cardBytes} B`)
+    expect(cardBytes).toBeLessThan(200_000)
+    expect(JSON.stringify(read.cards)).toContain('more characters]')
+  })
 })

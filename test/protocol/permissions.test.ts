@@ -130,4 +130,21 @@ describe('permissions', () => {
     expect(loaded.configOptions?.find((o) => o.id === 'mode')).toMatchObject({ currentValue: 'yolo' })
     await expect(setMode(f, sessionId, 'reckless')).rejects.toMatchObject({ code: -32602 })
   })
+
+  it('shows a huge command bounded in the dialog, saying it was cut', async () => {
+    const sessionId = await f.session()
+    ide().answerPermissions('reject_once')
+    const run = await runTool(
+      f,
+      sessionId,
+      'run_command',
+      { command: `echo ${'y'.repeat(3_000_000)}` },
+      { chunkSize: 1 << 20 },
+    )
+    expect(run.result).toMatch(/rejected/)
+    const [request] = ide().permissionRequests
+    const shown = JSON.stringify(request)
+    expect(shown.length).toBeLessThan(200_000)
+    expect(request?.toolCall.title).toMatch(/… \[\d+ more characters\]$/)
+  })
 })

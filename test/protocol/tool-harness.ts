@@ -1,5 +1,6 @@
 // Runs one tool call through a whole turn: the scripted model asks for it, then answers with what it got back.
 import { methods, type SessionUpdate } from '@agentclientprotocol/sdk'
+import type { ReplyBody } from '../helpers/scripted-model.js'
 import type { ProtocolFixture } from './fixtures.js'
 
 export interface ToolRun {
@@ -17,13 +18,18 @@ export async function runTool(
   sessionId: string,
   name: string,
   args: unknown,
+  /** How the model's call is sent (e.g. a larger chunkSize for huge arguments). */
+  reply: Pick<ReplyBody, 'chunkSize'> = {},
 ): Promise<ToolRun> {
   const id = `call_${++counter}`
   let result = ''
-  f.model.enqueue({ toolCalls: [{ id, name, arguments: args as Record<string, unknown> }] }, (request) => {
-    result = request.body.messages.find((m) => m.role === 'tool' && m.tool_call_id === id)?.content ?? ''
-    return { text: 'done' }
-  })
+  f.model.enqueue(
+    { ...reply, toolCalls: [{ id, name, arguments: args as Record<string, unknown> }] },
+    (request) => {
+      result = request.body.messages.find((m) => m.role === 'tool' && m.tool_call_id === id)?.content ?? ''
+      return { text: 'done' }
+    },
+  )
   const mark = f.acp.updates(sessionId).length
   const response = await f.acp.prompt(sessionId, `use ${name}`)
   const cards = f.acp
