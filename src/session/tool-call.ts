@@ -75,7 +75,9 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
   // What a card and a permission request show is bounded like a result: a model can send megabytes of arguments.
   const shown = (tool: Tool | undefined, input: unknown) => ({
     title: cappedText(tool ? safely(() => tool.title(input), call.name) : call.name),
+    // Computed from the arguments before or without validation, so a location's path may be anything.
     locations: (tool ? safely(() => tool.locations(input), []) : [])
+      .filter((l) => typeof l?.path === 'string')
       .slice(0, MAX_CARD_LOCATIONS)
       .map((l) => ({ ...l, path: cappedText(l.path) })),
     input: boundValue(input, maxBytes * 2).value,
