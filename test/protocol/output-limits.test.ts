@@ -70,12 +70,12 @@ describe('output is bounded everywhere', () => {
     if (peakMb === undefined) console.log('peak RSS of the sandbox child not measured: no /proc here')
     else {
       console.log(`peak RSS of the sandbox child during the print flood: ${peakMb.toFixed(1)} MB`)
-      expect(peakMb).toBeLessThan(300)
+      expect(peakMb).toBeLessThanOrEqual(300)
     }
     expect(flood.result).toMatch(
       /RuntimeError: the code printed more than 1,000,000 characters and was stopped/,
     )
-    expect(flood.result.length).toBeLessThan(40_000)
+    expect(flood.result.length).toBeLessThanOrEqual(40_000)
     const next = await runTool(f, sessionId, 'execute_code', { code: 'print("alive")' })
     expect(next.result).toMatch(/^alive/)
   })
@@ -90,7 +90,7 @@ describe('output is bounded everywhere', () => {
     await f.acp.prompt(sessionId, 'make a big string')
     const [first, second] = f.model.chatRequests()
     // What the tool result added to the next request is within the cap (32 KB), not 100 MB.
-    expect((second?.bytes ?? 0) - (first?.bytes ?? 0)).toBeLessThan(40 * 1024)
+    expect((second?.bytes ?? 0) - (first?.bytes ?? 0)).toBeLessThanOrEqual(40 * 1024)
     const toolMessage = second?.body.messages.find((m) => m.tool_call_id === id)?.content ?? ''
     expect(toolMessage).toMatch(/^\(no output\)\nResult \(cut: too big to return whole/)
     expect(toolMessage).toMatch(/more not shown|more characters/)
@@ -100,7 +100,7 @@ describe('output is bounded everywhere', () => {
     console.log(
       `100 MB return value: next model request grew by ${(second?.bytes ?? 0) - (first?.bytes ?? 0)} B; store ${stored} B`,
     )
-    expect(stored).toBeLessThan(5 * 1024 * 1024)
+    expect(stored).toBeLessThanOrEqual(5 * 1024 * 1024)
   })
 
   it('reads a 5 MB single-line file capped in bytes, saying how to find the rest', async () => {
@@ -134,7 +134,7 @@ describe('output is bounded everywhere', () => {
     expect(read.result).toMatch(/^Error:/)
     const cardBytes = byteLength(JSON.stringify(read.cards))
     console.info(`a ${path.length.toLocaleString('en')}-character path: tool card updates ${cardBytes} B`)
-    expect(cardBytes).toBeLessThan(200_000)
+    expect(cardBytes).toBeLessThanOrEqual(200_000)
     expect(JSON.stringify(read.cards)).toContain('more characters]')
   })
 })

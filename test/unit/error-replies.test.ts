@@ -5,7 +5,7 @@ describe('error replies to the client', () => {
   it('cut a long message and long data, and leave results alone', () => {
     const huge = 'x'.repeat(100_000)
     const reply = capErrorReply({ jsonrpc: '2.0', id: 1, error: { code: -32600, message: huge, data: huge } })
-    expect(JSON.stringify(reply).length).toBeLessThan(3000)
+    expect(JSON.stringify(reply).length).toBeLessThanOrEqual(3000)
     expect(reply).toMatchObject({ id: 1, error: { code: -32600 } })
     const result = { jsonrpc: '2.0' as const, id: 2, result: { text: huge } }
     expect(capErrorReply(result)).toBe(result)
@@ -24,7 +24,7 @@ describe('error replies to the client', () => {
       { jsonrpc: '2.0', id: 3, error: { code: -32601, message: 'short' } },
     ]
     for (const line of lines) await writer.write(new TextEncoder().encode(`${JSON.stringify(line)}\n`))
-    expect(written[0]?.length).toBeLessThan(3000)
+    expect(written[0]?.length).toBeLessThanOrEqual(3000)
     expect(written[0]).toMatch(/\(20000 characters\)/)
     expect(written[1]).toBe(`${JSON.stringify(lines[1])}\n`)
     expect(written[2]).toBe(`${JSON.stringify(lines[2])}\n`)

@@ -48,7 +48,7 @@ describe('tool result limits', () => {
     const bounded = boundValue(huge, 1000)
     expect(bounded.cut).toBe(true)
     const json = JSON.stringify(bounded.value)
-    expect(json.length).toBeLessThan(1200)
+    expect(json.length).toBeLessThanOrEqual(1200)
     expect(json).toMatch(/… \[\d+ more characters\]/)
     expect(boundValue([1, 2, 3], 1000)).toEqual({ value: [1, 2, 3], cut: false })
     const many = boundValue(

@@ -59,7 +59,7 @@ describe('presenting tools per mode', () => {
     const catalog = Array.from({ length: 400 }, (_, i) => fake(`ide_tool_${i}`))
     const lines = listingLines(catalog)
     const bytes = lines.join('\n').length
-    expect(bytes).toBeLessThan(4096 + 800)
+    expect(bytes).toBeLessThanOrEqual(4096 + 800)
     expect(lines[0]).toBe('- ide_tool_0(path: str): Does the ide_tool_0 thing to a file.')
     expect(lines.at(-2)).toMatch(/^- also: ide_tool_\d+, /)
     expect(lines.at(-1)).toMatch(/^- and \d+ more: tool_help\(\) lists them all$/)
@@ -68,7 +68,7 @@ describe('presenting tools per mode', () => {
 
   it('keeps a run-on description to one short line, cut at a word', () => {
     const [line] = listingLines([fake('wordy', `Does ${'very '.repeat(100)}many things (see. the docs.`)])
-    expect(line?.length).toBeLessThan(260)
+    expect(line?.length).toBeLessThanOrEqual(260)
     expect(line).toMatch(/^- wordy\(path: str\): Does very .*very… \(tool_help has the rest\)$/)
   })
 })
