@@ -1,4 +1,4 @@
-// Every import in src/ runs downward, as /work/shared/ARCHITECTURE.md draws it: surfaces → composition root →
+// Every import in src/ runs downward, as the project's ARCHITECTURE.md draws it: surfaces → composition root →
 // session → model/tools → workspace/devtools. The table below is the one statement of that order.
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
