@@ -249,11 +249,7 @@ describe('punie over stdio', () => {
     const listed = await second.harness.agent.request(methods.agent.session.list, { cwd: agents.workspace })
     expect(listed.sessions.map((s) => s.sessionId)).toEqual([sessionId])
     expect(listed.sessions[0]?.title).toBe('What is the capital of France?')
-    await second.harness.agent.request(methods.agent.session.load, {
-      sessionId,
-      cwd: agents.workspace,
-      mcpServers: [],
-    })
+    await second.harness.loadSession(sessionId, agents.workspace)
     const replayed = second.harness.updates(sessionId)
     expect(replayed[0]).toMatchObject({
       sessionUpdate: 'user_message_chunk',

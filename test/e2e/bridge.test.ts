@@ -77,11 +77,7 @@ describe('punie connect', () => {
     await again.harness.initialize()
     const listed = await again.harness.agent.request(methods.agent.session.list, {})
     expect(listed.sessions.map((s) => s.sessionId)).toEqual([sessionId])
-    await again.harness.agent.request(methods.agent.session.load, {
-      sessionId,
-      cwd: workspace.path,
-      mcpServers: [],
-    })
+    await again.harness.loadSession(sessionId, workspace.path)
     expect(again.harness.agentText(sessionId)).toContain('The plan starts with step one.')
     expect((await again.harness.prompt(sessionId, 'and now?')).stopReason).toBe('end_turn')
   })

@@ -117,11 +117,7 @@ describe.skipIf(process.platform === 'win32')('an agent killed with SIGKILL', ()
 
     const second = start()
     await second.harness.initialize()
-    await second.harness.agent.request(methods.agent.session.load, {
-      sessionId,
-      cwd: agents.workspace,
-      mcpServers: [],
-    })
+    await second.harness.loadSession(sessionId, agents.workspace)
     const updates = second.harness.updates(sessionId)
     const ends = updates.flatMap((u) =>
       u.sessionUpdate === 'tool_call_update' && u.status === 'failed' ? [u] : [],

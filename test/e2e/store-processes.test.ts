@@ -4,7 +4,6 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
-import { methods } from '@agentclientprotocol/sdk'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SqliteStore } from '../../src/store/sqlite-store.js'
 import { REPO_ROOT } from '../helpers/acp-harness.js'
@@ -122,11 +121,7 @@ describe('two punie agents on one home', () => {
 
     const second = start()
     await second.harness.initialize()
-    await second.harness.agent.request(methods.agent.session.load, {
-      sessionId,
-      cwd: agents.workspace,
-      mcpServers: [],
-    })
+    await second.harness.loadSession(sessionId, agents.workspace)
 
     const mark = first.harness.updates(sessionId).length
     const stale = await first.harness.prompt(sessionId, 'from the first agent, after the takeover')
@@ -142,11 +137,7 @@ describe('two punie agents on one home', () => {
 
     const third = start()
     await third.harness.initialize()
-    await third.harness.agent.request(methods.agent.session.load, {
-      sessionId,
-      cwd: agents.workspace,
-      mcpServers: [],
-    })
+    await third.harness.loadSession(sessionId, agents.workspace)
     const replayedUser = third.harness
       .updates(sessionId)
       .flatMap((u) =>

@@ -63,6 +63,10 @@ export class AcpHarness {
     return this.agent.request(methods.agent.session.new, { cwd, mcpServers: [] })
   }
 
+  async loadSession(sessionId: string, cwd: string) {
+    return this.agent.request(methods.agent.session.load, { sessionId, cwd, mcpServers: [] })
+  }
+
   prompt(sessionId: string, prompt: string | ContentBlock[]) {
     const blocks: ContentBlock[] = typeof prompt === 'string' ? [{ type: 'text', text: prompt }] : prompt
     return this.agent.request(methods.agent.session.prompt, { sessionId, prompt: blocks })

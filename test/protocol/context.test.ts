@@ -1,7 +1,7 @@
 // The model's context view over ACP: a window the server reports, compaction within it, /compact, reload.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { methods, type SessionUpdate } from '@agentclientprotocol/sdk'
+import type { SessionUpdate } from '@agentclientprotocol/sdk'
 import { describe, expect, it } from 'vitest'
 import type { RecordedRequest, ScriptedModelServer, StaticReply } from '../helpers/scripted-model.js'
 import { type ProtocolFixture, useProtocolFixture } from './fixtures.js'
@@ -159,7 +159,7 @@ describe('context window and compaction', () => {
 
     await f.restart()
     f.acp.notifications.length = 0
-    await f.acp.agent.request(methods.agent.session.load, { sessionId, cwd: f.workspace, mcpServers: [] })
+    await f.acp.loadSession(sessionId, f.workspace)
     // The replay is the whole transcript, not the model's view.
     const replayed = texts(f.acp.updates(sessionId), 'user_message_chunk')
     expect(replayed).toEqual([

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { methods } from '@agentclientprotocol/sdk'
 import { describe, expect, it } from 'vitest'
 import { ScriptedIde } from '../helpers/ide.js'
 import { useProtocolFixture } from './fixtures.js'
@@ -56,7 +55,7 @@ describe('permissions', () => {
     expect(ide().permissionRequests).toHaveLength(2)
 
     await f.restart()
-    await f.acp.agent.request(methods.agent.session.load, { sessionId, cwd: f.workspace, mcpServers: [] })
+    await f.acp.loadSession(sessionId, f.workspace)
     const again = await runTool(f, sessionId, 'run_command', { command: 'echo three' })
     expect(again.result).toMatch(/exited with code 0\.\nthree/)
     expect(ide().permissionRequests).toHaveLength(0)
@@ -122,11 +121,7 @@ describe('permissions', () => {
     await runTool(f, sessionId, 'run_command', { command: 'echo free' })
     expect(ide().permissionRequests).toHaveLength(0)
     await f.restart()
-    const loaded = await f.acp.agent.request(methods.agent.session.load, {
-      sessionId,
-      cwd: f.workspace,
-      mcpServers: [],
-    })
+    const loaded = await f.acp.loadSession(sessionId, f.workspace)
     expect(loaded.configOptions?.find((o) => o.id === 'mode')).toMatchObject({ currentValue: 'yolo' })
     await expect(setMode(f, sessionId, 'reckless')).rejects.toMatchObject({ code: -32602 })
   })

@@ -52,7 +52,7 @@ describe('session lifecycle over ACP', () => {
 
     await f.restart()
     f.acp.notifications.length = 0
-    await f.acp.agent.request(methods.agent.session.load, { sessionId, cwd: f.workspace, mcpServers: [] })
+    await f.acp.loadSession(sessionId, f.workspace)
     const replay = f.acp.updates(sessionId).filter((u) => u.sessionUpdate !== 'available_commands_update')
     expect(kinds(replay)).toEqual([
       'user_message_chunk',
