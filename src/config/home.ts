@@ -14,4 +14,5 @@ export const homePaths = (home: string) => ({
   logs: join(home, 'logs'),
   server: join(home, 'server.json'),
   clientSessions: join(home, 'client-sessions.json'),
+  skills: join(home, 'skills'),
 })

@@ -86,6 +86,7 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     models,
     config: {
       ...agentConfigFrom(userConfig),
+      userSkills: paths.skills,
       ...(options.flags.toolFormat ? { toolFormat: options.flags.toolFormat } : {}),
       ...(options.flags.temperature !== undefined ? { temperature: options.flags.temperature } : {}),
       ...(options.flags.seed !== undefined ? { seed: options.flags.seed } : {}),

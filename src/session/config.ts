@@ -20,6 +20,8 @@ export interface AgentConfig {
   /** How tool calls travel: natively, as text in the answer, or natively with text as a fallback. */
   toolFormat: ToolFormat
   devtools: DevtoolSettings
+  /** The user's own skills folder (PUNIE_HOME/skills); unset, only the project's skills count. */
+  userSkills?: string
 }
 
 export const DEFAULT_AGENT_CONFIG: AgentConfig = {

@@ -3,6 +3,12 @@
 import { EXECUTE_CODE } from '../codemode/execute-code.js'
 import { CodeSandbox } from '../codemode/sandbox.js'
 import type { StubCache } from '../codemode/stub-cache.js'
+import {
+  knowledgeContextLines,
+  knowledgeStatus,
+  ProjectKnowledge,
+  skillsReport,
+} from '../knowledge/instructions-and-skills.js'
 import type { Logger } from '../log/logger.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
@@ -14,6 +20,7 @@ import { isToolMode, TOOL_MODES } from '../tools/tool-mode.js'
 import { helpText, type ParsedCommand, parseSlashCommand } from './commands.js'
 import type { AgentConfig } from './config.js'
 import { SessionContext } from './context.js'
+import { contextReport } from './context-report.js'
 import { type ContextState, EMPTY_CONTEXT } from './context-view.js'
 import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from './events.js'
 import { type SessionRecord, type SessionStore, type SessionSurface, SessionTakenOverError } from './ports.js'
@@ -80,6 +87,9 @@ export class Session {
   private readonly memos = new Map<string, unknown>()
   private kitCache: ToolKit | undefined
   private readonly context: SessionContext
+  /** The project's instructions and skills, read at the first turn and again when a stat shows a change. */
+  private readonly knowledge: ProjectKnowledge
+  private knowledgeTold = false
 
   constructor(
     private record: SessionRecord,
@@ -92,6 +102,11 @@ export class Session {
     this.allowed = new Set(state.grants.allowed)
     this.rejected = new Set(state.grants.rejected)
     this.notices = state.notices ?? []
+    this.knowledge = new ProjectKnowledge({
+      cwd: record.cwd,
+      root: record.project,
+      ...(deps.config.userSkills ? { userSkills: deps.config.userSkills } : {}),
+    })
     this.context = new SessionContext(state.context ?? EMPTY_CONTEXT, deps.config, (_state, body) =>
       this.emit(body),
     )
@@ -216,6 +231,7 @@ export class Session {
     this.emit({ type: 'turn.start', turnId, prompt: blocks })
     for (const notice of this.notices.splice(0))
       this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `⚠ ${notice}\n\n` })
+    await this.refreshKnowledge(turnId)
     this.nameFromFirstPrompt(blocks)
 
     let stopReason: StopReason = 'cancelled'
@@ -299,7 +315,19 @@ export class Session {
           }
         : {}),
       listing: turnTools.listing,
+      ...(this.knowledge.now.instructions ? { instructions: this.knowledge.now.instructions } : {}),
+      ...(this.knowledge.now.skillLines.length ? { skills: this.knowledge.now.skillLines } : {}),
     })
+  }
+
+  /** Reads what changed of the project's instructions and skills; the first time, tells the user what was loaded. */
+  private async refreshKnowledge(turnId: string): Promise<void> {
+    const knowledge = await this.knowledge.refresh()
+    if (this.knowledgeTold) return
+    this.knowledgeTold = true
+    const status = knowledgeStatus(knowledge)
+    if (status)
+      this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `${status}\n\n` })
   }
 
   /** `/compact`: the same compaction a full window triggers, run now and further (all but the latest turn). */
@@ -336,7 +364,7 @@ export class Session {
 
   /** This turn's tools (see tool-kit.ts); rebuilt only when the tools, the mode or the tool mode change. */
   private toolsForTurn(): ToolKit {
-    const all = this.surface.tools.list()
+    const all = [...this.surface.tools.list(), ...this.knowledge.now.tools]
     const mode = this.record.mode
     const allowed = all.filter((t) => mode !== 'read-only' || !changesWorkspace(t))
     const toolMode = this.record.toolMode
@@ -362,6 +390,24 @@ export class Session {
       case 'help':
         say(helpText(this.record.model, this.record.mode))
         break
+      case 'skills':
+        say(skillsReport(this.knowledge.now))
+        break
+      case 'context': {
+        const turnTools = this.toolsForTurn()
+        const systemPrompt = this.systemPromptFor(turnTools)
+        const skills = this.knowledge.now.skillLines.join('\n')
+        say(
+          contextReport({
+            systemPrompt,
+            tools: this.deps.config.toolFormat === 'text' ? [] : turnTools.schemas,
+            history: this.history,
+            state: this.context.view,
+            knowledge: knowledgeContextLines(this.knowledge.now, { skills: Buffer.byteLength(skills) }),
+          }),
+        )
+        break
+      }
       case 'clear':
         this.history = []
         this.context.reset()

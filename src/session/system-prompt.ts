@@ -16,6 +16,10 @@ export interface SystemPromptOptions {
   listing?: { lines: readonly string[]; via: 'code' | 'call_tool' }
   /** For servers without native tool calls: the JSON tools and how to call them in text. */
   textTools?: readonly ToolSchema[]
+  /** The project's instructions file (AGENTS.md), already capped, and its path as read_file takes it. */
+  instructions?: { display: string; text: string }
+  /** The skills' names and descriptions, one line each (knowledge/skills.ts); absent without skills. */
+  skills?: readonly string[]
 }
 
 export function buildSystemPrompt(options: SystemPromptOptions): string {
@@ -33,6 +37,8 @@ export function buildSystemPrompt(options: SystemPromptOptions): string {
     ...(options.textTools?.length ? textToolsSection(options.textTools) : []),
     ...(options.code ? codeModeSection(options.code) : []),
     ...(options.listing?.lines.length ? listingSection(options.listing) : []),
+    ...(options.skills ?? []),
+    ...(options.instructions ? instructionsSection(options.instructions) : []),
     'Be concise. When you are done, reply with the answer and no tool call.',
   ].join('\n')
 }
@@ -65,4 +71,12 @@ function listingSection(listing: NonNullable<SystemPromptOptions['listing']>): s
       ? 'Functions for the code (each returns a dict; tool_help(["name"]) shows its fields; ? = optional):'
       : 'More tools, called with call_tool(name, arguments); tool_help(names) gives their parameters and results (? = optional):'
   return [how, ...listing.lines]
+}
+
+function instructionsSection(instructions: NonNullable<SystemPromptOptions['instructions']>): string[] {
+  return [
+    `The project's instructions, from ${instructions.display} (follow them where they apply):`,
+    instructions.text.trimEnd(),
+    `(end of ${instructions.display})`,
+  ]
 }

@@ -8,6 +8,8 @@ export const CORE_TOOLS: ReadonlySet<string> = new Set([
   'grep',
   'glob',
   'run_command',
+  // Present only when the project has skills; then the model must reach it as easily as read_file.
+  'load_skill',
 ])
 
 export function isCoreTool(tool: { name: string }): boolean {

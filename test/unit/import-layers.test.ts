@@ -21,6 +21,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // Readers of the event stream, implementing the session's ports.
   ['store', 'perf'],
   ['session'],
+  // Project knowledge: instructions files, skills, project rules.
+  ['knowledge'],
   // The config file's schema names settings of every layer below the session.
   ['config'],
   ['codemode'],
