@@ -165,11 +165,15 @@ function renderLoaded(out: Output): string {
     const note = out.file.truncated ? `\n[cut: the file is ${formatBytes(out.file.bytes)}]` : ''
     return `${out.file.content}${note}`
   }
+  const example = `${out.folder}/${out.files?.[0] ?? 'FILE'}`
   const read = out.insideWorkspace
-    ? `read one with read_file (path "${out.folder}/<file>")`
-    : `the folder is outside the workspace: read one with load_skill(name="${out.name}", file="<file>")`
+    ? `read them with read_file, e.g. path "${example}"`
+    : `outside the workspace: read them with load_skill(name="${out.name}", file="${out.files?.[0] ?? 'FILE'}")`
+  const run = out.files?.some((f) => /\.(py|sh|js|mjs|ts|rb|pl)$/.test(f))
+    ? `; run a script with run_command, by its path (e.g. python3 ${out.folder}/scripts/name.py)`
+    : ''
   const files = out.files?.length
-    ? `\n\nFiles in the skill's folder ${out.folder} (${read}; run a script with run_command, e.g. python3 ${out.folder}/scripts/x.py):\n${out.files.map((f) => `- ${f}`).join('\n')}${out.moreFiles ? `\n- and ${out.moreFiles} more` : ''}`
+    ? `\n\nFiles in the skill's folder ${out.folder} (${read}${run}):\n${out.files.map((f) => `- ${f}`).join('\n')}${out.moreFiles ? `\n- and ${out.moreFiles} more` : ''}`
     : `\n\nThe skill's folder: ${out.folder}`
-  return `Skill ${out.name} (from ${out.source}):\n\n${out.instructions ?? ''}${files}`
+  return `Skill ${out.name} (from ${out.source}):\n\n${(out.instructions ?? '').trimEnd()}${files}`
 }

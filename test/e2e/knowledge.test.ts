@@ -260,14 +260,16 @@ describe('project instructions and skills, through the binary', () => {
         .chatRequests()
         .at(-1)
         ?.body.messages.find((m) => m.role === 'tool' && m.tool_call_id === id)?.content ?? ''
-    expect(tool('a')).toContain('read one with read_file (path ".punie/skills/report-format/<file>")')
+    expect(tool('a')).toContain(
+      'read them with read_file, e.g. path ".punie/skills/report-format/reference.md"',
+    )
     expect(tool('a')).toContain('- reference.md')
     expect(tool('b')).toContain('PROJECT-REFERENCE')
-    expect(tool('c')).toContain(
-      `outside the workspace: read one with load_skill(name="my-style", file="<file>")`,
-    )
+    expect(tool('c')).toContain(`outside the workspace: read them with load_skill(name="my-style", file="`)
     expect(tool('c')).toContain('- scripts/check.py')
-    expect(tool('c')).toContain(`python3 ${join(userSkills, 'my-style')}/scripts/x.py`)
+    expect(tool('c')).toContain(
+      `run a script with run_command, by its path (e.g. python3 ${join(userSkills, 'my-style')}/scripts/`,
+    )
     expect(tool('d')).toContain('USER-STYLE-GUIDE')
     expect(tool('e')).toMatch(/outside the workspace/)
     expect(tool('f')).not.toContain('PRIVATE-OUTSIDE')
