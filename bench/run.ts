@@ -21,6 +21,7 @@ import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } fro
 import { evalOverheadMs } from './eval.js'
 import { type FirstTurn, firstTurn, IDLE_AFTER_INITIALIZE_MS, silentIde } from './first-turn.js'
 import { grepFigures } from './grep.js'
+import { knowledgeFigures } from './knowledge.js'
 import { serverFigures } from './server.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
@@ -118,6 +119,7 @@ async function main() {
     const server = await serverFigures(model, TURNS)
     const harness = await evalOverheadMs(model)
     const first = await firstRequests(home.path, workspace.path, model)
+    const knowledge = await knowledgeFigures(home.path, model)
 
     const context = await contextFigures(CONTEXT_TURNS, 4096)
 
@@ -314,6 +316,19 @@ async function main() {
           .map((c) => `${c.name} ${c.bytes} B`)
           .join(', ')}`,
       })),
+      {
+        name: 'bytes 20 skills add to the first request',
+        value: knowledge.twentySkillsBytes - knowledge.emptyBytes,
+        unit: 'bytes',
+        note: `names and one-sentence descriptions plus load_skill's schema; ${knowledge.twentySkillsBytes} B in all`,
+      },
+      {
+        name: 'bytes a 200 KB AGENTS.md adds to the first request',
+        value: knowledge.bigAgentsMdBytes - knowledge.emptyBytes,
+        unit: 'bytes',
+        target: '≤ 8 KB + marker',
+        note: `capped at 8 KB at a line boundary; ${knowledge.bigAgentsMdBytes} B in all`,
+      },
       {
         name: 'first model request of the bench session (default mode)',
         value: firstRequestBytes,

@@ -143,7 +143,7 @@ function where(skill: SkillInfo): string {
 }
 
 /** The knowledge part of `/context`. */
-export function knowledgeContextLines(k: Knowledge, bytes: { skills: number }): string[] {
+export function knowledgeContextLines(k: Knowledge): string[] {
   const lines: string[] = []
   if (k.instructions) {
     const i = k.instructions
@@ -160,7 +160,7 @@ export function knowledgeContextLines(k: Knowledge, bytes: { skills: number }): 
   const count = k.catalog.skills.length
   lines.push(
     count
-      ? `- Skills: ${count}, names and descriptions in the system prompt (${formatBytes(bytes.skills)}); a body reaches the model only through load_skill`
+      ? `- Skills: ${count}, names and descriptions in the system prompt (${formatBytes(Buffer.byteLength(k.skillLines.join('\n')))}); a body reaches the model only through load_skill`
       : '- Skills: none',
   )
   if (k.catalog.problems.length)

@@ -322,7 +322,11 @@ export class Session {
 
   /** Reads what changed of the project's instructions and skills; the first time, tells the user what was loaded. */
   private async refreshKnowledge(turnId: string): Promise<void> {
-    const knowledge = await this.knowledge.refresh()
+    // refresh() reports its own failures as problems; this guards the turn against a bug in it.
+    const knowledge = await this.knowledge.refresh().catch((error: unknown) => {
+      this.deps.logger.error('session %s: project knowledge: %s', this.id, error)
+      return this.knowledge.now
+    })
     if (this.knowledgeTold) return
     this.knowledgeTold = true
     const status = knowledgeStatus(knowledge)
@@ -364,7 +368,9 @@ export class Session {
 
   /** This turn's tools (see tool-kit.ts); rebuilt only when the tools, the mode or the tool mode change. */
   private toolsForTurn(): ToolKit {
-    const all = [...this.surface.tools.list(), ...this.knowledge.now.tools]
+    const own = this.surface.tools.list()
+    // A tool the surface already has by that name (an IDE's own) stays; the knowledge tool gives way.
+    const all = [...own, ...this.knowledge.now.tools.filter((t) => !own.some((o) => o.name === t.name))]
     const mode = this.record.mode
     const allowed = all.filter((t) => mode !== 'read-only' || !changesWorkspace(t))
     const toolMode = this.record.toolMode
@@ -396,14 +402,13 @@ export class Session {
       case 'context': {
         const turnTools = this.toolsForTurn()
         const systemPrompt = this.systemPromptFor(turnTools)
-        const skills = this.knowledge.now.skillLines.join('\n')
         say(
           contextReport({
             systemPrompt,
             tools: this.deps.config.toolFormat === 'text' ? [] : turnTools.schemas,
             history: this.history,
             state: this.context.view,
-            knowledge: knowledgeContextLines(this.knowledge.now, { skills: Buffer.byteLength(skills) }),
+            knowledge: knowledgeContextLines(this.knowledge.now),
           }),
         )
         break
