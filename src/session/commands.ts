@@ -13,8 +13,6 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     description:
       "Shrink the model's view: elide old tool results, summarise earlier turns (the transcript is kept)",
   },
-  { name: 'context', description: 'Show what the model sees: prompt, tools, project instructions, skills' },
-  { name: 'skills', description: 'List the skills, where each comes from, and any skipped' },
   {
     name: 'model',
     description: 'Show or switch the model, e.g. /model ollama:qwen2.5-coder:7b',
@@ -25,6 +23,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     description: 'Show or switch the permission mode: ask, accept-edits, read-only, yolo',
     hint: 'mode',
   },
+  { name: 'context', description: 'Show what the model sees: prompt, tools, project instructions, skills' },
+  { name: 'skills', description: 'List the skills, where each comes from, and any skipped' },
 ]
 
 export type ParsedCommand = { name: string; args: string }

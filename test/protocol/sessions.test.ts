@@ -33,7 +33,7 @@ describe('session lifecycle over ACP', () => {
       .find((u) => u.sessionUpdate === 'available_commands_update')
     const names =
       update?.sessionUpdate === 'available_commands_update' ? update.availableCommands.map((c) => c.name) : []
-    expect(names).toEqual(['help', 'clear', 'compact', 'model', 'mode'])
+    expect(names).toEqual(['help', 'clear', 'compact', 'model', 'mode', 'context', 'skills'])
   })
 
   it('replays the whole conversation on session/load after the agent restarts', async () => {
