@@ -4,6 +4,12 @@ import { isAbsolute, relative, sep } from 'node:path'
 import type { Workspace } from '../workspace/workspace.js'
 
 const SENSITIVE_NAMES = new Set(['.git', '.punie', '.gitattributes'])
+/**
+ * What every later session's model is told (knowledge/): the instructions files, and the skill folders outside
+ * `.punie/`. A write there would outlive the turn that made it, so a prompt-injected turn must not make it unseen.
+ */
+const INSTRUCTION_FILES = new Set(['agents.md', 'punie.md', 'claude.md'])
+const SKILL_PARENTS = new Set(['.agents', '.claude'])
 
 /**
  * Characters some file systems ignore when they compare names (HFS+ drops zero-width ones, NTFS drops
@@ -17,8 +23,8 @@ function canonicalName(segment: string): string {
 }
 
 /**
- * Whether a path relative to a workspace root lies in `.git/` or `.punie/` or is a `.gitattributes`, at any
- * depth, after normalising `./`, `..`, case and ignorable characters. Pure: symlinks are resolved by the
+ * Whether a path relative to a workspace root lies in `.git/`, `.punie/`, `.agents/skills/` or `.claude/skills/`,
+ * or is a `.gitattributes` or an instructions file (AGENTS.md, PUNIE.md, CLAUDE.md), at any depth, after normalising `./`, `..`, case and ignorable characters. Pure: symlinks are resolved by the
  * caller (see sensitiveWrites).
  */
 export function isSensitivePath(relPath: string): boolean {
@@ -28,7 +34,11 @@ export function isSensitivePath(relPath: string): boolean {
     if (raw === '..') segments.pop()
     else segments.push(canonicalName(raw))
   }
-  return segments.some((s) => SENSITIVE_NAMES.has(s))
+  return (
+    segments.some(
+      (s, i) => SENSITIVE_NAMES.has(s) || (SKILL_PARENTS.has(s) && segments[i + 1] === 'skills'),
+    ) || INSTRUCTION_FILES.has(segments.at(-1) ?? '')
+  )
 }
 
 /**

@@ -23,6 +23,13 @@ describe('sensitive paths', () => {
       '.g\u200cit/config',
       '.git\\config',
       'a//.git//config',
+      'AGENTS.md',
+      'pkg/agents.md',
+      'CLAUDE.md',
+      'docs/../PUNIE.md',
+      '.claude/skills/x/SKILL.md',
+      'sub/.agents/skills/y/run.sh',
+      '.agents/Skills',
     ]
     expect(sensitive.filter((p) => !isSensitivePath(p))).toEqual([])
     const ordinary = [
@@ -34,6 +41,11 @@ describe('sensitive paths', () => {
       '.git/../a',
       'pyproject.toml',
       'conftest.py',
+      'AGENTS.md.bak',
+      'docs/agents-guide.md',
+      '.claude/settings.json',
+      '.agents/notes.md',
+      'skills/x/SKILL.md',
     ]
     expect(ordinary.filter(isSensitivePath)).toEqual([])
   })
