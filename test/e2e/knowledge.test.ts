@@ -221,6 +221,16 @@ describe('project instructions and skills, through the binary', () => {
     expect(agent.harness.agentText(sessionId, mark)).toContain('Loaded 20 skills (/skills lists them)')
   })
 
+  it('offers load_skill as a JSON tool in direct mode and as a function in code mode', async () => {
+    skill(join(agents.workspace, '.punie', 'skills'), 'one-skill', 'The only skill. Use always.')
+    const direct = agents.start(['--tools', 'direct'])
+    expect(toolNames((await firstRequest(direct, await session(direct))).request)).toContain('load_skill')
+    const code = agents.start(['--tools', 'code'])
+    const { request } = await firstRequest(code, await session(code))
+    expect(toolNames(request)).toEqual(['execute_code'])
+    expect(systemOf(request)).toMatch(/^- load_skill\(name\?: str, file\?: str\)/m)
+  })
+
   it('reads bundled files: with read_file inside the workspace, through load_skill for ~/.punie/skills', async () => {
     const projectSkills = join(agents.workspace, '.punie', 'skills')
     skill(projectSkills, 'report-format', 'Format reports. Use when writing a report.', 'See reference.md.\n')
