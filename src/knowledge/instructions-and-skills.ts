@@ -3,7 +3,12 @@
 import type { Tool } from '../tools/define.js'
 import { formatBytes } from '../tools/limits.js'
 import { INSTRUCTIONS_CAP_BYTES } from './instructions.js'
-import { instructionsSignature, type LoadedInstructions, loadInstructions } from './instructions-load.js'
+import {
+  type InstructionsResult,
+  instructionsSignature,
+  type LoadedInstructions,
+  loadInstructions,
+} from './instructions-load.js'
 import { type SkillInfo, type SkillProblem, type SkillSource, skillPromptLines } from './skills.js'
 import { EMPTY_CATALOG, loadSkills, type SkillCatalog, skillSources, skillsSignature } from './skills-load.js'
 import { createLoadSkill } from './skills-tool.js'
@@ -56,15 +61,17 @@ export class ProjectKnowledge {
     ])
     let next = this.current
     if (instructionsSig !== this.signatures.instructions) {
-      const read = await loadInstructions(cwd, root).catch((error: Error) => ({
-        problems: [`the instructions were not loaded: ${error.message}`],
-      }))
+      const read = await loadInstructions(cwd, root).catch(
+        (error: Error): InstructionsResult => ({
+          problems: [`the instructions were not loaded: ${error.message}`],
+        }),
+      )
+      const { instructions: _old, ...rest } = next
       next = {
-        ...next,
-        ...('loaded' in read && read.loaded ? { instructions: read.loaded } : { instructions: undefined }),
+        ...rest,
+        ...(read.loaded ? { instructions: read.loaded } : {}),
         instructionProblems: read.problems,
       }
-      if (!next.instructions) delete next.instructions
     }
     if (skillsSig !== this.signatures.skills) {
       const catalog = await loadSkills(this.sources, root).catch(
