@@ -24,11 +24,11 @@ export function callResult(outcome: ToolCallOutcome, maxBytes: number): CallTool
  */
 export function fitStructured(value: unknown, maxChars: number): { value: unknown; cut: boolean } {
   const state = { left: maxChars, cut: false }
-  const fitted = fit(value, state)
+  const fitted = shrink(value, state)
   return { value: fitted, cut: state.cut }
 }
 
-function fit(value: unknown, state: { left: number; cut: boolean }): unknown {
+function shrink(value: unknown, state: { left: number; cut: boolean }): unknown {
   if (typeof value === 'string') {
     if (value.length + 2 <= state.left) {
       state.left -= value.length + 2
@@ -47,7 +47,7 @@ function fit(value: unknown, state: { left: number; cut: boolean }): unknown {
         state.cut = true
         break
       }
-      out.push(fit(item, state))
+      out.push(shrink(item, state))
       state.left -= 1
     }
     return out
@@ -57,7 +57,7 @@ function fit(value: unknown, state: { left: number; cut: boolean }): unknown {
     const out: Record<string, unknown> = {}
     for (const [key, item] of Object.entries(value)) {
       state.left -= key.length + 4
-      out[key] = fit(item, state)
+      out[key] = shrink(item, state)
     }
     return out
   }
