@@ -35,9 +35,15 @@ afterEach(async () => {
 })
 
 /** Starts `punie mcp` in a fresh workspace; with `answer`, the client advertises elicitation and answers so. */
-async function serve(options: { args?: string[]; answer?: Answer; files?: Record<string, string> } = {}) {
+async function serve(
+  options: { args?: string[]; answer?: Answer; files?: Record<string, string>; config?: object } = {},
+) {
   const dir = makeTempDir('punie-mcp-')
   cleanups.push(dir.remove)
+  if (options.config) {
+    mkdirSync(join(dir.path, 'home'))
+    writeFileSync(join(dir.path, 'home', 'config.json'), JSON.stringify(options.config))
+  }
   const workspace = join(dir.path, 'ws')
   mkdirSync(workspace)
   for (const [path, text] of Object.entries(options.files ?? {})) {
@@ -85,7 +91,15 @@ describe('punie mcp, listed and called by the MCP SDK client', () => {
     const { tools } = await client.listTools()
     expect(tools.map((t) => t.name)).toEqual(servedTools(builtinTools).tools.map((t) => t.name))
     expect(tools.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['read_file', 'write_file', 'grep', 'list_dir', 'run_command', 'git_diff', 'hover']),
+      expect.arrayContaining([
+        'read_file',
+        'write_file',
+        'grep',
+        'list_dir',
+        'run_command',
+        'git_diff',
+        'hover',
+      ]),
     )
     expect(tools.map((t) => t.name)).not.toContain('plan')
     const write = tools.find((t) => t.name === 'write_file')
@@ -205,10 +219,35 @@ describe('punie mcp, listed and called by the MCP SDK client', () => {
     expect(served.asked).toHaveLength(1)
     expect(served.asked[0]?.message).toContain("Allow Punie's run_command: echo hello from mcp?")
     expect(result.isError).toBeFalsy()
-    expect(result.structuredContent).toMatchObject({ exitCode: 0, output: 'hello from mcp\n', running: false })
+    expect(result.structuredContent).toMatchObject({
+      exitCode: 0,
+      output: 'hello from mcp\n',
+      running: false,
+    })
     expect(progress).toEqual(
       expect.arrayContaining(['Waiting for permission: echo hello from mcp', 'Running echo hello from mcp']),
     )
+  })
+
+  it('a result is capped as a session caps it (maxToolResultBytes), text and typed value', async () => {
+    const line = 'x'.repeat(99)
+    const served = await serve({
+      config: { maxToolResultBytes: 2048 },
+      files: { 'big.txt': `${Array.from({ length: 300 }, () => line).join('\n')}\n` },
+    })
+    const read = await served.call('read_file', { path: 'big.txt' })
+    expect(Buffer.byteLength(textOf(read))).toBeLessThanOrEqual(2048)
+    expect(textOf(read)).toMatch(/\[truncated: showed lines 1-\d+ of 300; pass line\/limit to read more\]$/)
+    expect(JSON.stringify(read.structuredContent).length).toBeLessThanOrEqual(2 * 2048)
+    expect(read.structuredContent).toMatchObject({ truncated: true, totalLines: 300 })
+    const command = await served.call('run_command', { command: 'seq 1 100000' })
+    expect(command.isError).toBe(true)
+    const yolo = await serve({ config: { maxToolResultBytes: 2048 }, args: ['--mode', 'yolo'] })
+    const output = await yolo.call('run_command', { command: 'seq 1 100000' })
+    expect(Buffer.byteLength(textOf(output))).toBeLessThanOrEqual(2048)
+    expect(textOf(output)).toContain('more not shown')
+    expect(JSON.stringify(output.structuredContent).length).toBeLessThanOrEqual(2 * 2048 + 200)
+    expect((output.structuredContent as { output: string }).output).toMatch(/more characters\]$/)
   })
 
   it('invalid arguments and unknown tools are clear error results, and the server carries on', async () => {

@@ -211,7 +211,11 @@ describe('outcomes as MCP results', () => {
     expect(result._meta).toEqual({ 'punie/cut': true })
 
     const grep = tool('grep')
-    const matches = Array.from({ length: 500 }, (_, i) => ({ path: `f${i}.py`, line: i + 1, text: 'x'.repeat(80) }))
+    const matches = Array.from({ length: 500 }, (_, i) => ({
+      path: `f${i}.py`,
+      line: i + 1,
+      text: 'x'.repeat(80),
+    }))
     const cut = fitStructured(
       { matches, truncated: true, filesSearched: 500, tooLarge: { count: 0, paths: [] } },
       3000,
@@ -220,6 +224,18 @@ describe('outcomes as MCP results', () => {
     expect(JSON.stringify(cut.value).length).toBeLessThanOrEqual(3200)
     expect(grep.output.safeParse(cut.value).success).toBe(true)
     expect((cut.value as { matches: unknown[] }).matches.length).toBeLessThan(500)
+  })
+
+  it('escapes count: a string of newlines or control characters stays within its budget', () => {
+    for (const text of ['\n'.repeat(10_000), '\u0001'.repeat(10_000), `"${'\\'.repeat(5000)}`]) {
+      const cut = fitStructured({ output: text }, 1000)
+      expect(cut.cut).toBe(true)
+      expect(JSON.stringify(cut.value).length).toBeLessThanOrEqual(1000)
+    }
+    expect(fitStructured({ output: 'x'.repeat(10) }, 5)).toEqual({
+      value: { output: '… [10 more characters]' },
+      cut: true,
+    })
   })
 
   it('a small value is kept whole', () => {
@@ -250,7 +266,10 @@ describe('progress messages', () => {
       ),
     ).toBe('Waiting for permission: npm test')
     expect(
-      progressMessage({ type: 'tool.update', turnId: 't', toolCallId: 'c', status: 'in_progress' }, 'npm test'),
+      progressMessage(
+        { type: 'tool.update', turnId: 't', toolCallId: 'c', status: 'in_progress' },
+        'npm test',
+      ),
     ).toBe('Running npm test')
     expect(
       progressMessage(

@@ -3,6 +3,9 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { ToolCallOutcome } from '../../session/tool-call.js'
 
+/** Room a cut string leaves for its quotes and the marker that says how much is missing. */
+const MARKER_CHARS = 40
+
 export function callResult(outcome: ToolCallOutcome, maxBytes: number): CallToolResult {
   const content = [{ type: 'text' as const, text: outcome.message.content }]
   if (outcome.failure) return { content, isError: true }
@@ -30,12 +33,18 @@ export function fitStructured(value: unknown, maxChars: number): { value: unknow
 
 function shrink(value: unknown, state: { left: number; cut: boolean }): unknown {
   if (typeof value === 'string') {
-    if (value.length + 2 <= state.left) {
-      state.left -= value.length + 2
+    // Counted as JSON writes it: escapes (a newline is two characters) count too.
+    const size = value.length + 2 <= state.left ? JSON.stringify(value).length : Number.POSITIVE_INFINITY
+    if (size <= state.left) {
+      state.left -= size
       return value
     }
     state.cut = true
-    const kept = value.slice(0, Math.max(0, state.left - 2))
+    const room = Math.max(0, state.left - MARKER_CHARS)
+    let kept = value.slice(0, room)
+    // Each pass drops at least the excess, so it ends (at the empty string, whose escaped size is 0).
+    for (let over = escapedLength(kept) - room; over > 0; over = escapedLength(kept) - room)
+      kept = kept.slice(0, Math.max(0, kept.length - over))
     state.left = 0
     return `${kept}… [${value.length - kept.length} more characters]`
   }
@@ -63,6 +72,11 @@ function shrink(value: unknown, state: { left: number; cut: boolean }): unknown 
   }
   state.left -= value === undefined ? 4 : String(value).length
   return value
+}
+
+/** A string's length in JSON, quotes left out. */
+function escapedLength(text: string): number {
+  return JSON.stringify(text).length - 2
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
