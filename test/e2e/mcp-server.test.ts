@@ -250,6 +250,28 @@ describe('punie mcp, listed and called by the MCP SDK client', () => {
     expect((output.structuredContent as { output: string }).output).toMatch(/more characters\]$/)
   })
 
+  it('a language-server tool answers with typed symbols, its server start reported as progress', async () => {
+    const served = await serve({
+      files: {
+        'shapes.py': 'def area(side: float) -> float:\n    return side * side\n\nclass Square:\n    pass\n',
+      },
+    })
+    const progress: string[] = []
+    const result = (await served.client.callTool(
+      { name: 'document_symbols', arguments: { path: 'shapes.py' } },
+      undefined,
+      { onprogress: (p) => progress.push(p.message ?? '') },
+    )) as CallToolResult
+    expect(result.isError).toBeFalsy()
+    expect(result.structuredContent).toMatchObject({
+      symbols: expect.arrayContaining([
+        expect.objectContaining({ name: 'area', kind: 'function', path: 'shapes.py', line: 1 }),
+        expect.objectContaining({ name: 'Square', kind: 'class', line: 4 }),
+      ]),
+    })
+    expect(progress).toContain('Starting the python language server…')
+  })
+
   it('invalid arguments and unknown tools are clear error results, and the server carries on', async () => {
     const served = await serve({ files: { 'a.txt': 'fine\n' } })
     const wrongType = await served.call('read_file', { path: 5 })
