@@ -3,7 +3,7 @@
 import { realpathSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { homePaths, punieHome } from '../config/home.js'
-import { createFileLogger, redirectConsole } from '../log/logger.js'
+import { createFileLogger, type Logger, redirectConsole } from '../log/logger.js'
 import type { PermissionMode } from '../tools/permission.js'
 import type { AgentOptions } from './agent-options.js'
 
@@ -41,7 +41,13 @@ export async function runMcpCommand(opts: McpCommandOptions, agent: AgentOptions
   const paths = homePaths(home)
   const settings = agentConfigFrom(readConfigFile(paths.config)).devtools
 
-  const logger = createFileLogger({ dir: agent.logDir ?? paths.logs, level: agent.logLevel })
+  const logDir = agent.logDir ?? paths.logs
+  let logger: Logger
+  try {
+    logger = createFileLogger({ dir: logDir, level: agent.logLevel })
+  } catch (error) {
+    return fail(`cannot write the log in ${logDir}: ${(error as Error).message}`)
+  }
   redirectConsole(logger)
   process.on('uncaughtException', (error) => logger.error('uncaught exception: %s', error.stack ?? error))
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection: %s', reason))

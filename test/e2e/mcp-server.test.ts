@@ -338,6 +338,16 @@ describe('punie mcp modes and options', () => {
     expect(textOf(command)).toContain('elicitation')
   })
 
+  it('punie --help lists the command, and punie mcp --help says how it asks', async () => {
+    const run = promisify(execFile)
+    expect((await run(process.execPath, [BIN, '--help'])).stdout).toMatch(
+      /\n\s+mcp \[options\]\s+serve Punie's tools/,
+    )
+    const help = (await run(process.execPath, [BIN, 'mcp', '--help'])).stdout
+    expect(help).toContain('--mode <mode>')
+    expect(help).toContain('MCP elicitation')
+  })
+
   it('--only serves exactly the named tools', async () => {
     const served = await serve({ args: ['--only', 'grep, read_file'] })
     expect((await served.client.listTools()).tools.map((t) => t.name)).toEqual(['read_file', 'grep'])
@@ -349,8 +359,11 @@ describe('punie mcp modes and options', () => {
     const home = makeTempDir()
     cleanups.push(home.remove)
     const env = { ...process.env, PUNIE_HOME: home.path }
+    const logFile = join(home.path, 'not-a-dir')
+    writeFileSync(logFile, '')
     for (const [args, message] of [
       [['--only', 'read_file,nope'], /^punie mcp: unknown tool nope in --only: the tools are read_file, /],
+      [['--log-dir', logFile], /^punie mcp: cannot write the log in .*not-a-dir: /],
       [['--cwd', join(home.path, 'missing')], /^punie mcp: .*missing is not a directory$/],
     ] as const) {
       const failure = await run(process.execPath, [BIN, 'mcp', ...args], { env }).then(
