@@ -1,7 +1,8 @@
 // `punie mcp` as a child process over stdio, driven by the MCP SDK's own client, as another agent runs it.
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
@@ -396,3 +397,74 @@ function alive(pid: number): boolean {
     return false
   }
 }
+
+describe('punie mcp on the wire, driven by hand-written JSON-RPC', () => {
+  it('stdout carries only protocol; garbage, bad requests and a failed elicitation leave it serving', async () => {
+    const dir = makeTempDir('punie-mcp-raw-')
+    cleanups.push(dir.remove)
+    const child = spawn(process.execPath, [BIN, 'mcp', '--cwd', dir.path], {
+      env: { ...process.env, PUNIE_HOME: join(dir.path, '.home') },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    cleanups.push(() => {
+      child.kill()
+    })
+    const lines: string[] = []
+    const waiting: {
+      match: (m: Record<string, unknown>) => boolean
+      resolve: (m: Record<string, unknown>) => void
+    }[] = []
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line)
+      const message = JSON.parse(line) as Record<string, unknown>
+      const at = waiting.findIndex((w) => w.match(message))
+      if (at >= 0) waiting.splice(at, 1)[0]?.resolve(message)
+    })
+    const send = (message: unknown) =>
+      child.stdin.write(`${typeof message === 'string' ? message : JSON.stringify(message)}\n`)
+    const next = (match: (m: Record<string, unknown>) => boolean) =>
+      new Promise<Record<string, unknown>>((resolve) => waiting.push({ match, resolve }))
+    const reply = (id: number) => next((m) => m.id === id && !('method' in m))
+
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: { elicitation: {} },
+        clientInfo: { name: 'raw', version: '0' },
+      },
+    })
+    expect(((await reply(1)).result as { serverInfo: { name: string } }).serverInfo.name).toBe('punie')
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' })
+    send('this is not JSON')
+    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { arguments: {} } })
+    expect((await reply(2)).error).toMatchObject({ code: -32602, message: expect.stringMatching(/name/) })
+    send({ jsonrpc: '2.0', id: 3, method: 'no/such/method', params: {} })
+    expect((await reply(3)).error).toMatchObject({ code: -32601 })
+
+    const elicited = next((m) => m.method === 'elicitation/create')
+    send({
+      jsonrpc: '2.0',
+      id: 4,
+      method: 'tools/call',
+      params: { name: 'write_file', arguments: { path: 'a.txt', content: 'x' } },
+    })
+    const request = await elicited
+    send({ jsonrpc: '2.0', id: request.id, error: { code: -32000, message: 'the dialog broke' } })
+    const refused = (await reply(4)).result as CallToolResult
+    expect(refused.isError).toBe(true)
+    expect(textOf(refused)).toContain(
+      'the permission request to the MCP client failed (MCP error -32000: the dialog broke)',
+    )
+    expect(existsSync(join(dir.path, 'a.txt'))).toBe(false)
+
+    send({ jsonrpc: '2.0', id: 5, method: 'tools/list', params: {} })
+    expect(((await reply(5)).result as { tools: unknown[] }).tools.length).toBeGreaterThan(10)
+    for (const line of lines) expect(JSON.parse(line)).toHaveProperty('jsonrpc', '2.0')
+    child.stdin.end()
+    const code = await new Promise((resolve) => child.once('exit', resolve))
+    expect(code).toBe(0)
+  })
+})

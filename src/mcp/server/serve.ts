@@ -4,11 +4,12 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import {
-  CallToolRequestSchema,
+  type CallToolRequest,
   type CallToolResult,
   ElicitResultSchema,
   ListToolsRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js'
+import { z } from 'zod'
 import type { DevtoolSettings } from '../../devtools/settings.js'
 import type { Logger } from '../../log/logger.js'
 import type { PermissionRequest } from '../../session/ports.js'
@@ -37,6 +38,12 @@ export interface McpServerOptions {
   /** How often a call whose client asked for progress reports that it still runs. */
   progressBeatMs?: number
 }
+
+/**
+ * tools/call as the base class parses it before any handler: loosely, so that a malformed request reaches the
+ * SDK's own check, which answers -32602 (invalid params) with what is wrong, rather than -32603.
+ */
+const LOOSE_CALL_TOOL_REQUEST = z.object({ method: z.literal('tools/call'), params: z.unknown() })
 
 export const DEFAULT_PERMISSION_TIMEOUT_MS = 5 * 60_000
 const DEFAULT_PROGRESS_BEAT_MS = 5_000
@@ -86,12 +93,12 @@ export function createMcpServer(options: McpServerOptions): PunieMcpServer {
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listed }))
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
-    const { name, arguments: args } = request.params
+  server.setRequestHandler(LOOSE_CALL_TOOL_REQUEST, async (raw, extra): Promise<CallToolResult> => {
+    const { name, arguments: args } = (raw as CallToolRequest).params
     const id = `mcp_${++calls}`
     const started = performance.now()
     const signal = AbortSignal.any([extra.signal, shutdown.signal])
-    const token = request.params._meta?.progressToken
+    const token = (raw as CallToolRequest).params._meta?.progressToken
     const progress =
       token === undefined
         ? undefined
