@@ -273,6 +273,24 @@ describe('punie mcp, listed and called by the MCP SDK client', () => {
     expect(progress).toContain('Starting the python language server…')
   })
 
+  it('a dev tool that writes (format) asks once with the diff of every file it would change', async () => {
+    const served = await serve({
+      files: { 'a.py': 'x=1\n', 'pkg/b.py': 'def f( y ):\n  return y\n', 'ok.py': 'z = 2\n' },
+      answer: () => ({ action: 'accept', content: {} }),
+    })
+    const result = await served.call('format', {})
+    expect(served.asked).toHaveLength(1)
+    const message = (served.asked[0]?.message ?? '').split('\n')
+    expect(message[0]).toBe("Allow Punie's format: Format the project?")
+    expect(message).toEqual(
+      expect.arrayContaining(['--- a.py', '-x=1', '+x = 1', '--- pkg/b.py', '+def f(y):']),
+    )
+    expect(message.join('\n')).not.toContain('ok.py')
+    expect(result.isError).toBeFalsy()
+    expect(result.structuredContent).toMatchObject({ files_checked: 3, formatted: ['a.py', 'pkg/b.py'] })
+    expect(readFileSync(join(served.workspace, 'a.py'), 'utf8')).toBe('x = 1\n')
+  })
+
   it('invalid arguments and unknown tools are clear error results, and the server carries on', async () => {
     const served = await serve({ files: { 'a.txt': 'fine\n' } })
     const wrongType = await served.call('read_file', { path: 5 })
@@ -337,6 +355,11 @@ describe('punie mcp modes and options', () => {
     const command = await served.call('run_command', { command: 'true' })
     expect(command.isError).toBe(true)
     expect(textOf(command)).toContain('elicitation')
+    // A write that changes how tools behave asks in every mode but yolo, so here it is refused.
+    const sensitive = await served.call('write_file', { path: '.punie/config.json', content: '{}' })
+    expect(sensitive.isError).toBe(true)
+    expect(textOf(sensitive)).toContain("write_file needs the user's permission")
+    expect(existsSync(join(served.workspace, '.punie'))).toBe(false)
   })
 
   it('punie --help lists the command, and punie mcp --help says how it asks', async () => {

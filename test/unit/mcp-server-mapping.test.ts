@@ -8,7 +8,7 @@ import {
   outcomeOf,
   permissionMessage,
 } from '../../src/mcp/server/permission.js'
-import { progressMessage } from '../../src/mcp/server/progress.js'
+import { ProgressReporter, progressMessage } from '../../src/mcp/server/progress.js'
 import { callResult, fitStructured } from '../../src/mcp/server/results.js'
 import { annotationsOf, listedTools, mcpToolOf, servedTools } from '../../src/mcp/server/tools.js'
 import type { PermissionRequest } from '../../src/session/ports.js'
@@ -285,5 +285,25 @@ describe('progress messages', () => {
     expect(
       progressMessage({ type: 'tool.update', turnId: 't', toolCallId: 'c', content: [] }, 'x'),
     ).toBeUndefined()
+  })
+})
+
+describe('the progress beat', () => {
+  it('counts up on events and beats, says the call still runs, and stops when told', async () => {
+    const sent: { progress: number; message: string }[] = []
+    const reporter = new ProgressReporter(
+      { send: async (progress, message) => void sent.push({ progress, message }) },
+      10,
+    )
+    reporter.onEvent({ type: 'tool.update', turnId: 't', toolCallId: 'c', status: 'in_progress' })
+    const until = Date.now() + 5000
+    while (sent.length < 3 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5))
+    reporter.stop()
+    const count = sent.length
+    expect(count).toBeGreaterThanOrEqual(3)
+    expect(sent.map((s) => s.progress)).toEqual(sent.map((_, i) => i + 1))
+    expect(sent[1]?.message).toMatch(/^The call is still running \(\d+ s\)$/)
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    expect(sent).toHaveLength(count)
   })
 })
