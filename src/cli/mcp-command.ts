@@ -58,8 +58,13 @@ export async function runMcpCommand(opts: McpCommandOptions, agent: AgentOptions
     import('@modelcontextprotocol/sdk/server/stdio.js'),
   ])
   const server = createMcpServer({ root, mode: opts.mode, tools: served.tools, settings, logger, version })
-  // The SDK's transport does not notice the end of stdin: the client has gone.
+  // The SDK's transport does not notice the end of stdin, nor a broken stdout: either way the client has gone.
   process.stdin.once('end', () => void server.close())
+  process.stdout.on('error', (error) => {
+    logger.warn('stdout: %s', error.message)
+    void server.close()
+  })
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void server.close())
   await server.connect(new StdioServerTransport())
   await server.closed
   await server.close()

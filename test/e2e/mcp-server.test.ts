@@ -490,4 +490,33 @@ describe('punie mcp on the wire, driven by hand-written JSON-RPC', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve))
     expect(code).toBe(0)
   })
+
+  it('SIGTERM stops a running command and the server exits cleanly', async () => {
+    const dir = makeTempDir('punie-mcp-term-')
+    cleanups.push(dir.remove)
+    const child = spawn(process.execPath, [BIN, 'mcp', '--cwd', dir.path, '--mode', 'yolo'], {
+      env: { ...process.env, PUNIE_HOME: join(dir.path, '.home') },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    })
+    const send = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`)
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+    })
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' })
+    send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'run_command', arguments: { command: 'echo $$ > pid.txt; exec sleep 30' } },
+    })
+    const pidFile = join(dir.path, 'pid.txt')
+    const pid = Number(await waitFor(() => (existsSync(pidFile) ? readFileSync(pidFile, 'utf8').trim() : '')))
+    const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    await waitFor(() => !alive(pid))
+  })
 })
