@@ -22,6 +22,7 @@ import { evalOverheadMs } from './eval.js'
 import { type FirstTurn, firstTurn, IDLE_AFTER_INITIALIZE_MS, silentIde } from './first-turn.js'
 import { grepFigures } from './grep.js'
 import { knowledgeFigures } from './knowledge.js'
+import { mcpFigures } from './mcp.js'
 import { serverFigures } from './server.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
@@ -117,6 +118,7 @@ async function main() {
     const tools = await devtoolFigures()
     const search = await grepFigures()
     const server = await serverFigures(model, TURNS)
+    const mcp = await mcpFigures()
     const harness = await evalOverheadMs(model)
     const first = await firstRequests(home.path, workspace.path, model)
     const knowledge = await knowledgeFigures(home.path, model)
@@ -298,6 +300,18 @@ async function main() {
         value: round(server.mbPerSession, 2),
         unit: 'MB',
         note: `RSS ${round(server.rssOneSessionMb)} MB with 1 session, ${round(server.rssManySessionsMb)} MB with 20 (20 WebSocket clients, 1 turn each)`,
+      },
+      {
+        name: 'punie mcp: spawn → initialize answered',
+        value: round(mcp.startMs),
+        unit: 'ms',
+        note: `tools/list: ${mcp.tools} tools, ${mcp.listBytes} B`,
+      },
+      {
+        name: 'punie mcp: read_file round trip',
+        value: round(mcp.readMs, 2),
+        unit: 'ms',
+        note: `write_file asked through elicitation and accepted: ${round(mcp.askedWriteMs, 2)} ms`,
       },
       {
         name: 'eval harness overhead per case',

@@ -3,6 +3,7 @@ import { Argument, Command, InvalidArgumentError, Option } from 'commander'
 import { IDES } from '../config/ides.js'
 import { SERVER_KINDS, type ServerKind } from '../model/servers/commands.js'
 import { DEFAULT_SERVE_PORT } from '../server/port.js'
+import { PERMISSION_MODES } from '../tools/permission.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
 import { runAgent } from './run-agent.js'
 
@@ -258,6 +259,28 @@ export function buildProgram(version: string): Command {
       const { formatToolTable, toolListings } = await import('./tools-command.js')
       const listings = toolListings()
       process.stdout.write(`${opts.json ? JSON.stringify(listings, null, 2) : formatToolTable(listings)}\n`)
+    })
+
+  program
+    .command('mcp')
+    .description("serve Punie's tools to other agents as an MCP server over stdio")
+    .option('--cwd <dir>', 'the workspace: tools reach nothing outside it (default: the current directory)')
+    .addOption(
+      new Option('--mode <mode>', 'what writes and commands may do without asking')
+        .choices(PERMISSION_MODES)
+        .default('ask'),
+    )
+    .option('--only <tools>', 'serve only these tools, comma-separated (e.g. read_file,grep,list_dir)')
+    .addHelpText(
+      'after',
+      '\nWrites and commands ask the user through the client (MCP elicitation): a client without it gets\n' +
+        'an error result instead. read-only lists no tool that writes or runs commands; accept-edits lets\n' +
+        'edits go ahead and still asks for commands; yolo asks nothing. Logs go to the log file.\n' +
+        'Example client entry: { "command": "punie", "args": ["mcp", "--cwd", "/path/to/project"] }',
+    )
+    .action(async (opts: import('./mcp-command.js').McpCommandOptions) => {
+      const { runMcpCommand } = await import('./mcp-command.js')
+      await runMcpCommand(opts, program.opts<AgentOptions>(), version)
     })
 
   program

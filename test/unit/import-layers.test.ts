@@ -13,6 +13,8 @@ const SRC = resolve(import.meta.dirname, '../../src')
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
+  // `punie mcp`: a surface over the session's tool-call path, using the client's diff rendering.
+  ['mcp/server'],
   ['client'],
   ['server', 'eval'],
   ['acp'],
