@@ -19,7 +19,7 @@ const diagnostic = z.object({
 export const typecheck = defineTool({
   name: 'typecheck',
   description:
-    'Type-check Python code and return every error. Uses pyright or the checker the project uses; each error has file, line, column, rule and message.',
+    'Type-check Python code. Returns every error, from pyright or the checker the project uses; each error has file, line, column, rule and message.',
   kind: 'read',
   permission: 'never',
   input: z.object({
@@ -62,7 +62,7 @@ export const typecheck = defineTool({
 export const runTests = defineTool({
   name: 'run_tests',
   description:
-    'Run the Python tests with pytest and return each outcome. Optionally one path and a -k expression.',
+    'Run the Python tests with pytest. Returns each outcome; optionally one path and a -k expression.',
   kind: 'execute',
   permission: 'ask',
   input: z.object({
@@ -178,7 +178,7 @@ export const gitDiffTool = defineTool({
 
 export const gitLogTool = defineTool({
   name: 'git_log',
-  description: 'The most recent commits: hash, author, date and subject.',
+  description: 'Recent commits: hash, author, date and subject.',
   kind: 'read',
   permission: 'never',
   input: z.object({
