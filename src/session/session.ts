@@ -336,7 +336,8 @@ export class Session {
 
   /** This turn's tools (see tool-kit.ts); rebuilt only when the tools, the mode or the tool mode change. */
   private toolsForTurn(): ToolKit {
-    const all = this.surface.tools.list()
+    const place = { cwd: this.cwd, root: this.project }
+    const all = this.surface.tools.list().filter((t) => t.present?.(place) ?? true)
     const mode = this.record.mode
     const allowed = all.filter((t) => mode !== 'read-only' || !changesWorkspace(t))
     const toolMode = this.record.toolMode

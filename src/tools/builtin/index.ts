@@ -1,5 +1,6 @@
 import type { Tool } from '../define.js'
 import { addImport } from './add-import.js'
+import { checkRules } from './check-rules.js'
 import { format, gitDiffTool, gitLogTool, gitStatusTool, lint, runTests, typecheck } from './devtools.js'
 import { editFile } from './edit-file.js'
 import { findPattern } from './find-pattern.js'
@@ -50,4 +51,5 @@ export const builtinTools: readonly Tool[] = [
   diagnostics,
   findPattern,
   addImport,
+  checkRules,
 ]
