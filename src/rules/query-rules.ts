@@ -107,10 +107,11 @@ interface Span {
   id: number
 }
 
-/** The nodes a query captures (any capture), as spans. */
+/** The nodes a query captures (captures named `_x` help and do not count), as spans. */
 function spans(query: Query, root: Node): Span[] {
   return query
     .captures(root, { timeoutMicros: TIMEOUT_MICROS })
+    .filter((c) => !c.name.startsWith('_'))
     .map((c) => ({ start: c.node.startIndex, end: c.node.endIndex, id: c.node.id }))
 }
 
