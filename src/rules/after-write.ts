@@ -31,7 +31,9 @@ export async function rulesAfterWrite(
       trusted: (dir) => ctx.settings.projectTrusted(dir) || ctx.settings.projectTrusted(ctx.project.root),
       signal: ctx.signal,
     })
-    const shown = files.map((f) => ctx.workspace.display(f)).join(', ')
+    // A file no rule covers gets no word about rules; one that passed them says so.
+    if (!report.checked.length && !report.notes.length) return undefined
+    const shown = report.checked.join(', ') || files.map((f) => ctx.workspace.display(f)).join(', ')
     if (!report.issues.length && !report.notes.length) return `Project rules: no issues in ${shown}.`
     return renderReport(
       report,

@@ -16,6 +16,8 @@ export interface RuleIssue {
 export interface RulesReport {
   /** The rules file, as displayed. */
   file: string
+  /** The files some rule applied to, as displayed. */
+  checked: string[]
   issues: RuleIssue[]
   /** Problems in the rules file, rules not run (untrusted project, program missing) and failed commands. */
   notes: string[]

@@ -118,6 +118,7 @@ export async function checkFiles(loaded: LoadedRules, options: CheckOptions): Pr
     .map((file) => ({ file, rel: relative(loaded.base, file) }))
     .filter((f) => f.rel && !f.rel.startsWith('..'))
   const issues: RuleIssue[] = []
+  const checked = new Set<string>()
   const matcher = (globs: readonly string[]) => picomatch([...globs], { dot: true })
   const queryMatchers = queryRules.map((r) => matcher(r.rule.files ?? DEFAULT_QUERY_FILES))
   for (const { file, rel } of inBase) {
@@ -126,30 +127,33 @@ export async function checkFiles(loaded: LoadedRules, options: CheckOptions): Pr
     options.signal.throwIfAborted()
     const text = await options.read(file).catch(() => undefined)
     if (text === undefined || text.includes('\0')) continue
+    checked.add(file)
     issues.push(...queryIssues(loaded.syntax, applicable, text, options.display(file)))
   }
-  if (commandRules.length) {
-    const trusted = options.trusted(loaded.base)
-    if (!trusted) {
-      notes.push(
-        `command rules not run (${commandRules.map((r) => r.id).join(', ')}): they start programs, and ${loaded.base} is not a trusted project; if you trust it, run \`punie trust ${loaded.base}\``,
-      )
-    } else {
-      for (const rule of commandRules) {
-        const match = matcher(rule.files ?? DEFAULT_COMMAND_FILES)
-        const files = inBase.filter((f) => match(f.rel)).map((f) => f.file)
-        if (!files.length) continue
-        const outcome = await runCommandRule(rule, loaded.base, files, options.display, options.signal)
-        // A command that checks the whole project reports on other files too: only the checked ones count.
-        const checked = new Set(files.map(options.display))
-        issues.push(...outcome.issues.filter((i) => checked.has(i.file)))
-        notes.push(...outcome.notes)
-      }
+  const commands = commandRules
+    .map((rule) => {
+      const match = matcher(rule.files ?? DEFAULT_COMMAND_FILES)
+      return { rule, files: inBase.filter((f) => match(f.rel)).map((f) => f.file) }
+    })
+    .filter((c) => c.files.length > 0)
+  if (commands.length && !options.trusted(loaded.base)) {
+    notes.push(
+      `command rules not run (${commands.map((c) => c.rule.id).join(', ')}): they start programs, and ${loaded.base} is not a trusted project; if you trust it, run \`punie trust ${loaded.base}\``,
+    )
+  } else {
+    for (const { rule, files } of commands) {
+      const outcome = await runCommandRule(rule, loaded.base, files, options.display, options.signal)
+      for (const file of files) checked.add(file)
+      // A command that checks the whole project reports on other files too: only the checked ones count.
+      const shown = new Set(files.map(options.display))
+      issues.push(...outcome.issues.filter((i) => shown.has(i.file)))
+      notes.push(...outcome.notes)
     }
   }
   const sorted = sortIssues(issues)
   return {
     file: options.display(loaded.file),
+    checked: [...checked].map(options.display),
     issues: sorted.slice(0, MAX_ISSUES),
     notes,
     truncated: sorted.length > MAX_ISSUES,

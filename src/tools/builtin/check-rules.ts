@@ -31,6 +31,7 @@ export const checkRules = defineTool({
   output: z.object({
     rulesFile: z.string().nullable(),
     issues: z.array(issue),
+    /** Files some rule applied to. */
     filesChecked: z.number().int(),
     notes: z.array(z.string()),
     truncated: z.boolean(),
@@ -40,14 +41,21 @@ export const checkRules = defineTool({
     out.rulesFile === null
       ? 'This project has no rules: .punie/rules.yaml does not exist.'
       : renderReport(
-          { file: out.rulesFile, issues: out.issues, notes: out.notes, truncated: out.truncated },
+          {
+            file: out.rulesFile,
+            checked: [],
+            issues: out.issues,
+            notes: out.notes,
+            truncated: out.truncated,
+          },
           out.issues.length
-            ? `${out.issues.length} issue${out.issues.length === 1 ? '' : 's'} in ${out.filesChecked} files (rules of ${out.rulesFile}):`
-            : `No issues in ${out.filesChecked} files (rules of ${out.rulesFile}).`,
+            ? `${plural(out.issues.length, 'issue')} in ${plural(out.filesChecked, 'file')} (rules of ${out.rulesFile}):`
+            : `No issues in ${plural(out.filesChecked, 'file')} (rules of ${out.rulesFile}).`,
         ),
   run: async ({ path, rule }, ctx) => {
     const loaded = await rulesFor(ctx.project, ctx.workspace.root, ctx.project.root).current()
     if (!loaded) return { rulesFile: null, issues: [], filesChecked: 0, notes: [], truncated: false }
+    // Everything under the path: each rule's globs then pick its files.
     const found = await sourceFiles(
       ctx.workspace,
       { path: path ?? loaded.base, extensions: [''], maxFiles: MAX_FILES },
@@ -64,7 +72,7 @@ export const checkRules = defineTool({
     return {
       rulesFile: report.file,
       issues: report.issues,
-      filesChecked: found.files.length,
+      filesChecked: report.checked.length,
       notes: found.truncated
         ? [...report.notes, `only the first ${MAX_FILES} files were checked`]
         : report.notes,
@@ -72,3 +80,7 @@ export const checkRules = defineTool({
     }
   },
 })
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
