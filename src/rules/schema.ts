@@ -85,7 +85,7 @@ const fileSchema = z.object({ rules: z.array(z.unknown()) }).strict()
 /** Reads the file's text: each valid rule, and each problem (a bad rule is skipped, the others still count). */
 export function parseRulesFile(text: string, file: string): ParsedRules {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false })
+  const doc = parseDocument(text, { lineCounter })
   if (doc.errors.length) {
     return {
       rules: [],
@@ -138,12 +138,13 @@ function zodProblems(
 ): RulesProblem[] {
   return error.issues.map((issue) => {
     const path = [...at, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))]
-    const field = issue.path.length ? `field "${issue.path.join('.')}"` : 'this entry'
     const where = at.length ? `rule ${Number(at[1]) + 1}, ` : ''
-    const keys =
-      issue.code === 'unrecognized_keys'
-        ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-        : undefined
-    return { file, line: lineOf(path), message: `${where}${keys ?? `${field}: ${issue.message}`}` }
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((k) => `"${k}"`).join(', ')
+      return { file, line: lineOf([...path, issue.keys[0] ?? '']), message: `${where}unknown field ${keys}` }
+    }
+    const field = issue.path.length ? `field "${issue.path.join('.')}"` : 'this entry'
+    const what = issue.message.replace(/^Invalid input: /, '')
+    return { file, line: lineOf(path), message: `${where}${field}: ${what}` }
   })
 }
