@@ -116,8 +116,9 @@ function compact(node: Node | null): string {
 }
 
 /**
- * A new statement on its own line: after the last import of the leading block; a `__future__` import after the
- * last one of those; else after the docstring and leading comments, with a blank line before any code.
+ * A new statement on its own line: after the last import of the module's first import block (`__all__` or
+ * other code may come before it); a `__future__` import after the last one of those, or after the docstring;
+ * in a file without imports, after the docstring and leading comments, with a blank line before any code.
  */
 function insertLine(
   text: string,
@@ -125,18 +126,19 @@ function insertLine(
   statement: string,
   spec: ImportSpec,
 ): { text: string; line: number } {
+  const code = statements.filter((n) => n.type !== 'comment')
+  const docstring = code[0] && isDocstring(code[0]) ? code[0] : undefined
   let anchor: Node | undefined
-  let sawDocstring = false
-  for (const node of statements) {
-    if (node.type === 'comment') continue
-    if (!sawDocstring && !anchor && isDocstring(node)) {
-      sawDocstring = true
-      anchor = node
-      continue
+  if (spec.module === '__future__') {
+    anchor = code.filter((n) => n.type === 'future_import_statement').at(-1) ?? docstring
+  } else {
+    const first = code.findIndex((n) => IMPORTS.has(n.type))
+    if (first === -1) anchor = docstring
+    else {
+      let last = first
+      while (last + 1 < code.length && IMPORTS.has((code[last + 1] as Node).type)) last++
+      anchor = code[last]
     }
-    if (!IMPORTS.has(node.type)) break
-    if (spec.module === '__future__' && node.type !== 'future_import_statement') break
-    anchor = node
   }
   const anchorIsImport = anchor !== undefined && IMPORTS.has(anchor.type)
   let offset: number

@@ -77,3 +77,11 @@ describe('planImport', () => {
     expect(() => planImport(syntax, '', { module: '.rel' })).toThrow(/relative module needs a name/)
   })
 })
+
+describe('planImport after code at the top', () => {
+  it('finds the first import block even when __all__ comes before it', () => {
+    expect(added('__all__ = ("x",)\n\nimport os\nimport re\n\nx = 1\n', { module: 'sys' })).toBe(
+      '__all__ = ("x",)\n\nimport os\nimport re\nimport sys\n\nx = 1\n',
+    )
+  })
+})
