@@ -55,6 +55,8 @@ export interface ToolCallOutcome {
   valid: boolean
   /** The tool's result, when it ran to completion. */
   output?: unknown
+  /** Read by the model beside the result: a caller that passes on only `output` passes these on too. */
+  notes?: string[]
   failure?: { kind: FailureKind; message: string }
 }
 
@@ -167,7 +169,8 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
         { id: d.newId('call'), name, arguments: JSON.stringify(args ?? {}) },
         { ...d, parentToolCallId: toolCallId },
       )
-      return nested.failure ? { ok: false, ...nested.failure } : { ok: true, output: nested.output }
+      if (nested.failure) return { ok: false, ...nested.failure }
+      return { ok: true, output: nested.output, ...(nested.notes ? { notes: nested.notes } : {}) }
     },
     memo: d.memo,
     project: d.project,
@@ -256,7 +259,9 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       content: findings ? [...content, { type: 'text', text: findings }] : content,
       durationMs: performance.now() - started,
     })
-    return reply(findings ? `${tool.render(output)}\n\n${findings}` : tool.render(output), true, { output })
+    return findings
+      ? reply(`${tool.render(output)}\n\n${findings}`, true, { output, notes: [findings] })
+      : reply(tool.render(output), true, { output })
   } catch (error) {
     if (d.signal.aborted) return fail(tool, input, 'cancelled by the user', true, '', 'cancelled')
     d.logger.debug('tool %s failed: %s', tool.name, messageOf(error))

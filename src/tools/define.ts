@@ -67,7 +67,8 @@ export interface ToolContext {
 }
 
 export type NestedToolResult =
-  | { ok: true; output: unknown }
+  /** `notes`: what the model should read beside the output (the project rules' issues after an edit). */
+  | { ok: true; output: unknown; notes?: string[] }
   | {
       ok: false
       kind: 'invalid' | 'not_found' | 'permission' | 'timeout' | 'cancelled' | 'failed'

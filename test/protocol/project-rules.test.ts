@@ -75,6 +75,22 @@ describe('project rules', () => {
     expect(other.result).toBe('Created tools/x.py (9 bytes)')
   })
 
+  it('passes the issues of an edit made from Code Mode on to the model, with the code’s output', async () => {
+    rules(QUERY_RULE)
+    source('def main():\n    return 1\n')
+    const sessionId = await f.session()
+    await setMode(f, sessionId, 'yolo')
+    const run = await runTool(f, sessionId, 'execute_code', {
+      code: 'edit_file(path="src/app.py", old="return 1", new="print(2)")\nprint("edited")',
+    })
+    expect(run.result.split('\n')).toEqual([
+      'edited',
+      '(1 tool call)',
+      'Project rules found 1 issue in src/app.py; fix them:',
+      'src/app.py:2:5: warning [no-print] print() of (2) left in the code. Fix: Use the logger.',
+    ])
+  })
+
   it('runs the tdom/svcs pack after an edit of an example component: the f-string it brings in is reported', async () => {
     const pack = resolve(import.meta.dirname, '../../examples/rules/tdom-svcs')
     mkdirSync(join(f.workspace, '.punie'), { recursive: true })
