@@ -36,12 +36,9 @@ describe('project rules', () => {
     mkdirSync(join(f.workspace, 'src'), { recursive: true })
     writeFileSync(join(f.workspace, 'src', 'app.py'), text)
   }
-  const toolNames = (index: number) => {
-    const body = f.model.chatRequests()[index]?.body as { tools?: { function: { name: string } }[] }
-    return (body.tools ?? []).map((t) => t.function.name)
-  }
-  const systemPrompt = (index: number) =>
-    String((f.model.chatRequests()[index]?.body as { messages: { content: string }[] }).messages[0]?.content)
+  const toolNames = (index: number) =>
+    f.model.chatRequests()[index]?.body.tools?.map((t) => t.function.name) ?? []
+  const systemPrompt = (index: number) => f.model.chatRequests()[index]?.body.messages[0]?.content ?? ''
 
   it('appends the issue an edit causes to that edit’s result, which the model reads in the same turn', async () => {
     rules(QUERY_RULE)

@@ -275,7 +275,7 @@ const symbolRow = z.object({
 
 export const documentSymbols = defineTool({
   name: 'document_symbols',
-  description: 'The classes, functions and variables a file defines.',
+  description: 'Classes, functions and variables a file defines.',
   kind: 'read',
   permission: 'never',
   input: z.object({ path: z.string().min(1).describe('File relative to the workspace root') }),

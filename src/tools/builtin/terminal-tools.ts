@@ -9,7 +9,7 @@ const terminalId = z.object({
 
 export const getTerminalOutput = defineTool({
   name: 'get_terminal_output',
-  description: "A background command's output so far, and its exit status. The status is set once it ends.",
+  description: "A background command's output so far and exit status. The status is set once it ends.",
   kind: 'read',
   permission: 'never',
   input: terminalId,
