@@ -2,6 +2,7 @@
 // decorators, imports, classes, functions, optionally by name), giving typed matches. Parsing is local and
 // synchronous once the grammar is loaded; a query is checked before it runs, and an invalid one says where.
 import type { Node, Query } from '@vscode/tree-sitter-wasm'
+import { predicateRegexes, unsafeRegexReason } from './regex-safety.js'
 import { type LoadedGrammar, loadGrammar } from './tree-sitter.js'
 
 export const PATTERN_KINDS = ['call', 'decorator', 'import', 'class', 'function'] as const
@@ -95,6 +96,14 @@ export async function loadPython(): Promise<PythonSyntax> {
   return {
     grammar,
     compile: (source) => {
+      for (const { regex, offset } of predicateRegexes(source)) {
+        const why = unsafeRegexReason(regex)
+        if (why)
+          throw new SyntaxQueryError(
+            `invalid tree-sitter query at offset ${offset}: the regex "${regex}" may take exponential time (${why}); simplify it`,
+            offset,
+          )
+      }
       try {
         return new grammar.ts.Query(grammar.language, source)
       } catch (error) {

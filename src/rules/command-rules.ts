@@ -2,6 +2,7 @@
 // parsed into typed issues by a regular expression with named groups or by a JSON mapping. The parsing is pure.
 import { isAbsolute, relative, resolve } from 'node:path'
 import { DevtoolError, runProcess } from '../devtools/process.js'
+import { unsafeRegexReason } from '../devtools/regex-safety.js'
 import { fillTemplate, MAX_ISSUES, type RuleIssue } from './issues.js'
 import { type CommandRule, SEVERITIES, type Severity } from './schema.js'
 
@@ -9,6 +10,8 @@ import { type CommandRule, SEVERITIES, type Severity } from './schema.js'
 export const MAX_PARSED_OUTPUT = 1024 * 1024
 
 const FILES_PER_RUN = 200
+/** What of each output line the regex sees. */
+const MAX_LINE = 2000
 
 /** A checked file as a command-line word: relative to the rule's directory, never read as an option. */
 export function fileWord(base: string, file: string): string {
@@ -43,10 +46,13 @@ export interface RawIssue {
 
 /** Each line the regex matches, its named groups read as an issue's fields. Throws for an invalid regex. */
 export function parseRegexOutput(pattern: string, output: string): RawIssue[] {
+  const why = unsafeRegexReason(pattern)
+  if (why) throw new Error(`the regex may take exponential time (${why}): simplify it`)
   const regex = new RegExp(pattern)
   const found: RawIssue[] = []
   for (const line of output.split(/\r?\n/)) {
-    const groups = regex.exec(line)?.groups
+    // Lines are matched on the agent's thread: a bounded line bounds what a pattern can cost.
+    const groups = regex.exec(line.slice(0, MAX_LINE))?.groups
     if (!groups) continue
     found.push(rawFrom((key) => groups[key]))
     if (found.length > MAX_ISSUES * 10) break

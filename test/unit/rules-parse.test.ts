@@ -143,3 +143,30 @@ describe('command output', () => {
     expect(toIssue(commandRule(), { message: 'no file' }, '/p', display)).toBeUndefined()
   })
 })
+
+describe('regular expressions from queries and rules files', () => {
+  it('refuses the shapes that take exponential time, and keeps ordinary ones', async () => {
+    const { unsafeRegexReason } = await import('../../src/devtools/regex-safety.js')
+    for (const bad of ['(a+)+$', '^(\\w*x)*$', '((ab)*c)+', '(a|b)\\1', '(x{2,})*'])
+      expect(unsafeRegexReason(bad), bad).toBeDefined()
+    for (const good of [
+      '^[rRbBuU]*["\']/',
+      'context\\s*=',
+      '\\{[^}]*(\\{|$)|(^|\\})[^{]*\\}',
+      '(Middleware|Service)$',
+      '[(a+)+]',
+    ])
+      expect(unsafeRegexReason(good), good).toBeUndefined()
+  })
+
+  it('makes a query with such a #match? an invalid query, at the predicate', async () => {
+    const { loadPython, SyntaxQueryError } = await import('../../src/devtools/python-syntax.js')
+    const syntax = await loadPython()
+    const query = '((identifier) @x (#match? @x "(a+)+$"))'
+    expect(() => syntax.compile(query)).toThrow(SyntaxQueryError)
+    expect(() => syntax.compile(query)).toThrow(
+      /at offset 18: the regex "\(a\+\)\+\$" may take exponential time/,
+    )
+    expect(() => parseRegexOutput('^(a+)+$', 'aaaa')).toThrow(/exponential/)
+  })
+})
