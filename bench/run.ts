@@ -22,6 +22,7 @@ import { evalOverheadMs } from './eval.js'
 import { type FirstTurn, firstTurn, IDLE_AFTER_INITIALIZE_MS, silentIde } from './first-turn.js'
 import { grepFigures } from './grep.js'
 import { serverFigures } from './server.js'
+import { structuralFigures } from './structural.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const TURNS = Number(process.env.BENCH_TURNS ?? 20)
@@ -115,6 +116,7 @@ async function main() {
     const code = await executeCodeMillis()
     const tools = await devtoolFigures()
     const search = await grepFigures()
+    const structural = await structuralFigures()
     const server = await serverFigures(model, TURNS)
     const harness = await evalOverheadMs(model)
     const first = await firstRequests(home.path, workspace.path, model)
@@ -278,6 +280,17 @@ async function main() {
         value: round(search.cancelStopMs, 2),
         unit: 'ms',
         note: `at a ${search.deadlineMs} ms deadline it stops ${round(search.deadlineStopMs, 1)} ms after; longest timer delay meanwhile ${round(search.maxTimerLagMs, 1)} ms (${round(search.idleTimerLagMs, 1)} ms idle)`,
+      },
+      {
+        name: `find_pattern, the calls of one name in ${structural.files} Python files (warm)`,
+        value: round(structural.warmMs, 1),
+        unit: 'ms',
+        note: `${structural.lines} lines; first call, loading the grammar: ${round(structural.coldMs)} ms; ${structural.calls} calls; grep takes ${round(structural.grepMs)} ms and finds ${structural.grepLines} lines${structural.grepLines >= 100 ? ' (its cap)' : ''}`,
+      },
+      {
+        name: 'project rules after an edit (tdom/svcs pack, 14 query rules, one file)',
+        value: round(structural.rulesAfterEditMs, 2),
+        unit: 'ms',
       },
       {
         name: 'request round trip over WebSocket (punie serve)',
