@@ -3,7 +3,7 @@
 import type { DevtoolSettings } from '../devtools/settings.js'
 import type { Workspace } from '../workspace/workspace.js'
 import { renderReport } from './issues.js'
-import { checkFiles, rulesFor } from './project-rules.js'
+import { findRulesFile, rulesDirs } from './locate.js'
 
 export interface AfterWriteContext {
   workspace: Workspace
@@ -17,11 +17,10 @@ export async function rulesAfterWrite(
   ctx: AfterWriteContext,
   paths: readonly string[],
 ): Promise<string | undefined> {
-  if (!paths.length) return undefined
-  const rules = rulesFor(ctx.project, ctx.workspace.root, ctx.project.root)
-  if (!rules.present) return undefined
+  if (!paths.length || !findRulesFile(rulesDirs(ctx.workspace.root, ctx.project.root))) return undefined
   try {
-    const loaded = await rules.current()
+    const { checkFiles, rulesFor } = await import('./project-rules.js')
+    const loaded = await rulesFor(ctx.project, ctx.workspace.root, ctx.project.root).current()
     if (!loaded) return undefined
     const files = [...new Set(await Promise.all(paths.map((p) => ctx.workspace.resolve(p))))]
     const report = await checkFiles(loaded, {

@@ -1,5 +1,5 @@
 // What a rule reports, typed, and how a list of them reads to the model. Pure.
-import type { Severity } from './schema.js'
+import type { Severity } from './severity.js'
 
 export interface RuleIssue {
   rule: string

@@ -1,26 +1,16 @@
 // A project's rules (`.punie/rules.yaml`): found beside the session's cwd or at its project root, read and
 // compiled again only when the file changes, and run over files. Query rules only read code, so they always
 // run; a command rule starts a program the repository chose, so it runs only in a project the user trusts.
-import { existsSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
-import { dirname, join, relative } from 'node:path'
+import { dirname, relative } from 'node:path'
 import picomatch from 'picomatch'
 import { loadPython, type PythonSyntax } from '../devtools/python-syntax.js'
 import { runCommandRule } from './command-rules.js'
 import { MAX_ISSUES, type RuleIssue, type RulesReport, sortIssues } from './issues.js'
+import { findRulesFile, rulesDirs } from './locate.js'
+
 import { type CompiledQueryRule, compileQueryRule, deleteCompiled, queryIssues } from './query-rules.js'
 import { type CommandRule, parseRulesFile, type RulesProblem } from './schema.js'
-
-export const RULES_FILE = join('.punie', 'rules.yaml')
-
-/** The first of `dirs` (the cwd, then the project root) holding a rules file. */
-export function findRulesFile(dirs: readonly string[]): string | undefined {
-  for (const dir of dirs) {
-    const file = join(dir, RULES_FILE)
-    if (existsSync(file)) return file
-  }
-  return undefined
-}
 
 export interface LoadedRules {
   file: string
@@ -43,10 +33,6 @@ export class ProjectRules {
   private stamp: string | undefined
 
   constructor(private readonly dirs: readonly string[]) {}
-
-  get present(): boolean {
-    return findRulesFile(this.dirs) !== undefined
-  }
 
   async current(): Promise<LoadedRules | undefined> {
     const file = findRulesFile(this.dirs)
@@ -166,5 +152,5 @@ export function rulesFor(
   cwd: string,
   root: string,
 ): ProjectRules {
-  return scope.memo(`rules:${cwd}`, () => new ProjectRules(cwd === root ? [cwd] : [cwd, root]))
+  return scope.memo(`rules:${cwd}`, () => new ProjectRules(rulesDirs(cwd, root)))
 }

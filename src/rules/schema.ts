@@ -2,9 +2,9 @@
 // Pure: the text in, rules and problems out.
 import { LineCounter, parseDocument } from 'yaml'
 import { z } from 'zod'
+import { SEVERITIES, type Severity } from './severity.js'
 
-export const SEVERITIES = ['error', 'warning', 'info'] as const
-export type Severity = (typeof SEVERITIES)[number]
+export { SEVERITIES, type Severity }
 
 /** A path into each output item, dotted (`location.row`); `items` says where the list of items is. */
 const jsonMapping = z

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { sourceFiles } from '../../devtools/source-files.js'
 import { MAX_ISSUES, renderReport } from '../../rules/issues.js'
-import { checkFiles, findRulesFile, rulesFor } from '../../rules/project-rules.js'
-import { SEVERITIES } from '../../rules/schema.js'
+import { findRulesFile, rulesDirs } from '../../rules/locate.js'
+import { SEVERITIES } from '../../rules/severity.js'
 import { defineTool } from '../define.js'
 
 const MAX_FILES = 5000
@@ -23,7 +23,7 @@ export const checkRules = defineTool({
   description: `Check files against the project's rules (.punie/rules.yaml). Returns typed issues (at most ${MAX_ISSUES}): rule, severity, file, line, message, suggestion.`,
   kind: 'search',
   permission: 'never',
-  present: ({ cwd, root }) => findRulesFile(cwd === root ? [cwd] : [cwd, root]) !== undefined,
+  present: ({ cwd, root }) => findRulesFile(rulesDirs(cwd, root)) !== undefined,
   input: z.object({
     path: z.string().optional().describe('A file or directory; the whole project when absent'),
     rule: z.string().optional().describe('Only this rule id'),
@@ -53,6 +53,8 @@ export const checkRules = defineTool({
             : `No issues in ${plural(out.filesChecked, 'file')} (rules of ${out.rulesFile}).`,
         ),
   run: async ({ path, rule }, ctx) => {
+    // The engine (and its YAML parser) loads only in a project that has rules.
+    const { checkFiles, rulesFor } = await import('../../rules/project-rules.js')
     const loaded = await rulesFor(ctx.project, ctx.workspace.root, ctx.project.root).current()
     if (!loaded) return { rulesFile: null, issues: [], filesChecked: 0, notes: [], truncated: false }
     // Everything under the path: each rule's globs then pick its files.
