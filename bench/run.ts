@@ -24,6 +24,7 @@ import { grepFigures } from './grep.js'
 import { knowledgeFigures } from './knowledge.js'
 import { mcpFigures } from './mcp.js'
 import { serverFigures } from './server.js'
+import { structuralFigures } from './structural.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const TURNS = Number(process.env.BENCH_TURNS ?? 20)
@@ -117,6 +118,7 @@ async function main() {
     const code = await executeCodeMillis()
     const tools = await devtoolFigures()
     const search = await grepFigures()
+    const structural = await structuralFigures()
     const server = await serverFigures(model, TURNS)
     const mcp = await mcpFigures()
     const harness = await evalOverheadMs(model)
@@ -282,6 +284,17 @@ async function main() {
         value: round(search.cancelStopMs, 2),
         unit: 'ms',
         note: `at a ${search.deadlineMs} ms deadline it stops ${round(search.deadlineStopMs, 1)} ms after; longest timer delay meanwhile ${round(search.maxTimerLagMs, 1)} ms (${round(search.idleTimerLagMs, 1)} ms idle)`,
+      },
+      {
+        name: `find_pattern, the calls of one name in ${structural.files} Python files (warm)`,
+        value: round(structural.warmMs, 1),
+        unit: 'ms',
+        note: `${structural.lines} lines; first call, loading the grammar: ${round(structural.coldMs)} ms; ${structural.calls} calls; grep takes ${round(structural.grepMs)} ms and finds ${structural.grepLines} lines${structural.grepLines >= 100 ? ' (its cap)' : ''}`,
+      },
+      {
+        name: 'project rules after an edit (tdom/svcs pack, 14 query rules, one file)',
+        value: round(structural.rulesAfterEditMs, 2),
+        unit: 'ms',
       },
       {
         name: 'request round trip over WebSocket (punie serve)',

@@ -43,6 +43,8 @@ const output = z.object({
   /** The value was bigger than the output cap; `result` is its beginning. */
   resultTruncated: z.boolean().optional(),
   toolCalls: z.number().int(),
+  /** What the calls said beside their results (the project rules' issues after an edit in the code). */
+  notes: z.array(z.string()).optional(),
 })
 
 export interface ExecuteCodeOptions {
@@ -79,9 +81,11 @@ export function createExecuteCode(options: ExecuteCodeOptions): Tool {
             ]
           : []),
         `(${out.toolCalls} tool call${out.toolCalls === 1 ? '' : 's'})`,
+        ...(out.notes ?? []),
       ].join('\n'),
     run: async ({ code }, ctx) => {
       let toolCalls = 0
+      const notes: string[] = []
       const result = await options.sandbox().run({
         code,
         stubs: options.stubs,
@@ -101,12 +105,21 @@ export function createExecuteCode(options: ExecuteCodeOptions): Tool {
           const input = toInput(tool, args, kwargs)
           if (!input.ok) return { ok: false, exception: 'TypeError', message: input.message }
           const answer = await ctx.callTool(name, input.value)
+          if (answer.ok && answer.notes) notes.push(...answer.notes)
           return answer.ok
             ? { ok: true, value: answer.output }
             : { ok: false, exception: PYTHON_EXCEPTION[answer.kind], message: answer.message }
         },
       })
-      return outcome(result, toolCalls, options.limits)
+      try {
+        const out = outcome(result, toolCalls, options.limits)
+        return notes.length ? { ...out, notes } : out
+      } catch (error) {
+        // The code failed after an edit: what the rules said about that edit still reaches the model.
+        if (notes.length && error instanceof CodeRunError)
+          throw new CodeRunError(`${error.message}\n${notes.join('\n')}`)
+        throw error
+      }
     },
   })
   return { ...tool, runsIn: 'sandbox' }

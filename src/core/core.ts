@@ -1,5 +1,5 @@
 // Composition root: builds the session core (store, models, tools, manager) from settings on disk.
-import { loadConfig, readConfigFile } from '../config/config-file.js'
+import { isTrustedProject, loadConfig, readConfigFile } from '../config/config-file.js'
 import type { Env } from '../config/home.js'
 import { homePaths } from '../config/home.js'
 import type { Logger } from '../log/logger.js'
@@ -81,11 +81,14 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
   const defaultModel = () =>
     chooseModelSpec({ flag: options.flags.model, env: options.env.PUNIE_MODEL, userConfig: userConfig.model })
       .spec
+  const baseConfig = agentConfigFrom(userConfig)
   const manager = new SessionManager({
     store,
     models,
     config: {
-      ...agentConfigFrom(userConfig),
+      ...baseConfig,
+      // Read again on each question, so that `punie trust` counts without a restart.
+      devtools: { ...baseConfig.devtools, projectTrusted: (dir) => trustedNow(paths.config, dir) },
       userSkills: paths.skills,
       ...(options.flags.toolFormat ? { toolFormat: options.flags.toolFormat } : {}),
       ...(options.flags.temperature !== undefined ? { temperature: options.flags.temperature } : {}),
@@ -144,5 +147,13 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
         .catch((error: unknown) => options.logger.warn('telemetry flush failed: %s', error))
       store.close()
     },
+  }
+}
+
+function trustedNow(userConfigPath: string, dir: string): boolean {
+  try {
+    return isTrustedProject(dir, readConfigFile(userConfigPath).trustedProjects ?? [])
+  } catch {
+    return false
   }
 }

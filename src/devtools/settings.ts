@@ -15,6 +15,11 @@ export interface DevtoolSettings {
   maxToolResultBytes: number
   /** How long a project's language servers stay warm after its last session closes (0: stop at once). */
   idleTimeoutMs: number
+  /**
+   * Whether the user trusts the project at `dir` (`punie trust`): only then may the project's own files start
+   * programs (its command rules). Asked each time, so that a trust given meanwhile counts.
+   */
+  projectTrusted(dir: string): boolean
 }
 
 export const DEFAULT_DEVTOOL_SETTINGS: DevtoolSettings = {
@@ -23,4 +28,5 @@ export const DEFAULT_DEVTOOL_SETTINGS: DevtoolSettings = {
   grepTimeoutMs: 10_000,
   maxToolResultBytes: DEFAULT_MAX_TOOL_RESULT_BYTES,
   idleTimeoutMs: 10 * 60_000,
+  projectTrusted: () => false,
 }

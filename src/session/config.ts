@@ -51,6 +51,7 @@ export function agentConfigFrom(file: PunieConfig): AgentConfig {
       grepTimeoutMs: file.grepTimeoutMs ?? DEFAULT_DEVTOOL_SETTINGS.grepTimeoutMs,
       maxToolResultBytes: file.maxToolResultBytes ?? DEFAULT_DEVTOOL_SETTINGS.maxToolResultBytes,
       idleTimeoutMs: file.checkerIdleTimeoutMs ?? DEFAULT_DEVTOOL_SETTINGS.idleTimeoutMs,
+      projectTrusted: DEFAULT_DEVTOOL_SETTINGS.projectTrusted,
     },
   }
 }

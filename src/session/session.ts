@@ -368,7 +368,8 @@ export class Session {
 
   /** This turn's tools (see tool-kit.ts); rebuilt only when the tools, the mode or the tool mode change. */
   private toolsForTurn(): ToolKit {
-    const own = this.surface.tools.list()
+    const place = { cwd: this.cwd, root: this.project }
+    const own = this.surface.tools.list().filter((t) => t.present?.(place) ?? true)
     // A tool the surface already has by that name (an IDE's own) stays; the knowledge tool gives way.
     const all = [...own, ...this.knowledge.now.tools.filter((t) => !own.some((o) => o.name === t.name))]
     const mode = this.record.mode

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { DevtoolSettings } from '../devtools/settings.js'
 import type { Logger } from '../log/logger.js'
 import type { ChatMessage, ToolCallRequest } from '../model/types.js'
+import { rulesAfterWrite } from '../rules/after-write.js'
 import { changedPaths, changeSetPermission } from '../tools/change-set.js'
 import type { PlanEntry, ProjectScope, Tool, ToolContent, ToolContext } from '../tools/define.js'
 import { boundValue, capToolResult, headBytes } from '../tools/limits.js'
@@ -54,6 +55,8 @@ export interface ToolCallOutcome {
   valid: boolean
   /** The tool's result, when it ran to completion. */
   output?: unknown
+  /** Read by the model beside the result: a caller that passes on only `output` passes these on too. */
+  notes?: string[]
   failure?: { kind: FailureKind; message: string }
 }
 
@@ -166,7 +169,8 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
         { id: d.newId('call'), name, arguments: JSON.stringify(args ?? {}) },
         { ...d, parentToolCallId: toolCallId },
       )
-      return nested.failure ? { ok: false, ...nested.failure } : { ok: true, output: nested.output }
+      if (nested.failure) return { ok: false, ...nested.failure }
+      return { ok: true, output: nested.output, ...(nested.notes ? { notes: nested.notes } : {}) }
     },
     memo: d.memo,
     project: d.project,
@@ -239,6 +243,11 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
     const shape = tool.output.safeParse(output)
     if (!shape.success)
       d.logger.warn('tool %s returned output off its schema: %s', tool.name, shape.error.message)
+    // The project's rules check what the call wrote; the model reads their issues with this result.
+    const findings = changesFiles(tool, preview)
+      ? await rulesAfterWrite(ctx, [...safely(() => tool.writes(input), []), ...changedPaths(preview)])
+      : undefined
+    const content = safely(() => tool.content(output, input), preview)
     d.emit({
       type: 'tool.end',
       turnId,
@@ -247,15 +256,22 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
       status: 'completed',
       // What the store and the IDE keep; the tool's caller (code in the sandbox) still gets all of it.
       output: storedOutput(output, maxBytes),
-      content: safely(() => tool.content(output, input), preview),
+      content: findings ? [...content, { type: 'text', text: findings }] : content,
       durationMs: performance.now() - started,
     })
-    return reply(tool.render(output), true, { output })
+    return findings
+      ? reply(`${tool.render(output)}\n\n${findings}`, true, { output, notes: [findings] })
+      : reply(tool.render(output), true, { output })
   } catch (error) {
     if (d.signal.aborted) return fail(tool, input, 'cancelled by the user', true, '', 'cancelled')
     d.logger.debug('tool %s failed: %s', tool.name, messageOf(error))
     return fail(tool, input, messageOf(error), true, hintFor(error), failureKind(error))
   }
+}
+
+/** Whether a call that completed wrote files: an edit tool, or a change set whose preview had diffs. */
+function changesFiles(tool: Tool, preview: readonly ToolContent[]): boolean {
+  return tool.kind === 'edit' || changedPaths(preview).length > 0
 }
 
 const MAX_CARD_TITLE_CHARS = 2000

@@ -1,7 +1,6 @@
-// Loads the bash grammar (tree-sitter, WebAssembly) on the first command whose permission is decided, once
-// per process: the parser keeps no state between parses, and loading takes about 15 ms.
-import { createRequire } from 'node:module'
+// Parses bash with tree-sitter, loaded on the first command whose permission is decided (devtools/tree-sitter.ts).
 import type { Node } from '@vscode/tree-sitter-wasm'
+import { loadGrammar } from '../devtools/tree-sitter.js'
 
 /** A bash syntax tree node as plain data, so that deciding on it is pure and no WebAssembly tree leaks. */
 export interface ShellNode {
@@ -26,14 +25,7 @@ export function loadBashParser(): Promise<ParseBash> {
 }
 
 async function load(): Promise<ParseBash> {
-  const require = createRequire(import.meta.url)
-  const ts = require('@vscode/tree-sitter-wasm') as typeof import('@vscode/tree-sitter-wasm')
-  await ts.Parser.init()
-  const language = await ts.Language.load(
-    require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter-bash.wasm'),
-  )
-  const parser = new ts.Parser()
-  parser.setLanguage(language)
+  const { parser } = await loadGrammar('bash')
   return (text) => {
     const tree = parser.parse(text)
     if (!tree) throw new Error('the bash parser returned no tree')

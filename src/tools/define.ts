@@ -67,7 +67,8 @@ export interface ToolContext {
 }
 
 export type NestedToolResult =
-  | { ok: true; output: unknown }
+  /** `notes`: what the model should read beside the output (the project rules' issues after an edit). */
+  | { ok: true; output: unknown; notes?: string[] }
   | {
       ok: false
       kind: 'invalid' | 'not_found' | 'permission' | 'timeout' | 'cancelled' | 'failed'
@@ -96,7 +97,15 @@ export interface ToolDefinition<In extends z.ZodType, Out extends z.ZodType> {
   presentation?: 'card' | 'plan'
   /** How the result reads to the model; JSON when absent. */
   render?: (output: z.infer<Out>) => string
+  /** Set for a tool that exists only where the project has what it works on (check_rules: a rules file). */
+  present?: (where: ToolPlace) => boolean
   run: (input: z.infer<In>, ctx: ToolContext) => Promise<z.infer<Out>>
+}
+
+/** Where a session works: its cwd and its project root. */
+export interface ToolPlace {
+  cwd: string
+  root: string
 }
 
 /** A tool with its types erased, as the registry and the turn loop hold it. */
@@ -118,6 +127,7 @@ export interface Tool {
    * files its preview diffs, and needs no permission when its preview changes nothing.
    */
   changeSet?: boolean
+  present?: (where: ToolPlace) => boolean
   title(input: unknown): string
   locations(input: unknown): ToolLocation[]
   preview(input: unknown, ctx: ToolContext): Promise<ToolContent[]>
@@ -137,6 +147,7 @@ export function defineTool<In extends z.ZodType, Out extends z.ZodType>(def: Too
     kind: def.kind,
     permission: def.permission,
     ...(def.asks ? { asks: def.asks } : {}),
+    ...(def.present ? { present: def.present } : {}),
     presentation: def.presentation ?? 'card',
     input: def.input,
     output: def.output,

@@ -145,6 +145,8 @@ describe('tool discovery when the IDE has no catalog', () => {
       'workspace_symbols',
       'rename_symbol',
       'diagnostics',
+      'find_pattern',
+      'add_import',
     ])
   })
 })

@@ -30,6 +30,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['codemode'],
   ['tools'],
   ['model'],
+  // Project rules: read from the project's .punie/, run over files with devtools' parsers and processes.
+  ['rules'],
   ['devtools'],
   ['workspace'],
   ['version.ts'],

@@ -19,7 +19,7 @@ const diagnostic = z.object({
 export const typecheck = defineTool({
   name: 'typecheck',
   description:
-    'Type-check Python code and return every error. Uses pyright or the checker the project uses; each error has file, line, column, rule and message.',
+    'Type-check Python code. Returns every error, from pyright or the checker the project uses; each error has file, line, column, rule and message.',
   kind: 'read',
   permission: 'never',
   input: z.object({
@@ -61,8 +61,7 @@ export const typecheck = defineTool({
 
 export const runTests = defineTool({
   name: 'run_tests',
-  description:
-    'Run the Python tests with pytest and return each outcome. Optionally one path and a -k expression.',
+  description: 'Run the tests with pytest. Returns each outcome; optionally one path and a -k expression.',
   kind: 'execute',
   permission: 'ask',
   input: z.object({
@@ -123,7 +122,7 @@ export const runTests = defineTool({
 
 export const gitStatusTool = defineTool({
   name: 'git_status',
-  description: 'The git branch and every changed, staged or untracked file. Also the distance from upstream.',
+  description: 'The branch and every changed, staged or untracked file. Also the distance from upstream.',
   kind: 'read',
   permission: 'never',
   input: z.object({}),
@@ -153,7 +152,7 @@ export const gitStatusTool = defineTool({
 
 export const gitDiffTool = defineTool({
   name: 'git_diff',
-  description: 'The working-tree (or staged) changes as a unified diff. Also per-file counts.',
+  description: 'Working-tree (or staged) changes as a unified diff. Also per-file counts.',
   kind: 'read',
   permission: 'never',
   input: z.object({
@@ -178,7 +177,7 @@ export const gitDiffTool = defineTool({
 
 export const gitLogTool = defineTool({
   name: 'git_log',
-  description: 'The most recent commits: hash, author, date and subject.',
+  description: 'Recent commits: hash, author, date and subject.',
   kind: 'read',
   permission: 'never',
   input: z.object({

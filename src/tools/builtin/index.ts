@@ -1,6 +1,9 @@
 import type { Tool } from '../define.js'
+import { addImport } from './add-import.js'
+import { checkRules } from './check-rules.js'
 import { format, gitDiffTool, gitLogTool, gitStatusTool, lint, runTests, typecheck } from './devtools.js'
 import { editFile } from './edit-file.js'
+import { findPattern } from './find-pattern.js'
 import { glob } from './glob.js'
 import { grep } from './grep.js'
 import { listDir } from './list-dir.js'
@@ -46,4 +49,7 @@ export const builtinTools: readonly Tool[] = [
   workspaceSymbols,
   renameSymbol,
   diagnostics,
+  findPattern,
+  addImport,
+  checkRules,
 ]

@@ -5,7 +5,7 @@ const MAX_ENTRIES = 500
 
 export const listDir = defineTool({
   name: 'list_dir',
-  description: `List a directory: names, types and sizes (at most ${MAX_ENTRIES} entries).`,
+  description: `List a directory: names, types and sizes. At most ${MAX_ENTRIES} entries.`,
   kind: 'read',
   permission: 'never',
   input: z.object({

@@ -183,7 +183,7 @@ const renderLocations = (locations: Loc[]) =>
 
 export const gotoDefinition = defineTool({
   name: 'goto_definition',
-  description: 'Where a symbol is defined (language server; 1-based positions).',
+  description: 'Where a symbol is defined. Positions are 1-based; the language server answers.',
   kind: 'search',
   permission: 'never',
   input: position,
@@ -204,7 +204,7 @@ export const gotoDefinition = defineTool({
 
 export const findReferences = defineTool({
   name: 'find_references',
-  description: 'Every reference to a symbol, its definition included.',
+  description: 'Every reference to a symbol. Its definition is included.',
   kind: 'search',
   permission: 'never',
   input: position,
@@ -225,7 +225,7 @@ export const findReferences = defineTool({
 
 export const hover = defineTool({
   name: 'hover',
-  description: "A symbol's type and documentation, as shown on hover.",
+  description: "A symbol's type and documentation. As the IDE shows them on hover.",
   kind: 'read',
   permission: 'never',
   input: position,
@@ -275,7 +275,7 @@ const symbolRow = z.object({
 
 export const documentSymbols = defineTool({
   name: 'document_symbols',
-  description: 'The classes, functions and variables a file defines.',
+  description: 'Classes, functions and variables a file defines.',
   kind: 'read',
   permission: 'never',
   input: z.object({ path: z.string().min(1).describe('File relative to the workspace root') }),
@@ -323,7 +323,7 @@ export const documentSymbols = defineTool({
 
 export const workspaceSymbols = defineTool({
   name: 'workspace_symbols',
-  description: 'Symbols across the workspace whose names match a query.',
+  description: 'Workspace symbols whose names match a query.',
   kind: 'search',
   permission: 'never',
   input: z.object({ query: z.string().min(1).describe('Part of a symbol name') }),
@@ -425,7 +425,7 @@ const severities = ['', 'error', 'warning', 'information', 'hint'] as const
 
 export const diagnostics = defineTool({
   name: 'diagnostics',
-  description: "The language server's errors and warnings for a file, as the IDE underlines them.",
+  description: "A file's errors and warnings from the language server. As the IDE underlines them.",
   kind: 'read',
   permission: 'never',
   input: z.object({ path: z.string().min(1).describe('File relative to the workspace root') }),

@@ -10,7 +10,7 @@ export const planEntry = z.object({
 export const plan = defineTool({
   name: 'plan',
   description:
-    'Record the plan of a multi-step task as a todo list. Update it as steps finish; each call replaces the whole list.',
+    "Record a multi-step task's plan as a todo list. Update it as steps finish; each call replaces the whole list.",
   kind: 'think',
   permission: 'never',
   presentation: 'plan',

@@ -9,7 +9,7 @@ const terminalId = z.object({
 
 export const getTerminalOutput = defineTool({
   name: 'get_terminal_output',
-  description: 'The output so far of a background command, and its exit status once it ends.',
+  description: "A background command's output so far and exit status. The status is set once it ends.",
   kind: 'read',
   permission: 'never',
   input: terminalId,
@@ -25,7 +25,8 @@ export const getTerminalOutput = defineTool({
 
 export const waitForTerminalExit = defineTool({
   name: 'wait_for_terminal_exit',
-  description: 'Wait until a background command exits or timeout_ms passes; returns its exit status.',
+  description:
+    'Wait for a background command to exit. Returns its exit status, or none when timeout_ms passes first.',
   kind: 'execute',
   permission: 'never',
   input: terminalId.extend({
@@ -55,7 +56,7 @@ export const waitForTerminalExit = defineTool({
 export const killTerminal = defineTool({
   name: 'kill_terminal',
   description:
-    'Stop a background command (its whole process group). Its output stays readable until released.',
+    'Stop a background command. Its whole process group ends; its output stays readable until released.',
   kind: 'execute',
   permission: 'never',
   input: terminalId,
@@ -70,7 +71,7 @@ export const killTerminal = defineTool({
 export const releaseTerminal = defineTool({
   name: 'release_terminal',
   description:
-    "Free a background command's terminal, stopping it if it still runs. Its id is invalid afterwards.",
+    "Free a background command's terminal. A command still running is stopped; its id is invalid afterwards.",
   kind: 'execute',
   permission: 'never',
   input: terminalId,

@@ -1,0 +1,3 @@
+class LogMiddleware:
+    def __call__(self, target, props, context):
+        return target

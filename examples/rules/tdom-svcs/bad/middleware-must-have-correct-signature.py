@@ -1,0 +1,5 @@
+class AuthMiddleware:
+    categories = ["auth"]
+
+    def __call__(self, request):
+        return request

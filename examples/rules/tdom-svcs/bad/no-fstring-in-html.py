@@ -1,0 +1,5 @@
+from tdom import Node, html
+
+
+def page(name: str) -> Node:
+    return html(f"<p>Hello {name}</p>")

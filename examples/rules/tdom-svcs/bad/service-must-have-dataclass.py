@@ -1,0 +1,6 @@
+from svcs_di import injectable
+
+
+@injectable
+class UserService:
+    limit = 10
