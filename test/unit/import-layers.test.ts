@@ -20,11 +20,15 @@ const LAYERS: readonly (readonly string[])[] = [
   ['acp'],
   // The composition root every surface starts: store, models, tools and sessions wired from the settings.
   ['core'],
+  // Reads the session store later (never during turns) into training examples.
+  ['flywheel'],
   // Readers of the event stream, implementing the session's ports.
   ['store', 'perf'],
   ['session'],
   // Project knowledge: instructions files, skills, project rules.
   ['knowledge'],
+  // Training examples: the canonical form, streaming JSONL, formats, checks; examples derived from tool definitions.
+  ['dataset'],
   // The config file's schema names settings of every layer below the session.
   ['config'],
   ['codemode'],
