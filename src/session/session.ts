@@ -11,7 +11,7 @@ import { quote } from '../quote.js'
 import { changesWorkspace } from '../tools/define.js'
 import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
 import { isToolMode, TOOL_MODES } from '../tools/tool-mode.js'
-import { helpText, type ParsedCommand, parseSlashCommand } from './commands.js'
+import { helpText, type ParsedCommand, parseSlashCommand, SLASH_COMMANDS } from './commands.js'
 import type { AgentConfig } from './config.js'
 import { SessionContext } from './context.js'
 import { type ContextState, EMPTY_CONTEXT } from './context-view.js'
@@ -180,9 +180,10 @@ export class Session {
   /** The client now driving this session: its workspace, tools and permission dialogs take over. */
   attach(surface: SessionSurface): void {
     if (surface === this.surface) return
-    const previous = this.surface.workspace
+    const previous = this.surface
     this.surface = surface
-    if (previous !== surface.workspace) void previous.dispose().catch(() => undefined)
+    if (previous.workspace !== surface.workspace) void previous.workspace.dispose().catch(() => undefined)
+    void previous.dispose?.().catch(() => undefined)
   }
 
   /** Why the last turn failed (the model was unreachable, say); undefined when it did not. */
@@ -207,6 +208,7 @@ export class Session {
     this.memos.clear()
     await this.deps.project.release()
     await this.surface.workspace.dispose().catch(() => undefined)
+    await this.surface.dispose?.().catch(() => undefined)
   }
 
   private async runPrompt(blocks: PromptBlock[], signal: AbortSignal): Promise<StopReason> {
@@ -222,14 +224,18 @@ export class Session {
     // The turn's first write finds out whether another process has taken the session over.
     if (!this.takenOver)
       try {
-        const command = blocks.every((b) => b.type === 'text')
-          ? parseSlashCommand(promptPlainText(blocks))
-          : undefined
-        stopReason = !command
-          ? await this.runModelTurn(blocks, turnId, signal)
-          : command.name === 'compact'
-            ? await this.compactNow(turnId, signal)
-            : this.runCommand(command, turnId)
+        const text = blocks.every((b) => b.type === 'text') ? promptPlainText(blocks) : undefined
+        const own = text === undefined ? undefined : parseSlashCommand(text)
+        // The surface's tools and commands (MCP servers still starting) count for everything but our own commands.
+        const notes = own ? [] : await this.surfaceNotes(turnId)
+        const extra = own || text === undefined ? undefined : this.surfaceCommand(text)
+        stopReason = extra
+          ? await this.runSurfaceCommand(extra, turnId, signal, notes)
+          : !own
+            ? await this.runModelTurn(blocks, turnId, signal, notes)
+            : own.name === 'compact'
+              ? await this.compactNow(turnId, signal)
+              : this.runCommand(own, turnId)
       } catch (error) {
         stopReason = signal.aborted ? 'cancelled' : this.reportFailure(error, turnId)
       }
@@ -238,12 +244,49 @@ export class Session {
     return stopReason
   }
 
+  /** What the surface has to say (an MCP server that failed or stopped), told to the user now. */
+  private async surfaceNotes(turnId: string): Promise<string[]> {
+    await this.surface.ready
+    const notes = this.surface.takeNotices?.() ?? []
+    for (const note of notes)
+      this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `⚠ ${note}\n\n` })
+    return notes
+  }
+
+  private surfaceCommand(text: string): ParsedCommand | undefined {
+    const extra = this.surface.commands?.list() ?? []
+    const parsed = extra.length ? parseSlashCommand(text, extra) : undefined
+    return parsed && !SLASH_COMMANDS.some((c) => c.name === parsed.name) ? parsed : undefined
+  }
+
+  /** An MCP prompt: expanded by its server into the text the model is sent as this turn's prompt. */
+  private async runSurfaceCommand(
+    command: ParsedCommand,
+    turnId: string,
+    signal: AbortSignal,
+    notes: string[],
+  ): Promise<StopReason> {
+    let text: string
+    try {
+      text = (await this.surface.commands?.expand(command.name, command.args, signal)) ?? ''
+    } catch (error) {
+      if (signal.aborted) return 'cancelled'
+      const message = error instanceof Error ? error.message : String(error)
+      this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `⚠ ${message}` })
+      return 'end_turn'
+    }
+    return this.runModelTurn([{ type: 'text', text }], turnId, signal, notes)
+  }
+
   private async runModelTurn(
     blocks: PromptBlock[],
     turnId: string,
     signal: AbortSignal,
+    notes: readonly string[] = [],
   ): Promise<StopReason> {
-    this.commit({ role: 'user', content: promptToModelText(blocks) })
+    // The model is told too, so that it does not call a server's tools as if nothing had happened.
+    const told = notes.map((n) => `[Punie: ${n}]\n`).join('')
+    this.commit({ role: 'user', content: `${told}${told ? '\n' : ''}${promptToModelText(blocks)}` })
     const model = await this.deps.models.get(this.record.model)
     await this.surface.ready
     if (signal.aborted) return 'cancelled'
@@ -360,7 +403,7 @@ export class Session {
       this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text })
     switch (command.name) {
       case 'help':
-        say(helpText(this.record.model, this.record.mode))
+        say(helpText(this.record.model, this.record.mode, this.surface.commands?.list()))
         break
       case 'clear':
         this.history = []
