@@ -97,6 +97,7 @@ export class McpConnection {
   ): Promise<CallToolResult> {
     const client = await this.ensure()
     const timeoutMs = this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS
+    this.options.logger.info('MCP call %s.%s', this.name, name)
     try {
       // The SDK sends notifications/cancelled when the signal aborts, and stops waiting at once.
       return (await client.callTool({ name, arguments: args }, undefined, {
@@ -161,7 +162,7 @@ export class McpConnection {
       ended = true
       if (this.client === client) this.client = undefined
       if (this.closed) return
-      const message = `MCP server ${this.name} stopped${describeExit(transport)}; it starts again on its next use`
+      const message = `MCP server ${this.name} stopped${describeExit(transport)}; it starts again on its next use${lastWords(transport)}`
       logger.warn('%s', message)
       this.state = { status: 'failed', message }
       this.options.onChange()
@@ -272,9 +273,13 @@ async function paged<P extends { nextCursor?: string | undefined }, T>(
 function describeExit(transport: Transport): string {
   if (!(transport instanceof StdioServerTransport)) return ' (the connection closed)'
   const exit = transport.exit
-  const how = exit?.signal ? ` (killed by ${exit.signal})` : exit ? ` (exit code ${exit.code})` : ''
-  const said = transport.stderrTail()
-  return `${how}${said ? `; it said: ${lastLines(said)}` : ''}`
+  return exit?.signal ? ` (killed by ${exit.signal})` : exit ? ` (exit code ${exit.code})` : ''
+}
+
+/** The end of the server's stderr, which often says why it stopped. */
+function lastWords(transport: Transport): string {
+  const said = transport instanceof StdioServerTransport ? transport.stderrTail() : ''
+  return said ? `. Its last output: ${lastLines(said)}` : ''
 }
 
 function startFailure(error: unknown, transport: Transport, spec: McpServerSpec): string {
@@ -284,7 +289,7 @@ function startFailure(error: unknown, transport: Transport, spec: McpServerSpec)
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout)
     return 'it did not answer initialize in time'
   const base = error instanceof Error ? error.message : String(error)
-  return `${base}${describeExit(transport)}`
+  return `${base}${describeExit(transport)}${lastWords(transport)}`
 }
 
 function lastLines(text: string): string {

@@ -186,7 +186,7 @@ function describeOrigin(spec: McpServerSpec): string {
 function listResourcesTool(connection: McpConnection): Tool {
   return defineTool({
     name: 'list_resources',
-    description: `List the resources of the MCP server ${connection.name} (their URIs are read with its read_resource).`,
+    description: `List the resources of the MCP server ${connection.name}.`,
     kind: 'search',
     permission: 'never',
     input: z.object({}),
@@ -212,7 +212,7 @@ function readResourceTool(connection: McpConnection, trust: McpTrust): Tool {
   const trusted = trust[connection.name] === true || trust[connection.name] === 'read-only'
   return defineTool({
     name: 'read_resource',
-    description: `Read a resource of the MCP server ${connection.name} by its URI.`,
+    description: `Read a resource of the MCP server ${connection.name}.`,
     kind: 'fetch',
     permission: trusted ? 'never' : 'ask',
     input: z.object({ uri: z.string().min(1) }),
