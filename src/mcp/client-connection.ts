@@ -66,6 +66,7 @@ export class McpConnection {
   private client: Client | undefined
   private starting: Promise<Client> | undefined
   private closed = false
+  private transportNow: Transport | undefined
   private state: ServerState = { status: 'idle' }
   /** The last listing; kept after a death, so the session's tools stay and the next call restarts the server. */
   listing: ServerListing | undefined
@@ -145,15 +146,18 @@ export class McpConnection {
 
   async close(): Promise<void> {
     this.closed = true
-    const client = this.client ?? (await this.starting?.catch(() => undefined))
+    const client = this.client
     this.client = undefined
-    await client?.close().catch(() => undefined)
+    // A server still starting is stopped too, rather than waited for: its connect then fails at once.
+    await Promise.all([client?.close(), this.transportNow?.close()].map((p) => p?.catch(() => undefined)))
+    await this.starting?.catch(() => undefined)
   }
 
   private async start(): Promise<Client> {
     this.state = { status: 'starting' }
     const { spec, logger } = this.options
     const transport = this.transport()
+    this.transportNow = transport
     const client = new Client({ name: 'punie', version: '0' }, { capabilities: {} })
     const timeout = this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS
     let ended = false
@@ -173,6 +177,7 @@ export class McpConnection {
     } catch (error) {
       ended = true
       await client.close().catch(() => undefined)
+      if (this.closed) throw new McpServerError(`MCP server ${this.name} is closed`)
       const message = `MCP server ${this.name} could not start: ${startFailure(error, transport, spec)}`
       logger.warn('%s', message)
       this.state = { status: 'failed', message }

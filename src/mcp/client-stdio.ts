@@ -103,7 +103,9 @@ export class StdioServerTransport implements Transport {
     child.stdin?.end()
     signalProcessGroup(child.pid, 'SIGTERM')
     const timer = setTimeout(() => signalProcessGroup(child.pid, 'SIGKILL'), TERM_GRACE_MS)
-    await closed
+    // A grandchild holding the pipes open must not keep close waiting: the group has been killed by then.
+    const giveUp = new Promise<void>((resolve) => setTimeout(resolve, TERM_GRACE_MS * 2).unref())
+    await Promise.race([closed, giveUp])
     clearTimeout(timer)
     // Children the server left behind in its group go too.
     signalProcessGroup(child.pid, 'SIGKILL', { groupOnly: true })

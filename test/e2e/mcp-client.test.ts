@@ -12,6 +12,7 @@ import {
   EVERYTHING_SCRIPT,
   everythingServer,
   filesystemServer,
+  startRemoteEverything,
 } from '../helpers/mcp-servers.js'
 import { type RecordedRequest, ScriptedModelServer } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
@@ -150,6 +151,12 @@ describe('MCP servers passed in session/new', () => {
     })
     await acp.prompt(sessionId, 'weather')
     expect(read.result).toContain('dict True')
+    const help = scriptCall('c2', 'tool_help', { names: ['everything__get_structured_content'] })
+    await acp.prompt(sessionId, 'how is it called')
+    expect(help.result).toContain('class EverythingGetStructuredContentResult(TypedDict)')
+    expect(help.result).toContain(
+      'def everything__get_structured_content(location: Literal["New York", "Chicago", "Los Angeles"]) -> EverythingGetStructuredContentResult:',
+    )
   })
 
   it('shows progress on the card and stops a long-running call when the turn is cancelled', async () => {
@@ -259,6 +266,41 @@ describe('MCP servers passed in session/new', () => {
     expect(acp.agentText(sessionId)).toContain('fine')
   })
 
+  it.skipIf(!linux)(
+    'answers session/new while a server is still starting, and kills it with the session',
+    async () => {
+      const { agent, acp } = await start()
+      const hanging = `${join(outside.path, 'hangs')}`
+      writeFileSync(hanging, 'setInterval(() => {}, 1000)\n')
+      // A server that never answers initialize: session/new must not wait for it.
+      const sessionId = await newSession(acp, [
+        { name: 'slow', command: process.execPath, args: [hanging], env: [] },
+      ])
+      await until(() => descendantsRunning(agent.child.pid as number, hanging).length > 0)
+      const pids = descendantsRunning(agent.child.pid as number, hanging)
+      expect(pids).toHaveLength(1)
+      await acp.agent.request(methods.agent.session.close, { sessionId })
+      await until(() => pids.every((p) => !processAlive(p)))
+      expect(pids.filter((p) => processAlive(p))).toEqual([])
+    },
+  )
+
+  it('fails a call that goes quiet past the timeout, and caps what reaches the model', async () => {
+    writeUserConfig({ mcpTimeoutMs: 1000, maxToolResultBytes: 1024 })
+    const { acp, ide } = await start()
+    ide.defaultAnswer = 'allow_once'
+    const sessionId = await newSession(acp, [everythingServer()])
+    const quiet = scriptCall('t1', 'everything__trigger_long_running_operation', { duration: 4, steps: 1 })
+    await acp.prompt(sessionId, 'wait')
+    expect(quiet.result).toContain(
+      'MCP server everything did not answer trigger-long-running-operation within 1 s',
+    )
+    const long = scriptCall('t2', 'everything__echo', { message: 'y'.repeat(5000) })
+    await acp.prompt(sessionId, 'echo a lot')
+    expect(long.result).toContain('more not shown')
+    expect(Buffer.byteLength(long.result)).toBeLessThanOrEqual(1024)
+  })
+
   it.skipIf(!linux)('kills the server when the session closes', async () => {
     const { agent, acp } = await start()
     const sessionId = await newSession(acp, [everythingServer()])
@@ -267,6 +309,19 @@ describe('MCP servers passed in session/new', () => {
     const pids = descendantsRunning(agent.child.pid as number, EVERYTHING_SCRIPT)
     expect(pids).toHaveLength(1)
     await acp.agent.request(methods.agent.session.close, { sessionId })
+    await until(() => pids.every((p) => !processAlive(p)))
+    expect(pids.filter((p) => processAlive(p))).toEqual([])
+  })
+
+  it.skipIf(!linux)('takes the servers down with an agent that is killed', async () => {
+    const { agent, acp } = await start()
+    const sessionId = await newSession(acp, [everythingServer(), everythingServer('second')])
+    model.enqueue({ text: 'hi' })
+    await acp.prompt(sessionId, 'hello')
+    const pids = descendantsRunning(agent.child.pid as number, EVERYTHING_SCRIPT)
+    expect(pids).toHaveLength(2)
+    agent.child.kill('SIGKILL')
+    await agent.exited
     await until(() => pids.every((p) => !processAlive(p)))
     expect(pids.filter((p) => processAlive(p))).toEqual([])
   })
@@ -299,6 +354,29 @@ describe('MCP servers passed in session/new', () => {
     await acp.prompt(sessionId, '/mcp__everything__args-prompt city=Paris')
     expect(lastUser(model.chatRequests().at(-1))).toContain('Paris')
   })
+})
+
+describe('MCP servers over HTTP', () => {
+  for (const [type, kind] of [
+    ['http', 'streamableHttp'],
+    ['sse', 'sse'],
+  ] as const) {
+    it(`reaches server-everything over ${type}, as initialize advertises`, async () => {
+      const remote = await startRemoteEverything(kind)
+      try {
+        const { acp, ide } = await start()
+        const init = await acp.initialize()
+        expect(init.agentCapabilities?.mcpCapabilities?.[type]).toBe(true)
+        ide.answerPermissions('allow_once')
+        const sessionId = await newSession(acp, [{ type, name: 'remote', url: remote.url, headers: [] }])
+        const read = scriptCall('h1', 'remote__echo', { message: `over ${type}` })
+        await acp.prompt(sessionId, 'echo')
+        expect(read.result).toContain(`Echo: over ${type}`)
+      } finally {
+        await remote.stop()
+      }
+    })
+  }
 })
 
 describe('server-filesystem outside the workspace', () => {

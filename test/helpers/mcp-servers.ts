@@ -43,3 +43,43 @@ export function descendantsRunning(ancestor: number, needle: string): number[] {
   }
   return [...lines].filter(([pid, line]) => line.includes(needle) && under(pid)).map(([pid]) => pid)
 }
+
+/** server-everything serving Streamable HTTP (`/mcp`) or SSE (`/sse`) on a free port, as its own process. */
+export async function startRemoteEverything(kind: 'streamableHttp' | 'sse'): Promise<{
+  url: string
+  stop: () => Promise<void>
+}> {
+  const { spawn } = await import('node:child_process')
+  const { createServer } = await import('node:net')
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+  const child = spawn(process.execPath, [EVERYTHING_SCRIPT, kind], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server-everything ${kind} did not start`)), 10_000)
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (/listening|running/i.test(chunk.toString())) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    child.once('exit', () => reject(new Error(`server-everything ${kind} exited`)))
+  })
+  const path = kind === 'sse' ? '/sse' : '/mcp'
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    stop: async () => {
+      child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
