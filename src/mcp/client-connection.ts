@@ -281,9 +281,10 @@ function describeExit(transport: Transport): string {
   return exit?.signal ? ` (killed by ${exit.signal})` : exit ? ` (exit code ${exit.code})` : ''
 }
 
-/** The end of the server's stderr, which often says why it stopped. */
+/** The end of the server's stderr, which often says why it stopped (not when it was killed: then it cannot). */
 function lastWords(transport: Transport): string {
-  const said = transport instanceof StdioServerTransport ? transport.stderrTail() : ''
+  if (!(transport instanceof StdioServerTransport) || transport.exit?.signal) return ''
+  const said = transport.stderrTail()
   return said ? `. Its last output: ${lastLines(said)}` : ''
 }
 
@@ -293,6 +294,8 @@ function startFailure(error: unknown, transport: Transport, spec: McpServerSpec)
     return `no program ${JSON.stringify(spec.command)} (check the command, or give its full path)`
   if (error instanceof McpError && error.code === ErrorCode.RequestTimeout)
     return 'it did not answer initialize in time'
+  if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed)
+    return `it stopped before it was ready${describeExit(transport)}${lastWords(transport)}`
   const base = error instanceof Error ? error.message : String(error)
   return `${base}${describeExit(transport)}${lastWords(transport)}`
 }

@@ -256,13 +256,19 @@ describe('MCP servers passed in session/new', () => {
 
   it('says so when a server cannot start, and the session works without it', async () => {
     const { acp } = await start()
+    const dying = join(outside.path, 'dies.js')
+    writeFileSync(dying, "process.stderr.write('fatal: no API token set\\n'); process.exit(3)\n")
     const sessionId = await newSession(acp, [
       { name: 'broken', command: join(outside.path, 'no-such-server'), args: [], env: [] },
+      { name: 'dying', command: process.execPath, args: [dying], env: [] },
     ])
     model.enqueue({ text: 'fine' })
     const response = await acp.prompt(sessionId, 'hello')
     expect(response.stopReason).toBe('end_turn')
     expect(acp.agentText(sessionId)).toContain('MCP server broken could not start: no program')
+    expect(acp.agentText(sessionId)).toMatch(
+      /MCP server dying could not start: it stopped before it was ready \(exit code 3\)\. Its last output: fatal: no API token set/,
+    )
     expect(acp.agentText(sessionId)).toContain('fine')
   })
 
@@ -312,6 +318,29 @@ describe('MCP servers passed in session/new', () => {
     await until(() => pids.every((p) => !processAlive(p)))
     expect(pids.filter((p) => processAlive(p))).toEqual([])
   })
+
+  it.skipIf(!linux)(
+    'starts the servers session/load passes, and stops the ones of the surface it replaces',
+    async () => {
+      const { agent, acp, ide } = await start()
+      ide.defaultAnswer = 'allow_once'
+      const sessionId = await newSession(acp, [everythingServer()])
+      model.enqueue({ text: 'hi' })
+      await acp.prompt(sessionId, 'hello')
+      const before = descendantsRunning(agent.child.pid as number, EVERYTHING_SCRIPT)
+      expect(before).toHaveLength(1)
+      await acp.agent.request(methods.agent.session.load, {
+        sessionId,
+        cwd: workspace.path,
+        mcpServers: [everythingServer('loaded')],
+      })
+      await until(() => before.every((p) => !processAlive(p)))
+      expect(before.filter((p) => processAlive(p))).toEqual([])
+      const read = scriptCall('c1', 'loaded__echo', { message: 'after load' })
+      await acp.prompt(sessionId, 'echo')
+      expect(read.result).toContain('Echo: after load')
+    },
+  )
 
   it.skipIf(!linux)('takes the servers down with an agent that is killed', async () => {
     const { agent, acp } = await start()
