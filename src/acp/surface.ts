@@ -72,8 +72,11 @@ export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptio
   const allTools = (): ToolRegistry => {
     const fromMcp = mcp?.clients.tools() ?? []
     if (!fromMcp.length) return tools
-    if (withMcp?.base !== tools || withMcp.mcp !== fromMcp)
-      withMcp = { base: tools, mcp: fromMcp, registry: createRegistry([...tools.list(), ...fromMcp]) }
+    if (withMcp?.base !== tools || withMcp.mcp !== fromMcp) {
+      // An IDE catalog that came after the MCP tools were named may have taken one of their names: it keeps it.
+      const free = fromMcp.filter((t) => !tools.get(t.name))
+      withMcp = { base: tools, mcp: fromMcp, registry: createRegistry([...tools.list(), ...free]) }
+    }
     return withMcp.registry
   }
   return {

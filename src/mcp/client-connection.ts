@@ -1,6 +1,7 @@
 // One MCP server a session uses: started on first need (in the background at session start), listed once
 // connected, and started again on the next use after it died. Failures are values with a message a person and a
 // model can act on; nothing here throws at the session.
+import { resolve } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
@@ -215,7 +216,8 @@ export class McpConnection {
         command: spec.command,
         args: spec.args,
         env: spec.env,
-        cwd: spec.cwd ?? this.options.cwd,
+        // A relative cwd (a project's .mcp.json) is the session directory's.
+        cwd: spec.cwd ? resolve(this.options.cwd, spec.cwd) : this.options.cwd,
       })
     }
     const init = { requestInit: { headers: spec.headers } }

@@ -33,6 +33,7 @@ export interface McpCommand {
 
 export class McpClients {
   private readonly connections: McpConnection[]
+  private readonly servers: readonly McpServerSpec[]
   private readonly notices: string[] = []
   private readonly listeners = new Set<() => void>()
   private cache: { version: number; tools: Tool[]; commands: McpCommand[] } | undefined
@@ -42,7 +43,13 @@ export class McpClients {
   readonly started: Promise<void>
 
   constructor(private readonly options: McpClientsOptions) {
-    this.connections = options.servers.map(
+    const servers = options.servers.filter((spec, i) => {
+      const first = options.servers.findIndex((s) => s.name === spec.name) === i
+      if (!first) this.notices.push(`MCP server ${spec.name} is named twice: only the first is started`)
+      return first
+    })
+    this.servers = servers
+    this.connections = servers.map(
       (spec) =>
         new McpConnection({
           spec,
@@ -122,7 +129,7 @@ export class McpClients {
     for (const connection of this.connections) {
       const listing = connection.listing
       if (!listing) continue
-      const spec = this.options.servers.find((s) => s.name === connection.name) as McpServerSpec
+      const spec = this.servers.find((s) => s.name === connection.name) as McpServerSpec
       const origin = describeOrigin(spec)
       for (const info of listing.tools) {
         const name = mcpToolName(connection.name, info.name)

@@ -49,8 +49,9 @@ function writeUserConfig(config: Record<string, unknown>) {
 
 async function start(
   ide = new ScriptedIde({ fs: { readTextFile: false, writeTextFile: false }, terminal: false }),
+  args: string[] = [],
 ) {
-  const agent = spawnAgent({ home: home.path, args: ['--model', model.spec], ide })
+  const agent = spawnAgent({ home: home.path, args: ['--model', model.spec, ...args], ide })
   running.push(agent)
   await agent.harness.initialize()
   return { agent, acp: agent.harness, ide }
@@ -140,6 +141,19 @@ describe('MCP servers passed in session/new', () => {
     expect(agentLog()).not.toContain('MCP call everything.echo')
     const last = cards(acp.updates(sessionId), 'c1').at(-1)
     expect(last && 'status' in last ? last.status : undefined).toBe('failed')
+  })
+
+  it('reaches the tools with call_tool in direct mode, through the same permission flow', async () => {
+    const { acp, ide } = await start(undefined, ['--tools', 'direct'])
+    ide.answerPermissions('allow_once')
+    const sessionId = await newSession(acp, [everythingServer()])
+    const read = scriptCall('d1', 'call_tool', { name: 'everything__get_sum', arguments: { a: 1, b: 2 } })
+    await acp.prompt(sessionId, 'sum')
+    const first = model.chatRequests()[0]
+    expect(first?.body.tools?.map((t) => t.function.name)).toContain('call_tool')
+    expect(systemOf(first)).toContain('- everything__get_sum(a: float, b: float)')
+    expect(read.result).toContain('The sum of 1 and 2 is 3')
+    expect(ide.permissionRequests.map((r) => r.toolCall.title)).toEqual(['everything: get-sum'])
   })
 
   it('gives Code Mode functions typed by the server schemas, structured content coming back as a dict', async () => {
