@@ -21,6 +21,7 @@ import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } fro
 import { evalOverheadMs } from './eval.js'
 import { type FirstTurn, firstTurn, IDLE_AFTER_INITIALIZE_MS, silentIde } from './first-turn.js'
 import { grepFigures } from './grep.js'
+import { mcpFigures } from './mcp.js'
 import { serverFigures } from './server.js'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
@@ -118,6 +119,7 @@ async function main() {
     const server = await serverFigures(model, TURNS)
     const harness = await evalOverheadMs(model)
     const first = await firstRequests(home.path, workspace.path, model)
+    const mcp = await mcpFigures(model, TURNS)
 
     const context = await contextFigures(CONTEXT_TURNS, 4096)
 
@@ -302,6 +304,32 @@ async function main() {
         value: round(harness.p50, 1),
         unit: 'ms p50',
         note: `case wall time minus model time: temp workspace, session, scoring, store; ${harness.cases} cases`,
+      },
+      {
+        name: 'session/new with server-everything (stdio)',
+        value: round(mcp.newSessionMs),
+        unit: 'ms',
+        target: '≈ without MCP servers',
+        note: `without MCP servers ${round(mcp.plainNewSessionMs)} ms: the server starts in the background`,
+      },
+      {
+        name: 'first text turn with server-everything, right after session/new',
+        value: round(mcp.firstTurnMs),
+        unit: 'ms',
+        note: `waits for the server's tools (at most 10 s); without MCP ${round(mcp.plainFirstTurnMs)} ms`,
+      },
+      {
+        name: 'one-MCP-call turn overhead (instant model, everything__echo)',
+        value: round(mcp.callTurnMs),
+        unit: 'ms',
+        note: `read_file turn in the same session ${round(mcp.readFileTurnMs)} ms; ${TURNS} turns each`,
+      },
+      {
+        name: "server-everything's tools in the first request",
+        value: mcp.addedBytes,
+        unit: 'bytes',
+        target: '≤ 4,696 B (listing budget)',
+        note: `${mcp.tools} tools listed in one line each`,
       },
       { name: 'peak RSS of the agent', value: round(rss ?? Number.NaN), unit: 'MB', target: '≤ 120 MB' },
       ...TOOL_MODES.map((mode) => ({

@@ -60,9 +60,10 @@ export class McpClients {
           onChange: () => this.changed(spec.name),
         }),
     )
-    this.started = Promise.all(this.connections.map((c) => c.ensure().catch(() => undefined))).then(
-      () => undefined,
-    )
+    // After the current request is answered: spawning a process is synchronous work session/new need not pay.
+    this.started = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      await Promise.all(this.connections.map((c) => c.ensure().catch(() => undefined)))
+    })
   }
 
   get size(): number {
