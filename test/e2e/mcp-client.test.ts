@@ -356,6 +356,40 @@ describe('MCP servers passed in session/new', () => {
     },
   )
 
+  it.skipIf(!linux)(
+    'kills the whole process group of a server started through a launcher, as npx starts one',
+    async () => {
+      const { agent, acp, ide } = await start()
+      ide.defaultAnswer = 'allow_once'
+      const launcher = join(outside.path, 'launcher.js')
+      writeFileSync(
+        launcher,
+        [
+          "const { spawn } = require('node:child_process')",
+          `const child = spawn(process.execPath, [${JSON.stringify(EVERYTHING_SCRIPT)}], { stdio: 'inherit' })`,
+          "child.on('exit', (code) => process.exit(code ?? 1))",
+          // A helper that reads no stdin and ignores SIGTERM: only a SIGKILL to the group ends it.
+          "spawn(process.execPath, ['-e', \"process.on('SIGTERM', () => {}); setInterval(() => {}, 1000) // punie-sleeper\"], { stdio: 'ignore' })",
+        ].join('\n'),
+      )
+      const sessionId = await newSession(acp, [
+        { name: 'launched', command: process.execPath, args: [launcher], env: [] },
+      ])
+      const read = scriptCall('c1', 'launched__echo', { message: 'through a launcher' })
+      await acp.prompt(sessionId, 'echo')
+      expect(read.result).toContain('Echo: through a launcher')
+      const pids = [
+        ...descendantsRunning(agent.child.pid as number, launcher),
+        ...descendantsRunning(agent.child.pid as number, EVERYTHING_SCRIPT),
+        ...descendantsRunning(agent.child.pid as number, 'punie-sleeper'),
+      ]
+      expect(pids).toHaveLength(3)
+      await acp.agent.request(methods.agent.session.close, { sessionId })
+      await until(() => pids.every((p) => !processAlive(p)))
+      expect(pids.filter((p) => processAlive(p))).toEqual([])
+    },
+  )
+
   it.skipIf(!linux)('takes the servers down with an agent that is killed', async () => {
     const { agent, acp } = await start()
     const sessionId = await newSession(acp, [everythingServer(), everythingServer('second')])
@@ -444,6 +478,23 @@ describe('server-filesystem outside the workspace', () => {
     await acp.prompt(sessionId, 'read it now')
     expect(allowed.result).toContain('the-outside-secret')
     expect(agentLog()).toContain('MCP call filesystem.read_text_file')
+  })
+
+  it("fails the call with the server's own message when it answers isError", async () => {
+    const { acp, ide } = await start()
+    ide.defaultAnswer = 'allow_once'
+    const sessionId = await newSession(acp, [filesystemServer(outside.path)])
+    const missing = scriptCall('f1', 'filesystem__read_text_file', {
+      path: join(outside.path, 'missing.txt'),
+    })
+    await acp.prompt(sessionId, 'read a missing file')
+    expect(missing.result).toMatch(/^Error: .*(ENOENT|no such file)/)
+    const last = cards(acp.updates(sessionId), 'f1').at(-1)
+    expect(last && 'status' in last ? last.status : undefined).toBe('failed')
+    // A path the server does not serve is its refusal to make, and the model reads it.
+    const refused = scriptCall('f2', 'filesystem__read_text_file', { path: join(workspace.path, 'x.txt') })
+    await acp.prompt(sessionId, 'read outside what it serves')
+    expect(refused.result).toMatch(/^Error: .*(denied|outside|not allowed)/i)
   })
 })
 
