@@ -246,6 +246,8 @@ export class Session {
 
   /** What the surface has to say (an MCP server that failed or stopped), told to the user now. */
   private async surfaceNotes(turnId: string): Promise<string[]> {
+    // Only a surface with something to say waits here; an IDE catalog alone is waited for with the model, as before.
+    if (!this.surface.takeNotices && !this.surface.commands) return []
     await this.surface.ready
     const notes = this.surface.takeNotices?.() ?? []
     for (const note of notes)
