@@ -45,23 +45,42 @@ export type McpServerSpec = {
   | { transport: 'http' | 'sse'; url: string; headers: Record<string, string> }
 )
 
+/**
+ * A server of a config file, with `${VAR}` and `${VAR:-default}` taken from the environment as Claude Code does, so
+ * that a copied `"env": { "GITHUB_TOKEN": "${GITHUB_TOKEN}" }` passes the token and not the text.
+ */
 export function specFromConfig(
   name: string,
   config: McpServerConfig,
   origin: McpServerSpec['origin'],
+  env: Readonly<Record<string, string | undefined>> = {},
 ): McpServerSpec {
+  const x = (text: string) => expandVariables(text, env)
+  const each = (record: Record<string, string> | undefined) =>
+    Object.fromEntries(Object.entries(record ?? {}).map(([key, value]) => [key, x(value)]))
   if ('url' in config) {
-    return { name, origin, transport: config.type, url: config.url, headers: config.headers ?? {} }
+    return { name, origin, transport: config.type, url: x(config.url), headers: each(config.headers) }
   }
   return {
     name,
     origin,
     transport: 'stdio',
-    command: config.command,
-    args: config.args ?? [],
-    env: config.env ?? {},
-    ...(config.cwd ? { cwd: config.cwd } : {}),
+    command: x(config.command),
+    args: (config.args ?? []).map(x),
+    env: each(config.env),
+    ...(config.cwd ? { cwd: x(config.cwd) } : {}),
   }
+}
+
+/** `${VAR}` → its value (empty when unset), `${VAR:-default}` → its value or the default. */
+export function expandVariables(text: string, env: Readonly<Record<string, string | undefined>>): string {
+  return text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_all, name: string, fallback?: string) => {
+      const value = env[name]
+      return value !== undefined && value !== '' ? value : (fallback ?? '')
+    },
+  )
 }
 
 /** How a tool of a server is trusted by the user's `mcpTrust`. */

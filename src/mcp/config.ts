@@ -18,7 +18,11 @@ export interface McpSettings {
 }
 
 /** The MCP settings for a session in `cwd`, read afresh (a `punie trust` counts from the next session on). */
-export function readMcpSettings(userConfigPath: string, cwd: string): McpSettings {
+export function readMcpSettings(
+  userConfigPath: string,
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): McpSettings {
   const notices: string[] = []
   let user: ReturnType<typeof readConfigFile> = {}
   try {
@@ -28,11 +32,11 @@ export function readMcpSettings(userConfigPath: string, cwd: string): McpSetting
     notices.push((error as Error).message)
   }
   const servers = Object.entries(user.mcpServers ?? {}).map(([name, config]) =>
-    specFromConfig(name, config, 'user'),
+    specFromConfig(name, config, 'user', env),
   )
   const trusted = isTrustedProject(cwd, user.trustedProjects ?? [])
   for (const file of [join(cwd, '.punie', 'config.json'), join(cwd, '.mcp.json')]) {
-    const found = projectServers(file, notices)
+    const found = projectServers(file, notices, env)
     if (!found.length) continue
     if (!trusted) {
       // .punie/config.json's ignored settings are already reported with the rest of that file (config-file.ts).
@@ -56,7 +60,11 @@ export function readMcpSettings(userConfigPath: string, cwd: string): McpSetting
   }
 }
 
-function projectServers(file: string, notices: string[]): McpServerSpec[] {
+function projectServers(
+  file: string,
+  notices: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): McpServerSpec[] {
   let json: unknown
   try {
     json = JSON.parse(withoutBom(readFileSync(file, 'utf8')))
@@ -72,7 +80,7 @@ function projectServers(file: string, notices: string[]): McpServerSpec[] {
     notices.push(new ConfigError(file, `mcpServers: ${parsed.error.issues[0]?.message ?? 'invalid'}`).message)
     return []
   }
-  return Object.entries(parsed.data).map(([name, config]) => specFromConfig(name, config, 'project'))
+  return Object.entries(parsed.data).map(([name, config]) => specFromConfig(name, config, 'project', env))
 }
 
 /** The servers an ACP client passed, in Punie's terms. */

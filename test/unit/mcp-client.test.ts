@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: some of these tests are about ${VAR} in config text
 // The MCP client's pure parts: names, trust, result mapping, prompt arguments, settings, and the Code Mode stubs
 // of MCP schemas.
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -6,7 +7,7 @@ import type { Tool as McpToolInfo } from '@modelcontextprotocol/sdk/types.js'
 import { Monty, MontyTypingError } from '@pydantic/monty'
 import { describe, expect, it } from 'vitest'
 import { signatureLine, toolStubs } from '../../src/codemode/stubs.js'
-import { trustOf } from '../../src/config/mcp-servers.js'
+import { expandVariables, specFromConfig, trustOf } from '../../src/config/mcp-servers.js'
 import type { McpConnection } from '../../src/mcp/client-connection.js'
 import { promptArguments } from '../../src/mcp/client-pool.js'
 import { combineServers, readMcpSettings, specsFromAcp } from '../../src/mcp/config.js'
@@ -181,6 +182,35 @@ describe('MCP settings', () => {
       home.remove()
       project.remove()
     }
+  })
+
+  it('fills ${VAR} and ${VAR:-default} from the environment, as Claude Code does', () => {
+    expect(expandVariables('${A}/${B:-fallback}/${C}', { A: 'a', C: '' })).toBe('a/fallback/')
+    expect(
+      specFromConfig(
+        'gh',
+        { command: '${HOME}/bin/gh-mcp', args: ['--token=${TOKEN}'], env: { GITHUB_TOKEN: '${TOKEN}' } },
+        'user',
+        { HOME: '/home/u', TOKEN: 't0k' },
+      ),
+    ).toEqual({
+      name: 'gh',
+      origin: 'user',
+      transport: 'stdio',
+      command: '/home/u/bin/gh-mcp',
+      args: ['--token=t0k'],
+      env: { GITHUB_TOKEN: 't0k' },
+    })
+    expect(
+      specFromConfig(
+        'r',
+        { type: 'http', url: 'https://h/${P:-mcp}', headers: { Authorization: 'Bearer ${TOKEN}' } },
+        'user',
+        {
+          TOKEN: 't',
+        },
+      ),
+    ).toMatchObject({ url: 'https://h/mcp', headers: { Authorization: 'Bearer t' } })
   })
 
   it('reports a broken project file instead of failing the session', () => {
