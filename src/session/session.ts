@@ -224,18 +224,7 @@ export class Session {
     // The turn's first write finds out whether another process has taken the session over.
     if (!this.takenOver)
       try {
-        const text = blocks.every((b) => b.type === 'text') ? promptPlainText(blocks) : undefined
-        const own = text === undefined ? undefined : parseSlashCommand(text)
-        // The surface's tools and commands (MCP servers still starting) count for everything but our own commands.
-        const notes = own ? [] : await this.surfaceNotes(turnId)
-        const extra = own || text === undefined ? undefined : this.surfaceCommand(text)
-        stopReason = extra
-          ? await this.runSurfaceCommand(extra, turnId, signal, notes)
-          : !own
-            ? await this.runModelTurn(blocks, turnId, signal, notes)
-            : own.name === 'compact'
-              ? await this.compactNow(turnId, signal)
-              : this.runCommand(own, turnId)
+        stopReason = await this.dispatch(blocks, turnId, signal)
       } catch (error) {
         stopReason = signal.aborted ? 'cancelled' : this.reportFailure(error, turnId)
       }
@@ -244,11 +233,27 @@ export class Session {
     return stopReason
   }
 
+  /** A prompt is one of our own commands, a surface's command (an MCP prompt), or a turn of the model. */
+  private async dispatch(blocks: PromptBlock[], turnId: string, signal: AbortSignal): Promise<StopReason> {
+    const text = blocks.every((b) => b.type === 'text') ? promptPlainText(blocks) : undefined
+    const own = text === undefined ? undefined : parseSlashCommand(text)
+    if (own?.name === 'compact') return this.compactNow(turnId, signal)
+    if (own) return this.runCommand(own, turnId)
+    // The surface's tools and commands (MCP servers still starting) count from here on.
+    const notes = await this.surfaceNotes(turnId, signal)
+    if (signal.aborted) return 'cancelled'
+    const extra = text === undefined ? undefined : this.surfaceCommand(text)
+    return extra
+      ? this.runSurfaceCommand(extra, turnId, signal, notes)
+      : this.runModelTurn(blocks, turnId, signal, notes)
+  }
+
   /** What the surface has to say (an MCP server that failed or stopped), told to the user now. */
-  private async surfaceNotes(turnId: string): Promise<string[]> {
+  private async surfaceNotes(turnId: string, signal: AbortSignal): Promise<string[]> {
     // Only a surface with something to say waits here; an IDE catalog alone is waited for with the model, as before.
     if (!this.surface.takeNotices && !this.surface.commands) return []
-    await this.surface.ready
+    // A cancel ends the wait for servers still starting at once.
+    await Promise.race([this.surface.ready, aborted(signal)])
     const notes = this.surface.takeNotices?.() ?? []
     for (const note of notes)
       this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `⚠ ${note}\n\n` })
@@ -532,4 +537,12 @@ export class Session {
   private newId(prefix: string) {
     return `${prefix}_${Date.now().toString(36)}${(this.idCounter++).toString(36)}`
   }
+}
+
+/** Settles when `signal` aborts (never rejects). */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve()
+    else signal.addEventListener('abort', () => resolve(), { once: true })
+  })
 }
