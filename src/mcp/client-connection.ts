@@ -9,9 +9,11 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import {
   type CallToolResult,
   ErrorCode,
+  LoggingMessageNotificationSchema,
   McpError,
   type Tool as McpToolInfo,
   type Prompt,
+  PromptListChangedNotificationSchema,
   type Resource,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js'
@@ -172,6 +174,25 @@ export class McpConnection {
       this.state = { status: 'failed', message }
       this.options.onChange()
     }
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      const tools = await listTools(client, timeout).catch(() => undefined)
+      if (tools && this.listing) {
+        this.listing = { ...this.listing, tools }
+        this.options.onChange()
+      }
+    })
+    client.setNotificationHandler(PromptListChangedNotificationSchema, async () => {
+      const prompts = await listPrompts(client, timeout).catch(() => undefined)
+      if (prompts && this.listing) {
+        this.listing = { ...this.listing, prompts }
+        this.options.onChange()
+      }
+    })
+    // What a server logs goes to Punie's log, cut short: it is for whoever debugs the server, not for the model.
+    client.setNotificationHandler(LoggingMessageNotificationSchema, async ({ params }) => {
+      const text = typeof params.data === 'string' ? params.data : JSON.stringify(params.data)
+      logger.debug('MCP server %s %s: %s', this.name, params.level, (text ?? '').slice(0, 2000))
+    })
     try {
       await client.connect(transport, { timeout })
       this.listing = await listServer(client, timeout)
@@ -189,13 +210,6 @@ export class McpConnection {
       await client.close().catch(() => undefined)
       throw new McpServerError(`MCP server ${this.name} is closed`)
     }
-    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
-      const tools = await listTools(client, timeout).catch(() => undefined)
-      if (tools && this.listing) {
-        this.listing = { ...this.listing, tools }
-        this.options.onChange()
-      }
-    })
     this.client = client
     this.state = { status: 'ready' }
     logger.info(
@@ -246,13 +260,15 @@ export class McpConnection {
 async function listServer(client: Client, timeout: number): Promise<ServerListing> {
   const capabilities = client.getServerCapabilities() ?? {}
   const tools = capabilities.tools ? await listTools(client, timeout) : []
-  const prompts = capabilities.prompts
-    ? await paged(
-        (cursor) => client.listPrompts(cursor ? { cursor } : {}, { timeout }),
-        (page) => page.prompts,
-      ).catch(() => [])
-    : []
+  const prompts = capabilities.prompts ? await listPrompts(client, timeout).catch(() => []) : []
   return { tools, prompts, resources: Boolean(capabilities.resources) }
+}
+
+function listPrompts(client: Client, timeout: number): Promise<Prompt[]> {
+  return paged(
+    (cursor) => client.listPrompts(cursor ? { cursor } : {}, { timeout }),
+    (page) => page.prompts,
+  )
 }
 
 function listTools(client: Client, timeout: number): Promise<McpToolInfo[]> {
