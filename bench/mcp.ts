@@ -1,69 +1,78 @@
-// `punie mcp` figures: start-up to an answered initialize, the size of tools/list, and the round trip of a
-// read and of a write that asks through elicitation, driven by the MCP SDK's client.
+// The MCP client's costs with the real server-everything: session/new (which must not wait for the server),
+// the first prompt's wait for the server's tools, one MCP call's overhead next to read_file's, and the bytes its
+// tools add to the first model request.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
-import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js'
+import { methods } from '@agentclientprotocol/sdk'
 import { quantile } from '../src/perf/collector.js'
-import { BIN } from '../test/helpers/acp-harness.js'
+import { spawnAgent } from '../test/helpers/acp-harness.js'
+import { everythingServer } from '../test/helpers/mcp-servers.js'
+import type { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { makeTempDir } from '../test/helpers/temp.js'
 
-const STARTS = 5
-const CALLS = 200
-
 export interface McpFigures {
-  startMs: number
-  listBytes: number
+  newSessionMs: number
+  plainNewSessionMs: number
+  firstTurnMs: number
+  plainFirstTurnMs: number
+  callTurnMs: number
+  readFileTurnMs: number
+  addedBytes: number
   tools: number
-  readMs: number
-  askedWriteMs: number
 }
 
 const median = (xs: number[]) => quantile(xs, 0.5) ?? 0
 
-export async function mcpFigures(): Promise<McpFigures> {
+export async function mcpFigures(model: ScriptedModelServer, turns: number): Promise<McpFigures> {
   const home = makeTempDir('punie-bench-mcp-home-')
   const workspace = makeTempDir('punie-bench-mcp-ws-')
+  // Trusted, so that a call asks nobody: the figure is the dispatch, not a dialog.
+  writeFileSync(join(home.path, 'config.json'), JSON.stringify({ mcpTrust: { everything: true } }))
   writeFileSync(join(workspace.path, 'main.py'), 'print("hello")\n')
-  const starts: number[] = []
-  const reads: number[] = []
-  const writes: number[] = []
-  let listBytes = 0
-  let tools = 0
+  const agent = spawnAgent({ home: home.path, args: ['--model', model.spec, '--log-level', 'warn'] })
   try {
-    for (let run = 0; run < STARTS; run++) {
-      const client = new Client({ name: 'bench', version: '1' }, { capabilities: { elicitation: {} } })
-      client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: {} }))
+    const acp = agent.harness
+    await acp.initialize()
+    const timed = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
       const started = performance.now()
-      await client.connect(
-        new StdioClientTransport({
-          command: process.execPath,
-          args: [BIN, 'mcp', '--cwd', workspace.path],
-          env: { ...(process.env as Record<string, string>), PUNIE_HOME: home.path },
-        }),
+      const value = await run()
+      return [value, performance.now() - started]
+    }
+    // Warm the core first, so that the two session/new figures compare like with like.
+    await acp.newSession(workspace.path)
+    const [plain, plainNewSessionMs] = await timed(() => acp.newSession(workspace.path))
+    const [{ sessionId }, newSessionMs] = await timed(() =>
+      acp.agent.request(methods.agent.session.new, { cwd: workspace.path, mcpServers: [everythingServer()] }),
+    )
+    const before = model.chatRequests().length
+    const [, firstTurnMs] = await timed(() => acp.prompt(sessionId, 'hello'))
+    const [, plainFirstTurnMs] = await timed(() => acp.prompt(plain.sessionId, 'hello'))
+    const [withMcp, without] = model.chatRequests().slice(before)
+    const system = withMcp?.body.messages[0]?.content ?? ''
+    const callTurns: number[] = []
+    const readTurns: number[] = []
+    for (let i = 0; i < turns; i++) {
+      model.enqueue(
+        { toolCalls: [{ name: 'everything__echo', arguments: { message: `m${i}` } }] },
+        { text: 'ok' },
       )
-      starts.push(performance.now() - started)
-      const list = await client.listTools()
-      listBytes = JSON.stringify(list).length
-      tools = list.tools.length
-      if (run === 0) {
-        for (let i = 0; i < CALLS; i++) {
-          const t = performance.now()
-          await client.callTool({ name: 'read_file', arguments: { path: 'main.py' } })
-          reads.push(performance.now() - t)
-        }
-        for (let i = 0; i < CALLS / 10; i++) {
-          const t = performance.now()
-          await client.callTool({ name: 'write_file', arguments: { path: 'out.txt', content: `${i}\n` } })
-          writes.push(performance.now() - t)
-        }
-      }
-      await client.close()
+      callTurns.push((await timed(() => acp.prompt(sessionId, `echo ${i}`)))[1])
+      model.enqueue({ toolCalls: [{ name: 'read_file', arguments: { path: 'main.py' } }] }, { text: 'ok' })
+      readTurns.push((await timed(() => acp.prompt(sessionId, `read ${i}`)))[1])
+    }
+    return {
+      newSessionMs,
+      plainNewSessionMs,
+      firstTurnMs,
+      plainFirstTurnMs,
+      callTurnMs: median(callTurns),
+      readFileTurnMs: median(readTurns),
+      addedBytes: (withMcp?.bytes ?? 0) - (without?.bytes ?? 0),
+      tools: system.split('\n').filter((l) => l.startsWith('- everything__')).length,
     }
   } finally {
+    await agent.harness.close()
     home.remove()
     workspace.remove()
   }
-  return { startMs: median(starts), listBytes, tools, readMs: median(reads), askedWriteMs: median(writes) }
 }

@@ -23,6 +23,7 @@ import { type FirstTurn, firstTurn, IDLE_AFTER_INITIALIZE_MS, silentIde } from '
 import { grepFigures } from './grep.js'
 import { knowledgeFigures } from './knowledge.js'
 import { mcpFigures } from './mcp.js'
+import { mcpServerFigures } from './mcp-server.js'
 import { serverFigures } from './server.js'
 import { structuralFigures } from './structural.js'
 
@@ -120,10 +121,11 @@ async function main() {
     const search = await grepFigures()
     const structural = await structuralFigures()
     const server = await serverFigures(model, TURNS)
-    const mcp = await mcpFigures()
+    const mcpServer = await mcpServerFigures()
     const harness = await evalOverheadMs(model)
     const first = await firstRequests(home.path, workspace.path, model)
     const knowledge = await knowledgeFigures(home.path, model)
+    const mcp = await mcpFigures(model, TURNS)
 
     const context = await contextFigures(CONTEXT_TURNS, 4096)
 
@@ -316,21 +318,47 @@ async function main() {
       },
       {
         name: 'punie mcp: spawn → initialize answered',
-        value: round(mcp.startMs),
+        value: round(mcpServer.startMs),
         unit: 'ms',
-        note: `tools/list: ${mcp.tools} tools, ${mcp.listBytes} B`,
+        note: `tools/list: ${mcpServer.tools} tools, ${mcpServer.listBytes} B`,
       },
       {
         name: 'punie mcp: read_file round trip',
-        value: round(mcp.readMs, 2),
+        value: round(mcpServer.readMs, 2),
         unit: 'ms',
-        note: `write_file asked through elicitation and accepted: ${round(mcp.askedWriteMs, 2)} ms`,
+        note: `write_file asked through elicitation and accepted: ${round(mcpServer.askedWriteMs, 2)} ms`,
       },
       {
         name: 'eval harness overhead per case',
         value: round(harness.p50, 1),
         unit: 'ms p50',
         note: `case wall time minus model time: temp workspace, session, scoring, store; ${harness.cases} cases`,
+      },
+      {
+        name: 'session/new with server-everything (stdio)',
+        value: round(mcp.newSessionMs),
+        unit: 'ms',
+        target: '≈ without MCP servers',
+        note: `without MCP servers ${round(mcp.plainNewSessionMs)} ms: the server starts in the background`,
+      },
+      {
+        name: 'first text turn with server-everything, right after session/new',
+        value: round(mcp.firstTurnMs),
+        unit: 'ms',
+        note: `waits for the server's tools (at most 10 s); without MCP ${round(mcp.plainFirstTurnMs)} ms`,
+      },
+      {
+        name: 'one-MCP-call turn overhead (instant model, everything__echo)',
+        value: round(mcp.callTurnMs),
+        unit: 'ms',
+        note: `read_file turn in the same session ${round(mcp.readFileTurnMs)} ms; ${TURNS} turns each`,
+      },
+      {
+        name: "server-everything's tools in the first request",
+        value: mcp.addedBytes,
+        unit: 'bytes',
+        target: '≤ 4,696 B (listing budget)',
+        note: `${mcp.tools} tools listed in one line each`,
       },
       { name: 'peak RSS of the agent', value: round(rss ?? Number.NaN), unit: 'MB', target: '≤ 120 MB' },
       ...TOOL_MODES.map((mode) => ({

@@ -1,7 +1,8 @@
 // The ACP agent side: wires ACP requests to the shared session core. One AgentApp per connection.
-import { type AgentContext, agent, methods, RequestError } from '@agentclientprotocol/sdk'
+import { type AgentContext, agent, type McpServer, methods, RequestError } from '@agentclientprotocol/sdk'
 import type { AgentCore } from '../core/core.js'
 import type { Logger } from '../log/logger.js'
+import { readMcpSettings, specsFromAcp } from '../mcp/config.js'
 import { quote } from '../quote.js'
 import type { AgentEvent } from '../session/events.js'
 import type { SessionRecord, SessionSurface } from '../session/ports.js'
@@ -85,14 +86,17 @@ export function createAcpAgent(options: AcpAgentOptions) {
     })
   }
 
-  const surface = (core: AgentCore) => (record: SessionRecord) => {
+  const surface = (core: AgentCore, mcpServers?: readonly McpServer[]) => (record: SessionRecord) => {
     if (!client) throw RequestError.internalError(undefined, 'no client connection')
+    const configPath = core.userConfigPath
     const made = createAcpSurface(record, {
       client,
       features,
       builtins: core.builtinTools,
       logger,
       ...(core.clientRequestTimeoutMs ? { requestTimeoutMs: core.clientRequestTimeoutMs } : {}),
+      mcpServers: specsFromAcp(mcpServers),
+      ...(configPath ? { mcpSettings: (cwd: string) => readMcpSettings(configPath, cwd) } : {}),
     })
     surfaces.set(record.id, made)
     return made
@@ -130,14 +134,26 @@ export function createAcpAgent(options: AcpAgentOptions) {
     ).catch((error: unknown) => logger.warn('closing the sessions of a departed client failed: %s', error))
   }
 
-  /** Sent after the response so the client already knows the session. */
-  const announce = (session: Session) =>
-    setImmediate(() =>
+  /**
+   * Sent after the response so the client already knows the session; again whenever the surface's commands
+   * (MCP prompts) change.
+   */
+  const announce = (session: Session) => {
+    const commands = attached.get(session.id)?.surface?.commands
+    const sendCommands = () =>
       send(session.id, {
         sessionUpdate: 'available_commands_update',
-        availableCommands: availableCommands(),
-      }),
-    )
+        availableCommands: availableCommands(commands?.list()),
+      })
+    setImmediate(sendCommands)
+    let shown = JSON.stringify(commands?.list() ?? [])
+    commands?.subscribe?.(() => {
+      const now = JSON.stringify(commands.list())
+      if (now === shown || !attached.has(session.id)) return
+      shown = now
+      sendCommands()
+    })
+  }
 
   const attachedSession = (core: AgentCore, sessionId: string): Session => {
     const session = core.manager.find(sessionId)
@@ -159,7 +175,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
         const session = core.manager.create({
           cwd: params.cwd,
           ...(params.additionalDirectories ? { additionalDirectories: params.additionalDirectories } : {}),
-          surface: surface(core),
+          surface: surface(core, params.mcpServers),
         })
         attach(core, session)
         announce(session)
@@ -175,7 +191,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
     .onRequest(methods.agent.session.load, ({ params }) =>
       withCore((core) => {
         access.admit(params.sessionId, params._meta)
-        const session = core.manager.open(params.sessionId, surface(core))
+        const session = core.manager.open(params.sessionId, surface(core, params.mcpServers))
         const replay = context(core, session, 'replay')
         for (const event of coalesceDeltas(core.manager.transcript(session.id))) {
           for (const update of eventToUpdates(event, replay)) send(session.id, update)
@@ -188,7 +204,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
     .onRequest(methods.agent.session.resume, ({ params }) =>
       withCore((core) => {
         access.admit(params.sessionId, params._meta)
-        const session = core.manager.open(params.sessionId, surface(core))
+        const session = core.manager.open(params.sessionId, surface(core, params.mcpServers))
         attach(core, session)
         announce(session)
         return { configOptions: configOptions(core, session) }

@@ -10,7 +10,7 @@ import type {
   ToolCallContent,
   ToolCallUpdate,
 } from '@agentclientprotocol/sdk'
-import { SLASH_COMMANDS } from '../session/commands.js'
+import { SLASH_COMMANDS, type SlashCommand } from '../session/commands.js'
 import type { AgentEvent } from '../session/events.js'
 import type { PermissionRequest, SessionRecord } from '../session/ports.js'
 import type { PromptBlock } from '../session/prompt.js'
@@ -280,8 +280,8 @@ export function toPermissionOutcome(
   return offered.find((o) => o.optionId === optionId)?.kind ?? 'reject_once'
 }
 
-export function availableCommands(): AvailableCommand[] {
-  return SLASH_COMMANDS.map((c) => ({
+export function availableCommands(extra: readonly SlashCommand[] = []): AvailableCommand[] {
+  return [...SLASH_COMMANDS, ...extra].map((c) => ({
     name: c.name,
     description: c.description,
     ...(c.hint ? { input: { hint: c.hint } } : {}),

@@ -2,7 +2,10 @@
 // permission dialogs.
 import type { AgentContext } from '@agentclientprotocol/sdk'
 import { methods } from '@agentclientprotocol/sdk'
+import type { McpServerSpec } from '../config/mcp-servers.js'
 import type { Logger } from '../log/logger.js'
+import { FIRST_TURN_MCP_WAIT_MS, McpClients } from '../mcp/client-pool.js'
+import { combineServers, type McpSettings } from '../mcp/config.js'
 import type { PermissionRequest, SessionRecord, SessionSurface } from '../session/ports.js'
 import { boundaryDirectories } from '../session/project.js'
 import type { Tool } from '../tools/define.js'
@@ -26,7 +29,14 @@ export interface AcpSurfaceOptions {
   logger: Logger
   /** The deadline of file and terminal requests; see client-request.ts. */
   requestTimeoutMs?: number
+  /** The MCP servers the client passed in session/new or session/load. */
+  mcpServers?: readonly McpServerSpec[]
+  /** The servers and trust of the user's and the project's config, read for this session's cwd. */
+  mcpSettings?: (cwd: string) => McpSettings
 }
+
+/** Tool names the session's helpers take (tool-kit.ts); no MCP tool may take them. */
+const HELPER_NAMES = ['execute_code', 'tool_help', 'call_tool']
 
 export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptions): SessionSurface {
   const { client, logger } = options
@@ -51,13 +61,42 @@ export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptio
         )
       })
     : undefined
-  const ready = discovery && settledWithin(discovery, FIRST_TURN_DISCOVERY_WAIT_MS)
+  const mcp = startMcp(record, options, () => new Set([...tools.list().map((t) => t.name), ...HELPER_NAMES]))
+  const waits = [
+    ...(discovery ? [settledWithin(discovery, FIRST_TURN_DISCOVERY_WAIT_MS)] : []),
+    ...(mcp?.clients.size ? [settledWithin(mcp.clients.started, FIRST_TURN_MCP_WAIT_MS)] : []),
+  ]
+  const ready = waits.length ? Promise.all(waits).then(() => undefined) : undefined
+  // The registry is rebuilt only when the MCP tools change, so a turn's tool kit is reused while they do not.
+  let withMcp: { base: ToolRegistry; mcp: readonly Tool[]; registry: ToolRegistry } | undefined
+  const allTools = (): ToolRegistry => {
+    const fromMcp = mcp?.clients.tools() ?? []
+    if (!fromMcp.length) return tools
+    if (withMcp?.base !== tools || withMcp.mcp !== fromMcp) {
+      // An IDE catalog that came after the MCP tools were named may have taken one of their names: it keeps it.
+      const free = fromMcp.filter((t) => !tools.get(t.name))
+      withMcp = { base: tools, mcp: fromMcp, registry: createRegistry([...tools.list(), ...free]) }
+    }
+    return withMcp.registry
+  }
   return {
     workspace: new AcpWorkspace(client, record.id, options.features, local, options.requestTimeoutMs),
     get tools() {
-      return tools
+      return allTools()
     },
     ready,
+    ...(mcp
+      ? {
+          takeNotices: () => [...mcp.notices.splice(0), ...mcp.clients.takeNotices()],
+          commands: {
+            list: () => mcp.clients.commands(),
+            expand: (name: string, args: string, signal: AbortSignal) =>
+              mcp.clients.expandCommand(name, args, signal),
+            subscribe: (listener: () => void) => mcp.clients.subscribe(listener),
+          },
+          dispose: () => mcp.clients.dispose(),
+        }
+      : {}),
     // No deadline: the answer waits on a person, who may be away for a while. The turn's cancel ends the wait
     // (the SDK stops waiting at once and asks the client to close its dialog), and so does a closed connection.
     askPermission: async (request: PermissionRequest, signal: AbortSignal): Promise<PermissionOutcome> => {
@@ -70,4 +109,27 @@ export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptio
       return toPermissionOutcome(response, offered)
     },
   }
+}
+
+/** The session's MCP servers: the client's and the config's, started in the background; none, none started. */
+function startMcp(
+  record: SessionRecord,
+  options: AcpSurfaceOptions,
+  reserved: () => ReadonlySet<string>,
+): { clients: McpClients; notices: string[] } | undefined {
+  const settings = options.mcpSettings?.(record.cwd)
+  const servers = combineServers(options.mcpServers ?? [], settings?.servers ?? [])
+  const notices = [...(settings?.notices ?? [])]
+  if (!servers.length && !notices.length) return undefined
+  const clients = new McpClients({
+    servers,
+    cwd: record.cwd,
+    trust: settings?.trust ?? {},
+    ...(settings?.timeoutMs ? { callTimeoutMs: settings.timeoutMs } : {}),
+    logger: options.logger,
+    reserved,
+  })
+  if (servers.length)
+    options.logger.info('session %s: MCP servers %s', record.id, servers.map((s) => s.name).join(', '))
+  return { clients, notices }
 }

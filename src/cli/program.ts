@@ -285,7 +285,7 @@ export function buildProgram(version: string): Command {
 
   program
     .command('trust')
-    .description("let a project's own .punie/config.json choose a remote model and the mode")
+    .description("let a project's own config choose a remote model and the mode, and start its MCP servers")
     .argument('[dir]', 'the project directory (default: the current one)')
     .option('--list', 'list the trusted projects')
     .option('--remove', 'stop trusting the directory')

@@ -1,5 +1,6 @@
 // `punie trust [DIR]`: records in ~/.punie/config.json that a project's own .punie/config.json may choose
-// a remote model and the permission mode of new sessions; `--list` and `--remove` manage the list.
+// a remote model and the permission mode of new sessions, and that its MCP servers may start; `--list` and
+// `--remove` manage the list.
 import { readFileSync } from 'node:fs'
 import { ConfigError, readConfigFile, realPathOf, withoutBom } from '../config/config-file.js'
 import { type Env, homePaths, punieHome } from '../config/home.js'
@@ -20,11 +21,11 @@ export function runTrust(dir: string | undefined, options: TrustOptions, env: En
   if (options.remove) {
     if (others.length === trusted.length) return `${target} was not trusted.`
     writeTrusted(path, others)
-    return `${target} is no longer trusted: its .punie/config.json may not choose a remote model or the mode.`
+    return `${target} is no longer trusted: its .punie/config.json may not choose a remote model or the mode, and its MCP servers do not start.`
   }
   if (others.length < trusted.length) return `${target} is already trusted.`
   writeTrusted(path, [...trusted, target])
-  return `Trusted ${target}: its .punie/config.json may now choose a remote model and the mode of new sessions.`
+  return `Trusted ${target}: its .punie/config.json may now choose a remote model and the mode of new sessions, and its MCP servers (.punie/config.json, .mcp.json) start.`
 }
 
 /** Rewrites the user's config with a new list, keeping every other setting as it is. */

@@ -43,6 +43,7 @@ export function signatureLine(tool: Tool): string {
     const type = compactType(properties[name] ?? {})
     return required.has(name) ? `${name}: ${type}` : `${name}?: ${type}`
   })
+  if (hasUnnamedParameters(tool)) params.push('**kwargs')
   return `${tool.name}(${params.join(', ')}): ${capped(oneLineDoc(tool.description))}`
 }
 
@@ -66,17 +67,40 @@ function functionStub(tool: Tool, shapes: string[], doc = oneLineDoc(tool.descri
       const type = pythonType(schema, `${base}${pascal(name)}`, shapes)
       return required.has(name) ? `${name}: ${type}` : `${name}: ${type} | None = None`
     })
-  const output = tool.modelSchema ? 'Any' : pythonType(outputSchema(tool), `${base}Result`, shapes)
+  if (hasUnnamedParameters(tool)) params.push('**kwargs: Any')
+  const output = tool.outputModelSchema
+    ? pythonType(tool.outputModelSchema, `${base}Result`, shapes)
+    : tool.modelSchema
+      ? 'Any'
+      : pythonType(outputSchema(tool), `${base}Result`, shapes)
   return `def ${tool.name}(${params.join(', ')}) -> ${output}:\n    """${doc.replaceAll('"""', "'''")}"""`
 }
 
-/** Parameter names in the order the stub declares them: required ones first, as Python demands. */
+/**
+ * Parameter names in the order the stub declares them: required ones first, as Python demands. A name Python
+ * cannot spell as a parameter (an MCP server's `from` or `file-path`) is left to `**kwargs`.
+ */
 export function parameterOrder(tool: Tool): string[] {
   const input = inputJsonSchema(tool)
   const required = new Set((input.required ?? []) as string[])
-  return Object.keys((input.properties ?? {}) as Record<string, unknown>).sort(
-    (a, b) => Number(required.has(b)) - Number(required.has(a)),
-  )
+  return Object.keys((input.properties ?? {}) as Record<string, unknown>)
+    .filter(isPythonName)
+    .sort((a, b) => Number(required.has(b)) - Number(required.has(a)))
+}
+
+function hasUnnamedParameters(tool: Tool): boolean {
+  const properties = (inputJsonSchema(tool).properties ?? {}) as Record<string, unknown>
+  return Object.keys(properties).some((name) => !isPythonName(name))
+}
+
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
+)
+
+export function isPythonName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !PYTHON_KEYWORDS.has(name)
 }
 
 function outputSchema(tool: Tool): JsonSchema {
@@ -115,7 +139,9 @@ export function pythonType(schema: JsonSchema, name: string, shapes: string[]): 
       return `list[${schema.items ? pythonType(schema.items as JsonSchema, `${name}Item`, shapes) : 'Any'}]`
     case 'object': {
       const properties = schema.properties as Record<string, JsonSchema> | undefined
-      if (!properties || Object.keys(properties).length === 0) return 'dict[str, Any]'
+      // A key Python cannot spell as a field leaves the shape a plain dict.
+      if (!properties || Object.keys(properties).length === 0 || !Object.keys(properties).every(isPythonName))
+        return 'dict[str, Any]'
       const required = new Set((schema.required ?? []) as string[])
       const fields = Object.entries(properties).map(([key, value]) => {
         const fieldType = pythonType(value, `${name}${pascal(key)}`, shapes)

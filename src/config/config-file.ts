@@ -9,6 +9,7 @@ import { TOOL_FORMATS } from '../model/text-tool-calls.js'
 import { PERMISSION_MODES } from '../tools/permission.js'
 import { TOOL_MODES } from '../tools/tool-mode.js'
 import type { Env } from './home.js'
+import { mcpServersSchema, mcpTrustSchema } from './mcp-servers.js'
 import { describeIgnored, type IgnoredSetting, screenProjectConfig } from './project-trust.js'
 
 export const configSchema = z
@@ -44,6 +45,12 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** MCP servers every session starts (a project's own only when the project is trusted); see docs/mcp.md. */
+    mcpServers: mcpServersSchema.optional(),
+    /** Which MCP servers or tools run without asking. */
+    mcpTrust: mcpTrustSchema.optional(),
+    /** How long one MCP call may go without an answer or progress (default 60 s). */
+    mcpTimeoutMs: z.number().int().positive().optional(),
     /** Project directories (absolute) whose .punie/config.json may choose the model host, mode and programs. */
     trustedProjects: z.array(z.string().min(1)).optional(),
   })

@@ -15,6 +15,10 @@ const PROJECT_RULES: Record<keyof PunieConfig, 'local model' | 'trusted' | 'not 
   model: 'local model',
   mode: 'trusted',
   trustedProjects: 'user only',
+  // Starting a server runs a program: only a trusted project's servers start (see mcp/config.ts).
+  mcpServers: 'trusted',
+  mcpTrust: 'user only',
+  mcpTimeoutMs: 'not read',
   models: 'not read',
   typechecker: 'not read',
   languageServers: 'not read',

@@ -54,6 +54,8 @@ export interface AgentCore {
   logger: Logger
   /** How long the client may take to answer a file or terminal request (default 30 s). */
   clientRequestTimeoutMs?: number
+  /** The user's settings file, read again for each session's MCP servers. */
+  userConfigPath?: string
 }
 
 export interface ClosableCore extends AgentCore {
@@ -128,6 +130,7 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
       : {}),
     builtinTools,
     logger: options.logger,
+    userConfigPath: paths.config,
     resumeTokens: store,
     warmUp: () =>
       warmUp(

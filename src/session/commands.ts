@@ -29,17 +29,20 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
 
 export type ParsedCommand = { name: string; args: string }
 
-/** A prompt is a command when its text starts with "/name" for a known name. */
-export function parseSlashCommand(text: string): ParsedCommand | undefined {
+/** A prompt is a command when its text starts with "/name" for a known name: the session's, or one of `extra`. */
+export function parseSlashCommand(
+  text: string,
+  extra: readonly SlashCommand[] = [],
+): ParsedCommand | undefined {
   const match = /^\s*\/([a-z][\w-]*)(?:\s+([\s\S]*))?$/i.exec(text)
   if (!match?.[1]) return undefined
   const name = match[1].toLowerCase()
-  if (!SLASH_COMMANDS.some((c) => c.name === name)) return undefined
+  if (!SLASH_COMMANDS.some((c) => c.name === name) && !extra.some((c) => c.name === name)) return undefined
   return { name, args: (match[2] ?? '').trim() }
 }
 
-export function helpText(model: string, mode: string): string {
-  const lines = SLASH_COMMANDS.map(
+export function helpText(model: string, mode: string, extra: readonly SlashCommand[] = []): string {
+  const lines = [...SLASH_COMMANDS, ...extra].map(
     (c) => `- \`/${c.name}${c.hint ? ` <${c.hint}>` : ''}\` — ${c.description}`,
   )
   return `Punie commands:\n${lines.join('\n')}\n\nCurrent model: \`${model}\`; mode: \`${mode}\``

@@ -5,6 +5,7 @@ import type { PermissionMode, PermissionOutcome } from '../tools/permission.js'
 import type { ToolRegistry } from '../tools/registry.js'
 import type { ToolMode } from '../tools/tool-mode.js'
 import type { Workspace } from '../workspace/workspace.js'
+import type { SlashCommand } from './commands.js'
 import type { AgentEvent } from './events.js'
 
 export interface SessionRecord {
@@ -101,4 +102,19 @@ export interface SessionSurface {
   /** Settles once the tool set is known (the IDE's catalog may still be on its way). */
   ready?: Promise<void>
   askPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionOutcome>
+  /** Said to the user and the model at the start of the next turn: an MCP server that failed or stopped. */
+  takeNotices?(): string[]
+  /** Slash commands the surface adds (MCP prompts). */
+  commands?: SurfaceCommands
+  /** Releases what the surface started for the session (its MCP servers). */
+  dispose?(): Promise<void>
+}
+
+/** Slash commands beside the session's own: each expands into the text the model is sent. */
+export interface SurfaceCommands {
+  list(): readonly SlashCommand[]
+  /** Throws with a message for the user when the command cannot be expanded (a missing argument). */
+  expand(name: string, args: string, signal: AbortSignal): Promise<string>
+  /** Told when the list changes; returns how to stop listening. */
+  subscribe?(listener: () => void): () => void
 }

@@ -17,7 +17,7 @@ import { quote } from '../quote.js'
 import { changesWorkspace } from '../tools/define.js'
 import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
 import { isToolMode, TOOL_MODES } from '../tools/tool-mode.js'
-import { helpText, type ParsedCommand, parseSlashCommand } from './commands.js'
+import { helpText, type ParsedCommand, parseSlashCommand, SLASH_COMMANDS } from './commands.js'
 import type { AgentConfig } from './config.js'
 import { SessionContext } from './context.js'
 import { contextReport } from './context-report.js'
@@ -195,9 +195,10 @@ export class Session {
   /** The client now driving this session: its workspace, tools and permission dialogs take over. */
   attach(surface: SessionSurface): void {
     if (surface === this.surface) return
-    const previous = this.surface.workspace
+    const previous = this.surface
     this.surface = surface
-    if (previous !== surface.workspace) void previous.dispose().catch(() => undefined)
+    if (previous.workspace !== surface.workspace) void previous.workspace.dispose().catch(() => undefined)
+    void previous.dispose?.().catch(() => undefined)
   }
 
   /** Why the last turn failed (the model was unreachable, say); undefined when it did not. */
@@ -222,6 +223,7 @@ export class Session {
     this.memos.clear()
     await this.deps.project.release()
     await this.surface.workspace.dispose().catch(() => undefined)
+    await this.surface.dispose?.().catch(() => undefined)
   }
 
   private async runPrompt(blocks: PromptBlock[], signal: AbortSignal): Promise<StopReason> {
@@ -238,14 +240,7 @@ export class Session {
     // The turn's first write finds out whether another process has taken the session over.
     if (!this.takenOver)
       try {
-        const command = blocks.every((b) => b.type === 'text')
-          ? parseSlashCommand(promptPlainText(blocks))
-          : undefined
-        stopReason = !command
-          ? await this.runModelTurn(blocks, turnId, signal)
-          : command.name === 'compact'
-            ? await this.compactNow(turnId, signal)
-            : this.runCommand(command, turnId)
+        stopReason = await this.dispatch(blocks, turnId, signal)
       } catch (error) {
         stopReason = signal.aborted ? 'cancelled' : this.reportFailure(error, turnId)
       }
@@ -254,12 +249,67 @@ export class Session {
     return stopReason
   }
 
+  /** A prompt is one of our own commands, a surface's command (an MCP prompt), or a turn of the model. */
+  private async dispatch(blocks: PromptBlock[], turnId: string, signal: AbortSignal): Promise<StopReason> {
+    const text = blocks.every((b) => b.type === 'text') ? promptPlainText(blocks) : undefined
+    const own = text === undefined ? undefined : parseSlashCommand(text)
+    if (own?.name === 'compact') return this.compactNow(turnId, signal)
+    if (own) return this.runCommand(own, turnId)
+    // The surface's tools and commands (MCP servers still starting) count from here on.
+    const notes = await this.surfaceNotes(turnId, signal)
+    if (signal.aborted) return 'cancelled'
+    const extra = text === undefined ? undefined : this.surfaceCommand(text)
+    return extra
+      ? this.runSurfaceCommand(extra, turnId, signal, notes)
+      : this.runModelTurn(blocks, turnId, signal, notes)
+  }
+
+  /** What the surface has to say (an MCP server that failed or stopped), told to the user now. */
+  private async surfaceNotes(turnId: string, signal: AbortSignal): Promise<string[]> {
+    // Only a surface with something to say waits here; an IDE catalog alone is waited for with the model, as before.
+    if (!this.surface.takeNotices && !this.surface.commands) return []
+    // A cancel ends the wait for servers still starting at once.
+    await Promise.race([this.surface.ready, aborted(signal)])
+    const notes = this.surface.takeNotices?.() ?? []
+    for (const note of notes)
+      this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `⚠ ${note}\n\n` })
+    return notes
+  }
+
+  private surfaceCommand(text: string): ParsedCommand | undefined {
+    const extra = this.surface.commands?.list() ?? []
+    const parsed = extra.length ? parseSlashCommand(text, extra) : undefined
+    return parsed && !SLASH_COMMANDS.some((c) => c.name === parsed.name) ? parsed : undefined
+  }
+
+  /** An MCP prompt: expanded by its server into the text the model is sent as this turn's prompt. */
+  private async runSurfaceCommand(
+    command: ParsedCommand,
+    turnId: string,
+    signal: AbortSignal,
+    notes: string[],
+  ): Promise<StopReason> {
+    let text: string
+    try {
+      text = (await this.surface.commands?.expand(command.name, command.args, signal)) ?? ''
+    } catch (error) {
+      if (signal.aborted) return 'cancelled'
+      const message = error instanceof Error ? error.message : String(error)
+      this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text: `⚠ ${message}` })
+      return 'end_turn'
+    }
+    return this.runModelTurn([{ type: 'text', text }], turnId, signal, notes)
+  }
+
   private async runModelTurn(
     blocks: PromptBlock[],
     turnId: string,
     signal: AbortSignal,
+    notes: readonly string[] = [],
   ): Promise<StopReason> {
-    this.commit({ role: 'user', content: promptToModelText(blocks) })
+    // The model is told too, so that it does not call a server's tools as if nothing had happened.
+    const told = notes.map((n) => `[Punie: ${n}]\n`).join('')
+    this.commit({ role: 'user', content: `${told}${told ? '\n' : ''}${promptToModelText(blocks)}` })
     const model = await this.deps.models.get(this.record.model)
     await this.surface.ready
     if (signal.aborted) return 'cancelled'
@@ -395,7 +445,7 @@ export class Session {
       this.emit({ type: 'message.delta', turnId, messageId: this.newId('msg'), text })
     switch (command.name) {
       case 'help':
-        say(helpText(this.record.model, this.record.mode))
+        say(helpText(this.record.model, this.record.mode, this.surface.commands?.list()))
         break
       case 'skills':
         say(skillsReport(this.knowledge.now))
@@ -539,4 +589,12 @@ export class Session {
   private newId(prefix: string) {
     return `${prefix}_${Date.now().toString(36)}${(this.idCounter++).toString(36)}`
   }
+}
+
+/** Settles when `signal` aborts (never rejects). */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve()
+    else signal.addEventListener('abort', () => resolve(), { once: true })
+  })
 }

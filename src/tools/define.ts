@@ -120,6 +120,8 @@ export interface Tool {
   output: z.ZodType
   /** The JSON schema the model sees, when it is not derived from `input` (tools offered by the IDE). */
   modelSchema?: Record<string, unknown>
+  /** The JSON schema of the result, when it is not derived from `output` (an MCP tool's `outputSchema`). */
+  outputModelSchema?: Record<string, unknown>
   /** Set for tools that run elsewhere than the workspace implies: in the IDE itself, or in the sandbox. */
   runsIn?: 'ide' | 'sandbox'
   /**

@@ -18,6 +18,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['client'],
   ['server', 'eval'],
   ['acp'],
+  // MCP: servers' tools as registry tools for the ACP surface (client), registry tools served over MCP (server).
+  ['mcp'],
   // The composition root every surface starts: store, models, tools and sessions wired from the settings.
   ['core'],
   // Reads the session store later (never during turns) into training examples.
