@@ -16,6 +16,7 @@ const PROJECT_RULES: Record<keyof PunieConfig, 'local model' | 'trusted' | 'not 
   mode: 'trusted',
   trustedProjects: 'user only',
   models: 'not read',
+  imageModels: 'not read',
   typechecker: 'not read',
   languageServers: 'not read',
   codeMode: 'not read',

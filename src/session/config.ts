@@ -20,6 +20,8 @@ export interface AgentConfig {
   /** How tool calls travel: natively, as text in the answer, or natively with text as a fallback. */
   toolFormat: ToolFormat
   devtools: DevtoolSettings
+  /** Model specs that accept images in the prompt (`imageModels` in config.json). */
+  imageModels?: readonly string[]
 }
 
 export const DEFAULT_AGENT_CONFIG: AgentConfig = {
@@ -43,6 +45,7 @@ export function agentConfigFrom(file: PunieConfig): AgentConfig {
     ...(file.reservedOutputTokens !== undefined ? { reservedOutputTokens: file.reservedOutputTokens } : {}),
     codeLimits: codeLimitsFrom(file.codeMode),
     toolFormat: file.toolFormat ?? DEFAULT_AGENT_CONFIG.toolFormat,
+    ...(file.imageModels ? { imageModels: file.imageModels } : {}),
     devtools: {
       typechecker: file.typechecker ?? DEFAULT_DEVTOOL_SETTINGS.typechecker,
       languageServers: file.languageServers ?? DEFAULT_DEVTOOL_SETTINGS.languageServers,

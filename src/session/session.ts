@@ -4,6 +4,7 @@ import { EXECUTE_CODE } from '../codemode/execute-code.js'
 import { CodeSandbox } from '../codemode/sandbox.js'
 import type { StubCache } from '../codemode/stub-cache.js'
 import type { Logger } from '../log/logger.js'
+import { acceptsImages } from '../model/choose.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
 import type { ChatMessage, ModelSource } from '../model/types.js'
@@ -18,7 +19,7 @@ import { type ContextState, EMPTY_CONTEXT } from './context-view.js'
 import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from './events.js'
 import { type SessionRecord, type SessionStore, type SessionSurface, SessionTakenOverError } from './ports.js'
 import { disposeAll, type ProjectHandle } from './project.js'
-import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
+import { type PromptBlock, promptImages, promptPlainText, promptToModelText } from './prompt.js'
 import { buildSystemPrompt } from './system-prompt.js'
 import { titleFromPrompt } from './title.js'
 import { buildToolKit, kitFits, type ToolKit } from './tool-kit.js'
@@ -80,6 +81,8 @@ export class Session {
   private readonly memos = new Map<string, unknown>()
   private kitCache: ToolKit | undefined
   private readonly context: SessionContext
+  /** Every model this session has had in this process, so that a client can switch back to any of them. */
+  private readonly modelsHad: string[]
 
   constructor(
     private record: SessionRecord,
@@ -92,6 +95,7 @@ export class Session {
     this.allowed = new Set(state.grants.allowed)
     this.rejected = new Set(state.grants.rejected)
     this.notices = state.notices ?? []
+    this.modelsHad = [record.model]
     this.context = new SessionContext(state.context ?? EMPTY_CONTEXT, deps.config, (_state, body) =>
       this.emit(body),
     )
@@ -108,6 +112,9 @@ export class Session {
   }
   get model() {
     return this.record.model
+  }
+  get modelsUsed(): readonly string[] {
+    return this.modelsHad
   }
   get title() {
     return this.record.title
@@ -157,6 +164,7 @@ export class Session {
     parseModelSpec(spec, this.deps.env)
     if (spec === this.record.model) return
     this.record = { ...this.record, model: spec }
+    if (!this.modelsHad.includes(spec)) this.modelsHad.push(spec)
     this.persist(() => this.deps.store.updateSession(this.id, { model: spec }))
     this.emit({ type: 'session.model', model: spec })
   }
@@ -243,7 +251,13 @@ export class Session {
     turnId: string,
     signal: AbortSignal,
   ): Promise<StopReason> {
-    this.commit({ role: 'user', content: promptToModelText(blocks) })
+    const images = acceptsImages(this.record.model, this.deps.config.imageModels)
+    const parts = images ? promptImages(blocks) : []
+    this.commit({
+      role: 'user',
+      content: promptToModelText(blocks, { model: this.record.model, images }),
+      ...(parts.length ? { images: parts } : {}),
+    })
     const model = await this.deps.models.get(this.record.model)
     await this.surface.ready
     if (signal.aborted) return 'cancelled'

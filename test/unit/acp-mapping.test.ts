@@ -13,6 +13,7 @@ const ev = (body: AgentEventBody): AgentEvent =>
   ({ ...body, sessionId: 's', seq: ++seq, at: 0 }) as AgentEvent
 const ctx = (mode: 'live' | 'replay') => ({
   mode,
+  cwd: '/work/project',
   configOptions: () =>
     sessionConfigOptions({ model: 'ollama:x', mode: 'ask', toolMode: 'direct' }, ['local']),
 })
@@ -46,7 +47,7 @@ describe('eventToUpdates', () => {
         title: 'Read a.py',
         kind: 'read',
         status: 'pending',
-        locations: [{ path: 'a.py' }],
+        locations: [{ path: '/work/project/a.py' }],
         rawInput: { path: 'a.py' },
         _meta: { punie: { tool: 'read_file' } },
       },
@@ -122,13 +123,7 @@ describe('prompt blocks', () => {
       { type: 'image', data: 'AAAA', mimeType: 'image/png' },
       { type: 'resource', resource: { uri: 'file:///c', blob: 'AAAA' } },
     ])
-    expect(blocks.map((b) => b.type)).toEqual([
-      'text',
-      'resource',
-      'resource_link',
-      'unsupported',
-      'unsupported',
-    ])
+    expect(blocks.map((b) => b.type)).toEqual(['text', 'resource', 'resource_link', 'image', 'unsupported'])
     expect(fromPromptBlock(blocks[1] as never)).toEqual({
       type: 'resource',
       resource: { uri: 'file:///a', text: 'body', mimeType: 'text/plain' },
