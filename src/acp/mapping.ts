@@ -1,16 +1,17 @@
 // Pure mappings between Punie's session core and ACP shapes. No connection in sight.
 import { isAbsolute, resolve } from 'node:path'
-import type {
-  AvailableCommand,
-  ContentBlock,
-  PermissionOption,
-  RequestPermissionResponse,
-  SessionConfigOption,
-  SessionInfo,
-  SessionModeState,
-  SessionUpdate,
-  ToolCallContent,
-  ToolCallUpdate,
+import {
+  type AvailableCommand,
+  type ContentBlock,
+  type PermissionOption,
+  RequestError,
+  type RequestPermissionResponse,
+  type SessionConfigOption,
+  type SessionInfo,
+  type SessionModeState,
+  type SessionUpdate,
+  type ToolCallContent,
+  type ToolCallUpdate,
 } from '@agentclientprotocol/sdk'
 import { SLASH_COMMANDS } from '../session/commands.js'
 import type { AgentEvent } from '../session/events.js'
@@ -254,7 +255,10 @@ export interface SetSessionModelRequest {
 export function parseSetModelParams(params: unknown): SetSessionModelRequest {
   const p = (params ?? {}) as Record<string, unknown>
   if (typeof p.sessionId !== 'string' || typeof p.modelId !== 'string' || !p.modelId)
-    throw new TypeError('session/set_model takes { sessionId: string, modelId: string }')
+    throw RequestError.invalidParams(
+      undefined,
+      'session/set_model takes { sessionId: string, modelId: string }',
+    )
   return { sessionId: p.sessionId, modelId: p.modelId }
 }
 

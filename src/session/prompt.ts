@@ -60,7 +60,7 @@ function blockToModelText(block: PromptBlock, options: ModelPromptOptions): stri
       if (options.images) return ''
       return `[An image (${block.mimeType}) was left out: the model${options.model ? ` ${options.model}` : ''} does not take images (list it in imageModels in ~/.punie/config.json if it does)]`
     case 'unsupported':
-      return `[An attachment (${block.kind}) was left out: this agent reads text only]`
+      return `[An attachment (${block.kind}) was left out: it cannot be passed to the model]`
   }
 }
 
