@@ -4,18 +4,6 @@ import { describe, expect, it } from 'vitest'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
 import { useProtocolFixture } from './fixtures.js'
 
-/** The error reply of a prompt whose turn failed; fails the test if the prompt answered instead. */
-async function turnError(
-  prompt: Promise<unknown>,
-): Promise<{ code: number; message: string; data: unknown }> {
-  const outcome = await prompt.then(
-    (answer) => ({ answer }),
-    (error: { code: number; message: string; data: unknown }) => ({ error }),
-  )
-  if (!('error' in outcome)) throw new Error(`the prompt answered ${JSON.stringify(outcome.answer)}`)
-  return outcome.error
-}
-
 describe('when the model server misbehaves the session carries on', () => {
   const f = useProtocolFixture()
 
@@ -25,7 +13,7 @@ describe('when the model server misbehaves the session carries on', () => {
       { kind: 'http-error', status: 500, body: '{"error":{"message":"CUDA out of memory"}}' },
       { text: 'back to normal' },
     )
-    const failed = await turnError(f.acp.prompt(sessionId, 'first'))
+    const failed = await f.acp.failedPrompt(sessionId, 'first')
     expect(failed.code).toBe(-32603)
     expect(failed.message).toMatch(/failed: .*CUDA out of memory/)
     expect(failed.data).toEqual({ punie: { error: failed.message } })
@@ -38,7 +26,7 @@ describe('when the model server misbehaves the session carries on', () => {
   it('reports a garbage body as a malformed response, streaming or not', async () => {
     const sessionId = await f.session()
     f.model.enqueue({ kind: 'garbage', body: '<html>not json' }, { text: 'fine now' })
-    await turnError(f.acp.prompt(sessionId, 'first'))
+    await f.acp.failedPrompt(sessionId, 'first')
     expect(f.acp.agentText(sessionId)).toMatch(/malformed response|not valid JSON|not a chat completion/i)
     const mark = f.acp.updates(sessionId).length
     await f.acp.prompt(sessionId, 'second')
@@ -51,7 +39,7 @@ describe('when the model server misbehaves the session carries on', () => {
       { text: 'partial answer that never ends', chunkSize: 4, dropAfterChunks: 3 },
       { text: 'whole answer' },
     )
-    const failed = await turnError(f.acp.prompt(sessionId, 'first'))
+    const failed = await f.acp.failedPrompt(sessionId, 'first')
     expect(failed.message).toMatch(/./)
     const text = f.acp.agentText(sessionId)
     expect(text.startsWith('part')).toBe(true)
@@ -90,7 +78,7 @@ describe('when the model server misbehaves the session carries on', () => {
     const port = f.model.port
     await f.model.close()
     const sessionId = await f.session()
-    const failed = await turnError(f.acp.prompt(sessionId, 'hello?'))
+    const failed = await f.acp.failedPrompt(sessionId, 'hello?')
     expect(failed.message).toContain(`http://127.0.0.1:${port}/v1`)
     const message = f.acp.agentText(sessionId)
     expect(message).toContain(`http://127.0.0.1:${port}/v1`)
