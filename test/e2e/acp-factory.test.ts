@@ -67,6 +67,20 @@ describe('acp-factory drives punie', () => {
     expect((await prompt(session, 'hello')).answer).toBe('Hello from Punie.')
   })
 
+  it('sees a failed turn as a rejected prompt with the reason, and the session goes on', async () => {
+    const agent = await spawnPunie()
+    const session = await agent.createSession(w.workspace)
+    w.model.enqueue({ kind: 'http-error', status: 500, body: '{"error":{"message":"CUDA out of memory"}}' })
+    const failed = await prompt(session, 'hello').then(
+      () => undefined,
+      (error: { code?: number; message?: string }) => error,
+    )
+    w.note(`failed: ${JSON.stringify(failed)}`)
+    expect(failed).toMatchObject({ code: -32603, message: expect.stringMatching(/CUDA out of memory/) })
+    w.model.enqueue({ text: 'Back.' })
+    expect((await prompt(session, 'again')).answer).toBe('Back.')
+  })
+
   it('asks permission for a write: approved it is written, denied it is not', async () => {
     const agent = await spawnPunie('auto-approve')
     const session = await agent.createSession(w.workspace)

@@ -39,6 +39,24 @@ describe('acpx drives punie', () => {
     expect(listed.stdout).toContain(id)
   })
 
+  it('shows a failed turn as an error, not an answer, and the next prompt works', async () => {
+    await newSession()
+    w.model.enqueue({ kind: 'http-error', status: 500, body: '{"error":{"message":"CUDA out of memory"}}' })
+    const failed = await w.acpx(['--format', 'json', 'prompt', 'hello'])
+    expect(failed.code).not.toBe(0)
+    const all = frames(failed.stdout)
+    expect(answerTo(all, 'session/prompt')?.error).toMatchObject({
+      code: -32603,
+      message: expect.stringMatching(/CUDA out of memory/),
+    })
+    expect(agentTextIn(all)).toMatch(/⚠ .*CUDA out of memory/)
+
+    w.model.enqueue({ text: 'Back.' })
+    const next = await w.acpx(['--format', 'json', 'prompt', 'again'])
+    expect(next.code).toBe(0)
+    expect(agentTextIn(frames(next.stdout))).toBe('Back.')
+  })
+
   it('asks permission for a write: --approve-all writes it, --deny-all does not', async () => {
     await newSession()
     w.model.enqueue(writeCall('notes.md'), { text: 'Written.' })
