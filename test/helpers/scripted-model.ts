@@ -36,12 +36,7 @@ export interface RecordedRequest {
   body: {
     model?: string
     stream?: boolean
-    messages: {
-      role: string
-      content: string | null
-      tool_calls?: unknown[]
-      tool_call_id?: string
-    }[]
+    messages: { role: string; content: string | null; tool_calls?: unknown[]; tool_call_id?: string }[]
     tools?: { function: { name: string } }[]
     temperature?: number
     max_tokens?: number
@@ -305,7 +300,7 @@ export function tokensOf(text: string): number {
 function promptTokensOf(body: RecordedRequest['body']): number {
   let n = body.tools?.length ? tokensOf(JSON.stringify(body.tools)) : 0
   for (const m of body.messages ?? []) {
-    // Content is a string, or (a user message with images) an array of parts.
+    // A user message with images has an array of parts as its content (typed as text for the tests' sake).
     n += 4 + tokensOf(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))
     for (const call of (m.tool_calls ?? []) as { function?: { name?: string; arguments?: string } }[])
       n += tokensOf(`${call.function?.name ?? ''}${call.function?.arguments ?? ''}`)
