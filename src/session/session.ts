@@ -45,6 +45,8 @@ export interface SessionState {
   notices?: string[]
   /** What of the history the model sees (compaction), as last persisted. */
   context?: ContextState
+  /** Models the session switched to before (from its stored events), still offered as choices. */
+  modelsUsed?: string[]
 }
 
 export class InvalidModeError extends Error {
@@ -81,7 +83,7 @@ export class Session {
   private readonly memos = new Map<string, unknown>()
   private kitCache: ToolKit | undefined
   private readonly context: SessionContext
-  /** Every model this session has had in this process, so that a client can switch back to any of them. */
+  /** Every model this session has had (also before a restart), so that a client can switch back to any. */
   private readonly modelsHad: string[]
 
   constructor(
@@ -95,7 +97,7 @@ export class Session {
     this.allowed = new Set(state.grants.allowed)
     this.rejected = new Set(state.grants.rejected)
     this.notices = state.notices ?? []
-    this.modelsHad = [record.model]
+    this.modelsHad = [...new Set([record.model, ...(state.modelsUsed ?? [])])]
     this.context = new SessionContext(state.context ?? EMPTY_CONTEXT, deps.config, (_state, body) =>
       this.emit(body),
     )

@@ -143,6 +143,17 @@ describe('modes and models beside config options', () => {
     expect((await f.acp.prompt(sessionId, 'hi')).stopReason).toBe('end_turn')
   })
 
+  it('still offers the models a session switched between after the agent restarts', async () => {
+    const sessionId = await f.session()
+    const third = `${f.model.baseURL}/third-model`
+    await f.acp.agent.request('session/set_model', { sessionId, modelId: other() })
+    await f.acp.agent.request('session/set_model', { sessionId, modelId: third })
+    await f.restart()
+    const loaded = (await f.acp.loadSession(sessionId, f.workspace)) as SessionState
+    expect(loaded.models?.currentModelId).toBe(third)
+    expect(optionValues(loaded.configOptions, 'model')).toEqual([third, other(), f.model.spec, 'local'])
+  })
+
   it('lists the models of the user config and keeps a /model switch among the choices', async () => {
     f.writeConfig({ models: ['ollama:qwen2.5-coder:7b'] })
     await f.restart()
