@@ -3,12 +3,13 @@ import { type AgentContext, agent, type McpServer, methods, RequestError } from 
 import type { AgentCore } from '../core/core.js'
 import type { Logger } from '../log/logger.js'
 import { readMcpSettings, specsFromAcp } from '../mcp/config.js'
+import { modelChoices as modelChoicesFor } from '../model/choose.js'
 import { quote } from '../quote.js'
 import type { AgentEvent } from '../session/events.js'
 import type { SessionRecord, SessionSurface } from '../session/ports.js'
 import type { Session } from '../session/session.js'
 import { type ClientFeatures, clientFeatures } from './acp-workspace.js'
-import { toRequestError } from './errors.js'
+import { toRequestError, turnFailedError } from './errors.js'
 import { initializeResponse } from './initialize.js'
 import {
   availableCommands,
@@ -16,7 +17,11 @@ import {
   eventToUpdates,
   MODE_CONFIG_ID,
   MODEL_CONFIG_ID,
+  parseSetModelParams,
+  type SessionModelState,
   sessionConfigOptions,
+  sessionModels,
+  sessionModes,
   TOOL_MODE_CONFIG_ID,
   toPromptBlocks,
   toSessionInfo,
@@ -49,6 +54,8 @@ export interface AcpAgentOptions {
   core: () => Promise<AgentCore>
   logger: Logger
   access?: SessionAccess
+  /** Whether prompts may carry images (promptCapabilities.image), decided before the core loads. */
+  promptImages?: boolean
 }
 
 export function createAcpAgent(options: AcpAgentOptions) {
@@ -69,14 +76,28 @@ export function createAcpAgent(options: AcpAgentOptions) {
     }
   }
 
+  const modelChoices = (core: AgentCore, session: Session) =>
+    modelChoicesFor(session.model, session.modelsUsed, core.knownModels)
+
   const configOptions = (core: AgentCore, session: Session) =>
     sessionConfigOptions(
       { model: session.model, mode: session.mode, toolMode: session.toolMode },
-      core.knownModels,
+      modelChoices(core, session),
     )
+
+  /**
+   * What session/new, load and resume answer with: the config options, and the older `modes` and `models`
+   * fields that clients from before config options read (the spec asks for both during the transition).
+   */
+  const sessionState = (core: AgentCore, session: Session) => ({
+    configOptions: configOptions(core, session),
+    modes: sessionModes(session.mode),
+    models: sessionModels(session.model, modelChoices(core, session)) satisfies SessionModelState,
+  })
 
   const context = (core: AgentCore, session: Session, mode: UpdateContext['mode']): UpdateContext => ({
     mode,
+    cwd: session.cwd,
     configOptions: () => configOptions(core, session),
   })
 
@@ -168,7 +189,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
     })
     .onRequest(methods.agent.initialize, ({ params }) => {
       features = clientFeatures(params.clientCapabilities)
-      return initializeResponse(options.version)
+      return initializeResponse(options.version, options.promptImages ?? false)
     })
     .onRequest(methods.agent.session.new, ({ params }) =>
       withCore((core) => {
@@ -183,7 +204,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
         const meta = access.created(session.id)
         return {
           sessionId: session.id,
-          configOptions: configOptions(core, session),
+          ...sessionState(core, session),
           ...(meta ? { _meta: meta } : {}),
         }
       }),
@@ -198,7 +219,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
         }
         attach(core, session)
         announce(session)
-        return { configOptions: configOptions(core, session) }
+        return sessionState(core, session)
       }),
     )
     .onRequest(methods.agent.session.resume, ({ params }) =>
@@ -207,7 +228,7 @@ export function createAcpAgent(options: AcpAgentOptions) {
         const session = core.manager.open(params.sessionId, surface(core, params.mcpServers))
         attach(core, session)
         announce(session)
-        return { configOptions: configOptions(core, session) }
+        return sessionState(core, session)
       }),
     )
     .onRequest(methods.agent.session.list, ({ params }) =>
@@ -235,8 +256,22 @@ export function createAcpAgent(options: AcpAgentOptions) {
         const session = attachedSession(core, params.sessionId)
         const stopReason = await session.prompt(toPromptBlocks(params.prompt))
         const failure = session.lastFailure
-        // The turn ends normally (the error is in the answer); clients that script Punie also get it here.
-        return { stopReason, ...(failure ? { _meta: { punie: { error: failure } } } : {}) }
+        // A turn that failed (model unreachable, server error) is no answer: ACP v1 has no stop reason for
+        // it, so the request fails, with the reason, and the session stays usable (docs/acp.md).
+        if (failure) throw turnFailedError(failure)
+        return { stopReason }
+      }),
+    )
+    .onRequest(methods.agent.session.setMode, ({ params }) =>
+      withCore((core) => {
+        attachedSession(core, params.sessionId).setMode(params.modeId)
+        return {}
+      }),
+    )
+    .onRequest('session/set_model', parseSetModelParams, ({ params }) =>
+      withCore((core) => {
+        attachedSession(core, params.sessionId).setModel(params.modelId)
+        return {}
       }),
     )
     .onNotification(methods.agent.session.cancel, ({ params }) => {

@@ -24,3 +24,11 @@ export function toRequestError(error: unknown): unknown {
       return RequestError.internalError(undefined, message)
   }
 }
+
+/** JSON-RPC code of a prompt whose turn failed; the `data` says why, for clients that script Punie. */
+export const TURN_FAILED_CODE = -32603
+
+/** The answer to a session/prompt whose turn failed: the reason as the message and in `data.punie.error`. */
+export function turnFailedError(failure: string): RequestError {
+  return new RequestError(TURN_FAILED_CODE, capMessage(failure), { punie: { error: failure } })
+}

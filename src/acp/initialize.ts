@@ -3,13 +3,14 @@ import type { InitializeResponse } from '@agentclientprotocol/sdk'
 
 export const ACP_PROTOCOL_VERSION = 1
 
-export function initializeResponse(version: string): InitializeResponse {
+/** `images`: whether the model new sessions start with takes images (config/image-prompts.ts). */
+export function initializeResponse(version: string, images = false): InitializeResponse {
   return {
     protocolVersion: ACP_PROTOCOL_VERSION,
     agentInfo: { name: 'punie', title: 'Punie', version },
     agentCapabilities: {
       loadSession: true,
-      promptCapabilities: { image: false, audio: false, embeddedContext: true },
+      promptCapabilities: { image: images, audio: false, embeddedContext: true },
       mcpCapabilities: { http: true, sse: true },
       sessionCapabilities: { list: {}, resume: {}, close: {} },
     },

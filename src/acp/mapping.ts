@@ -1,20 +1,24 @@
 // Pure mappings between Punie's session core and ACP shapes. No connection in sight.
-import type {
-  AvailableCommand,
-  ContentBlock,
-  PermissionOption,
-  RequestPermissionResponse,
-  SessionConfigOption,
-  SessionInfo,
-  SessionUpdate,
-  ToolCallContent,
-  ToolCallUpdate,
+import { isAbsolute, resolve } from 'node:path'
+import {
+  type AvailableCommand,
+  type ContentBlock,
+  type PermissionOption,
+  RequestError,
+  type RequestPermissionResponse,
+  type SessionConfigOption,
+  type SessionInfo,
+  type SessionModeState,
+  type SessionUpdate,
+  type ToolCallContent,
+  type ToolCallUpdate,
 } from '@agentclientprotocol/sdk'
 import { SLASH_COMMANDS, type SlashCommand } from '../session/commands.js'
 import type { AgentEvent } from '../session/events.js'
 import type { PermissionRequest, SessionRecord } from '../session/ports.js'
-import type { PromptBlock } from '../session/prompt.js'
-import type { ToolContent } from '../tools/define.js'
+import { base64Bytes, IMAGE_TYPES, MAX_IMAGE_BYTES, type PromptBlock } from '../session/prompt.js'
+import type { ToolContent, ToolLocation } from '../tools/define.js'
+import { formatBytes } from '../tools/limits.js'
 import {
   MODE_DESCRIPTIONS,
   PERMISSION_MODES,
@@ -44,6 +48,8 @@ export function toPromptBlocks(blocks: ContentBlock[]): PromptBlock[] {
           }
         }
         return { type: 'unsupported', kind: 'binary resource' }
+      case 'image':
+        return toImageBlock(block)
       default:
         return { type: 'unsupported', kind: block.type }
     }
@@ -65,14 +71,41 @@ export function fromPromptBlock(block: PromptBlock): ContentBlock {
       }
     case 'resource_link':
       return { type: 'resource_link', ...linkFields(block) }
+    case 'image':
+      return {
+        type: 'image',
+        mimeType: block.mimeType,
+        data: block.data,
+        ...(block.uri ? { uri: block.uri } : {}),
+      }
     case 'unsupported':
       return { type: 'text', text: `[${block.kind} left out]` }
+  }
+}
+
+/** An image the model may get: a known format within the size limit; anything else becomes a note. */
+function toImageBlock(block: { mimeType: string; data: string; uri?: string | null }): PromptBlock {
+  if (!IMAGE_TYPES.includes(block.mimeType))
+    return { type: 'unsupported', kind: `image of type ${block.mimeType}` }
+  const bytes = base64Bytes(block.data)
+  if (bytes > MAX_IMAGE_BYTES)
+    return {
+      type: 'unsupported',
+      kind: `image of ${formatBytes(bytes)}, over the ${formatBytes(MAX_IMAGE_BYTES)} limit`,
+    }
+  return {
+    type: 'image',
+    mimeType: block.mimeType,
+    data: block.data,
+    ...(block.uri ? { uri: block.uri } : {}),
   }
 }
 
 export interface UpdateContext {
   /** Live events skip what the client already shows (its own prompt); a replay sends everything. */
   mode: 'live' | 'replay'
+  /** The session's cwd: tools name paths relative to it, ACP wants them absolute. */
+  cwd: string
   /** The session's config options as they stand now. */
   configOptions(): SessionConfigOption[]
 }
@@ -110,9 +143,9 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
           title: event.title,
           kind: event.kind,
           status: 'pending',
-          locations: event.locations.map((l) => ({ path: l.path, ...(l.line ? { line: l.line } : {}) })),
+          locations: event.locations.map((l) => toAcpLocation(l, ctx.cwd)),
           rawInput: event.input,
-          ...(event.content?.length ? { content: event.content.map(toAcpContent) } : {}),
+          ...(event.content?.length ? { content: event.content.map((c) => toAcpContent(c, ctx.cwd)) } : {}),
           // The tool's own name, which ACP's card does not carry, for clients that script Punie (ask --json).
           _meta: {
             punie: {
@@ -129,12 +162,12 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
           toolCallId: event.toolCallId,
           ...(event.status ? { status: event.status } : {}),
           ...(event.title ? { title: event.title } : {}),
-          ...(event.content ? { content: event.content.map(toAcpContent) } : {}),
+          ...(event.content ? { content: event.content.map((c) => toAcpContent(c, ctx.cwd)) } : {}),
         },
       ]
     case 'tool.end': {
       const content = [
-        ...(event.content ?? []).map(toAcpContent),
+        ...(event.content ?? []).map((c) => toAcpContent(c, ctx.cwd)),
         ...(event.error ? [textContent(event.error)] : []),
       ]
       return [
@@ -159,9 +192,17 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
           updatedAt: new Date(event.at).toISOString(),
         },
       ]
-    case 'session.model':
     case 'session.mode':
+      // Both ways of showing the mode hear of it, whichever way (set_mode, the config option, /mode) set it.
+      return ctx.mode === 'live'
+        ? [
+            { sessionUpdate: 'current_mode_update', currentModeId: event.mode },
+            { sessionUpdate: 'config_option_update', configOptions: ctx.configOptions() },
+          ]
+        : []
+    case 'session.model':
     case 'session.toolMode':
+      // ACP has no model update of its own: the model option carries it.
       return ctx.mode === 'live'
         ? [{ sessionUpdate: 'config_option_update', configOptions: ctx.configOptions() }]
         : []
@@ -195,11 +236,53 @@ export function coalesceDeltas(events: AgentEvent[]): AgentEvent[] {
   return out
 }
 
+/**
+ * The older `models` field (SDK 2.x no longer types it; acp-factory and other clients still read it), served by
+ * `session/set_model`. The same choices as the model config option.
+ */
+export interface SessionModelState {
+  currentModelId: string
+  availableModels: { modelId: string; name: string; description?: string }[]
+}
+
+/** The parameters of `session/set_model`. */
+export interface SetSessionModelRequest {
+  sessionId: string
+  modelId: string
+}
+
+/** `session/set_model` params, checked by hand: the SDK has no schema for it any more. */
+export function parseSetModelParams(params: unknown): SetSessionModelRequest {
+  const p = (params ?? {}) as Record<string, unknown>
+  if (typeof p.sessionId !== 'string' || typeof p.modelId !== 'string' || !p.modelId)
+    throw RequestError.invalidParams(
+      undefined,
+      'session/set_model takes { sessionId: string, modelId: string }',
+    )
+  return { sessionId: p.sessionId, modelId: p.modelId }
+}
+
+/** The older `modes` field, served by `session/set_mode`: the permission modes, as in the mode config option. */
+export function sessionModes(mode: PermissionMode): SessionModeState {
+  return {
+    currentModeId: mode,
+    availableModes: PERMISSION_MODES.map((id) => ({ id, ...MODE_DESCRIPTIONS[id] })),
+  }
+}
+
+export function sessionModels(model: string, choices: readonly string[]): SessionModelState {
+  return {
+    currentModelId: model,
+    availableModels: [...new Set([model, ...choices])].map((modelId) => ({ modelId, name: modelId })),
+  }
+}
+
+/** The config options; `models` are the model choices (see model/choose.ts), the current one first if missing. */
 export function sessionConfigOptions(
   current: { model: string; mode: PermissionMode; toolMode: ToolMode },
-  knownModels: readonly string[],
+  modelChoices: readonly string[],
 ): SessionConfigOption[] {
-  const models = [...new Set([current.model, ...knownModels])]
+  const models = [...new Set([current.model, ...modelChoices])]
   return [
     {
       id: MODEL_CONFIG_ID,
@@ -232,12 +315,26 @@ export function sessionConfigOptions(
   ]
 }
 
-export function toAcpContent(content: ToolContent): ToolCallContent {
+/** ACP paths are absolute; a tool's relative path is relative to the session's cwd. */
+export function acpPath(path: string, cwd: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path)
+}
+
+export function toAcpLocation(location: ToolLocation, cwd: string) {
+  return { path: acpPath(location.path, cwd), ...(location.line ? { line: location.line } : {}) }
+}
+
+export function toAcpContent(content: ToolContent, cwd: string): ToolCallContent {
   switch (content.type) {
     case 'text':
       return textContent(content.text)
     case 'diff':
-      return { type: 'diff', path: content.path, oldText: content.oldText, newText: content.newText }
+      return {
+        type: 'diff',
+        path: acpPath(content.path, cwd),
+        oldText: content.oldText,
+        newText: content.newText,
+      }
     case 'terminal':
       return { type: 'terminal', terminalId: content.terminalId }
   }
@@ -258,15 +355,15 @@ export function permissionOptions(allowAlways = true): PermissionOption[] {
   }))
 }
 
-export function permissionToolCall(request: PermissionRequest): ToolCallUpdate {
+export function permissionToolCall(request: PermissionRequest, cwd: string): ToolCallUpdate {
   return {
     toolCallId: request.toolCallId,
     title: request.title,
     kind: request.kind,
     status: 'pending',
     rawInput: request.input,
-    locations: request.locations.map((l) => ({ path: l.path, ...(l.line ? { line: l.line } : {}) })),
-    ...(request.content.length ? { content: request.content.map(toAcpContent) } : {}),
+    locations: request.locations.map((l) => toAcpLocation(l, cwd)),
+    ...(request.content.length ? { content: request.content.map((c) => toAcpContent(c, cwd)) } : {}),
   }
 }
 

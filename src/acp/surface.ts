@@ -103,7 +103,7 @@ export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptio
       const offered = permissionOptions(request.allowAlways ?? true)
       const response = await client.request(
         methods.client.session.requestPermission,
-        { sessionId: record.id, toolCall: permissionToolCall(request), options: offered },
+        { sessionId: record.id, toolCall: permissionToolCall(request, record.cwd), options: offered },
         { cancellationSignal: signal, stopWaitingOnCancel: true },
       )
       return toPermissionOutcome(response, offered)

@@ -10,6 +10,7 @@ import {
 import { capErrorLines } from '../acp/error-replies.js'
 import { initializeResponse } from '../acp/initialize.js'
 import { limitLines, oversizedReply } from '../acp/line-limit.js'
+import { imagePromptsAdvertised } from '../config/image-prompts.js'
 import type { AgentFlags } from '../core/core.js'
 import { lazyCore } from '../core/lazy-core.js'
 import { createFileLogger, type LogLevel, redirectConsole } from '../log/logger.js'
@@ -31,7 +32,9 @@ export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
 
   const first = await readFirstLine(Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>)
   const early = first.line === undefined ? undefined : asInitializeRequest(first.line)
-  if (early) process.stdout.write(initializeAnswerLine(early.id, initializeResponse(options.version)))
+  const promptImages = imagePromptsAdvertised(options.home, process.env, options.flags.model)
+  if (early)
+    process.stdout.write(initializeAnswerLine(early.id, initializeResponse(options.version, promptImages)))
 
   const [{ ndJsonStream, DEFAULT_MAX_MESSAGE_BYTES: maxBytes }, { createAcpAgent }] = await Promise.all([
     import('@agentclientprotocol/sdk'),
@@ -49,7 +52,12 @@ export async function runAcpStdio(options: AcpStdioOptions): Promise<void> {
     maxMessageBytes: maxBytes,
   })
   const stream = early ? replayInitialize(ndjson, early) : ndjson
-  const connection = createAcpAgent({ version: options.version, core: core.load, logger }).connect(stream)
+  const connection = createAcpAgent({
+    version: options.version,
+    core: core.load,
+    logger,
+    promptImages,
+  }).connect(stream)
   // Load and warm the session core while the client digests the initialize answer.
   setImmediate(() => core.warmUp())
   await connection.closed

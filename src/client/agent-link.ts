@@ -1,5 +1,6 @@
 // How a command-line client reaches an agent: the running server over WebSocket, or an agent in this process.
 import type { AnyMessage, Stream } from '@agentclientprotocol/sdk'
+import { imagePromptsAdvertised } from '../config/image-prompts.js'
 import type { AgentFlags } from '../core/core.js'
 import type { Logger } from '../log/logger.js'
 import { acpSocketUrl, type RunningServer } from '../server/server-file.js'
@@ -54,6 +55,7 @@ export async function inProcessLink(options: {
     version: options.version,
     core: core.load,
     logger: options.logger,
+    promptImages: imagePromptsAdvertised(options.home, process.env, options.flags.model),
   }).connect(agentSide)
   return {
     stream: clientSide,

@@ -90,13 +90,19 @@ export async function runAsk(options: AskOptions, term: AskTerminal, link: Agent
         value: options.model,
       })
     }
-    const answer = await connection.agent.request(methods.agent.session.prompt, {
-      sessionId,
-      prompt: [{ type: 'text', text: options.prompt }],
-    })
-    const failure = (answer._meta?.punie as { error?: string } | undefined)?.error
-    output.finish(sessionId, answer.stopReason, failure)
-    return failure ? EXIT.failed : exitCodeFor(answer.stopReason)
+    const answer = await connection.agent
+      .request(methods.agent.session.prompt, { sessionId, prompt: [{ type: 'text', text: options.prompt }] })
+      .then(
+        (reply) => ({ stopReason: reply.stopReason, failure: undefined }),
+        (error: unknown) => {
+          // A failed turn is an error reply saying why; the session's text has shown the reason already.
+          const failure = turnFailure(error)
+          if (failure === undefined) throw error
+          return { stopReason: 'end_turn' as const, failure }
+        },
+      )
+    output.finish(sessionId, answer.stopReason, answer.failure)
+    return answer.failure ? EXIT.failed : exitCodeFor(answer.stopReason)
   } catch (error) {
     note(`punie ask (${link.via}): ${errorText(error)}`)
     return EXIT.failed
@@ -115,6 +121,13 @@ function askLine(term: AskTerminal, question: string, signal: AbortSignal): Prom
     rl.question(question, { signal }, resolve)
     signal.addEventListener('abort', () => reject(new Error('interrupted')), { once: true })
   }).finally(() => rl.close())
+}
+
+/** Why the turn failed, from session/prompt's error reply (`data.punie.error`); undefined for other errors. */
+export function turnFailure(error: unknown): string | undefined {
+  const data = (error as { data?: { punie?: { error?: unknown } } } | null)?.data
+  const failure = data?.punie?.error
+  return typeof failure === 'string' ? failure : undefined
 }
 
 function errorText(error: unknown): string {

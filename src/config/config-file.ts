@@ -22,6 +22,8 @@ export const configSchema = z
     languageServers: z.record(z.string(), z.array(z.string().min(1)).min(1)).optional(),
     checkerIdleTimeoutMs: z.number().int().min(0).optional(),
     models: z.array(z.string().min(1)).optional(),
+    /** Model specs whose models accept images (`*`: every model); images reach only these. */
+    imageModels: z.array(z.string().min(1)).optional(),
     clientRequestTimeoutMs: z.number().int().positive().optional(),
     temperature: z.number().min(0).max(2).optional(),
     seed: z.number().int().optional(),

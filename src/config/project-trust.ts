@@ -20,6 +20,7 @@ const PROJECT_RULES: Record<keyof PunieConfig, 'local model' | 'trusted' | 'not 
   mcpTrust: 'user only',
   mcpTimeoutMs: 'not read',
   models: 'not read',
+  imageModels: 'not read',
   typechecker: 'not read',
   languageServers: 'not read',
   codeMode: 'not read',

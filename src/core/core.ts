@@ -3,7 +3,7 @@ import { isTrustedProject, loadConfig, readConfigFile } from '../config/config-f
 import type { Env } from '../config/home.js'
 import { homePaths } from '../config/home.js'
 import type { Logger } from '../log/logger.js'
-import { chooseModelSpec } from '../model/choose.js'
+import { acceptsImages, chooseModelSpec, modelChoices } from '../model/choose.js'
 import { preloadModelClient } from '../model/openai-compatible.js'
 import { createModelSource } from '../model/source.js'
 import { DEFAULT_STREAM_TIMEOUTS } from '../model/stream-watch.js'
@@ -47,8 +47,10 @@ export interface AgentFlags {
 
 export interface AgentCore {
   manager: SessionManager
-  /** Model specs offered in the model picker besides the current one. */
+  /** Model specs offered in the model picker besides the current one and those the session has had. */
   knownModels: readonly string[]
+  /** Whether the model new sessions start with takes images (`imageModels`): promptCapabilities.image. */
+  promptImages?: boolean
   /** The built-in tools; an IDE catalog may add to or replace them per session. */
   builtinTools: readonly Tool[]
   logger: Logger
@@ -124,7 +126,9 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
   if (telemetry) manager.observe((event) => telemetry.onEvent(event))
   return {
     manager,
-    knownModels: ['local', ...(userConfig.models ?? [])],
+    // The model new sessions start with stays a choice after a session switches away from it.
+    knownModels: modelChoices(defaultModel(), ['local'], userConfig.models ?? []),
+    promptImages: acceptsImages(defaultModel(), userConfig.imageModels),
     ...(userConfig.clientRequestTimeoutMs
       ? { clientRequestTimeoutMs: userConfig.clientRequestTimeoutMs }
       : {}),

@@ -20,3 +20,16 @@ export function chooseModelSpec(inputs: ModelChoiceInputs): { spec: string; orig
   }
   return { spec: 'local', origin: 'default' }
 }
+
+/**
+ * Every model a session's picker offers: the current one, the models the session has had (so a switch can be
+ * undone), the one new sessions start with, `local`, and the user's `models` list; each once, in that order.
+ */
+export function modelChoices(current: string, ...lists: (readonly string[])[]): string[] {
+  return [...new Set([current, ...lists.flat()].map((s) => s.trim()).filter(Boolean))]
+}
+
+/** Whether a model spec is one the user said accepts images (`imageModels` in config.json; `*` for all). */
+export function acceptsImages(spec: string, imageModels: readonly string[] | undefined): boolean {
+  return (imageModels ?? []).some((entry) => entry === '*' || entry.trim() === spec.trim())
+}

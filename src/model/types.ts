@@ -8,9 +8,16 @@ export interface ToolCallRequest {
 
 export type ChatMessage =
   | { role: 'system'; content: string }
-  | { role: 'user'; content: string }
+  | { role: 'user'; content: string; images?: ImagePart[] }
   | { role: 'assistant'; content: string; toolCalls?: ToolCallRequest[] }
   | { role: 'tool'; toolCallId: string; content: string }
+
+/** An image in a user message, sent as an OpenAI-style `image_url` part with a data URL. */
+export interface ImagePart {
+  mimeType: string
+  /** Base64, as the client sent it. */
+  data: string
+}
 
 export interface ToolSchema {
   name: string

@@ -33,6 +33,18 @@ export function toWireMessages(
         return options.textTools
           ? { role: 'user', content: `<tool_response>\n${m.content}\n</tool_response>` }
           : { role: 'tool', tool_call_id: m.toolCallId, content: m.content }
+      case 'user':
+        if (!m.images?.length) return { role: 'user', content: m.content }
+        return {
+          role: 'user',
+          content: [
+            ...(m.content ? [{ type: 'text', text: m.content }] : []),
+            ...m.images.map((i) => ({
+              type: 'image_url',
+              image_url: { url: `data:${i.mimeType};base64,${i.data}` },
+            })),
+          ],
+        }
       default:
         return { role: m.role, content: m.content }
     }

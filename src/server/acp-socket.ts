@@ -129,6 +129,7 @@ export class AcpSocketServer {
       version: this.options.version,
       core: async () => this.options.core,
       logger: this.options.logger,
+      promptImages: this.options.core.promptImages ?? false,
       access,
     })
   }

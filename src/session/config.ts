@@ -22,6 +22,8 @@ export interface AgentConfig {
   devtools: DevtoolSettings
   /** The user's own skills folder (PUNIE_HOME/skills); unset, only the project's skills count. */
   userSkills?: string
+  /** Model specs that accept images in the prompt (`imageModels` in config.json). */
+  imageModels?: readonly string[]
 }
 
 export const DEFAULT_AGENT_CONFIG: AgentConfig = {
@@ -45,6 +47,7 @@ export function agentConfigFrom(file: PunieConfig): AgentConfig {
     ...(file.reservedOutputTokens !== undefined ? { reservedOutputTokens: file.reservedOutputTokens } : {}),
     codeLimits: codeLimitsFrom(file.codeMode),
     toolFormat: file.toolFormat ?? DEFAULT_AGENT_CONFIG.toolFormat,
+    ...(file.imageModels ? { imageModels: file.imageModels } : {}),
     devtools: {
       typechecker: file.typechecker ?? DEFAULT_DEVTOOL_SETTINGS.typechecker,
       languageServers: file.languageServers ?? DEFAULT_DEVTOOL_SETTINGS.languageServers,

@@ -109,7 +109,8 @@ export class SessionManager {
       void live.close()
     }
     const history = this.deps.store.messages(id)
-    const repairs = interruptedRepairs(this.deps.store.events(id), history)
+    const events = this.deps.store.events(id)
+    const repairs = interruptedRepairs(events, history)
     for (const message of repairs.messages) {
       this.deps.store.appendMessage(id, message)
       history.push(message)
@@ -124,6 +125,7 @@ export class SessionManager {
       lastSeq: this.deps.store.lastSeq(id),
       grants: this.deps.store.grants(id),
       context: contextStateFrom(this.deps.store.lastContextEvent(id)),
+      modelsUsed: events.flatMap((e) => (e.type === 'session.model' ? [e.model] : [])),
     }
     return this.activate(record, state, surface)
   }

@@ -10,6 +10,7 @@ import {
   skillsReport,
 } from '../knowledge/instructions-and-skills.js'
 import type { Logger } from '../log/logger.js'
+import { acceptsImages } from '../model/choose.js'
 import { ModelError } from '../model/errors.js'
 import { ModelSpecError, parseModelSpec } from '../model/spec.js'
 import type { ChatMessage, ModelSource } from '../model/types.js'
@@ -25,7 +26,7 @@ import { type ContextState, EMPTY_CONTEXT } from './context-view.js'
 import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from './events.js'
 import { type SessionRecord, type SessionStore, type SessionSurface, SessionTakenOverError } from './ports.js'
 import { disposeAll, type ProjectHandle } from './project.js'
-import { type PromptBlock, promptPlainText, promptToModelText } from './prompt.js'
+import { type PromptBlock, promptImages, promptPlainText, promptToModelText } from './prompt.js'
 import { buildSystemPrompt } from './system-prompt.js'
 import { titleFromPrompt } from './title.js'
 import { buildToolKit, kitFits, type ToolKit } from './tool-kit.js'
@@ -51,6 +52,8 @@ export interface SessionState {
   notices?: string[]
   /** What of the history the model sees (compaction), as last persisted. */
   context?: ContextState
+  /** Models the session switched to before (from its stored events), still offered as choices. */
+  modelsUsed?: string[]
 }
 
 export class InvalidModeError extends Error {
@@ -90,6 +93,8 @@ export class Session {
   /** The project's instructions and skills, read at the first turn and again when a stat shows a change. */
   private readonly knowledge: ProjectKnowledge
   private knowledgeTold = false
+  /** Every model this session has had (also before a restart), so that a client can switch back to any. */
+  private readonly modelsHad: string[]
 
   constructor(
     private record: SessionRecord,
@@ -107,6 +112,7 @@ export class Session {
       root: record.project,
       ...(deps.config.userSkills ? { userSkills: deps.config.userSkills } : {}),
     })
+    this.modelsHad = [...new Set([record.model, ...(state.modelsUsed ?? [])])]
     this.context = new SessionContext(state.context ?? EMPTY_CONTEXT, deps.config, (_state, body) =>
       this.emit(body),
     )
@@ -123,6 +129,9 @@ export class Session {
   }
   get model() {
     return this.record.model
+  }
+  get modelsUsed(): readonly string[] {
+    return this.modelsHad
   }
   get title() {
     return this.record.title
@@ -172,6 +181,7 @@ export class Session {
     parseModelSpec(spec, this.deps.env)
     if (spec === this.record.model) return
     this.record = { ...this.record, model: spec }
+    if (!this.modelsHad.includes(spec)) this.modelsHad.push(spec)
     this.persist(() => this.deps.store.updateSession(this.id, { model: spec }))
     this.emit({ type: 'session.model', model: spec })
   }
@@ -309,7 +319,13 @@ export class Session {
   ): Promise<StopReason> {
     // The model is told too, so that it does not call a server's tools as if nothing had happened.
     const told = notes.map((n) => `[Punie: ${n}]\n`).join('')
-    this.commit({ role: 'user', content: `${told}${told ? '\n' : ''}${promptToModelText(blocks)}` })
+    const images = acceptsImages(this.record.model, this.deps.config.imageModels)
+    const parts = images ? promptImages(blocks) : []
+    this.commit({
+      role: 'user',
+      content: `${told}${told ? '\n' : ''}${promptToModelText(blocks, { model: this.record.model, images })}`,
+      ...(parts.length ? { images: parts } : {}),
+    })
     const model = await this.deps.models.get(this.record.model)
     await this.surface.ready
     if (signal.aborted) return 'cancelled'

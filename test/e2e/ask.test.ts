@@ -132,6 +132,22 @@ describe('punie ask', () => {
     ])
   })
 
+  it('tells a failed turn from an answer: the reason on stdout, exit 1, and the error in --json', async () => {
+    model.enqueue({ kind: 'http-error', status: 500, body: '{"error":{"message":"CUDA out of memory"}}' })
+    const ran = await ask(['hello'])
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toMatch(/⚠ .*CUDA out of memory/)
+    expect(ran.stderr).not.toMatch(/punie ask \(/)
+
+    model.enqueue({ kind: 'http-error', status: 500, body: '{"error":{"message":"CUDA out of memory"}}' })
+    const json = await ask(['hello', '--json'])
+    expect(json.code).toBe(1)
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      stopReason: 'end_turn',
+      error: expect.stringMatching(/CUDA out of memory/),
+    })
+  })
+
   it('asks on a real terminal: n denies, a allows', async () => {
     const inPty = (answers: string) =>
       collect(
@@ -222,6 +238,13 @@ describe('punie ask', () => {
       const denied = await ask(['write my notes'], { stdin: '' })
       expect(denied.stderr).toContain('denied:')
       expect(existsSync(join(workspace, 'notes.md'))).toBe(false)
+    })
+
+    it('shows a failed turn through the server as a failure too', async () => {
+      model.enqueue({ kind: 'http-error', status: 500, body: '{"error":{"message":"model crashed"}}' })
+      const ran = await ask(['hello', '--json'])
+      expect(ran.code).toBe(1)
+      expect(JSON.parse(ran.stdout).error).toMatch(/model crashed/)
     })
   })
 })

@@ -272,8 +272,13 @@ describe('punie over stdio', () => {
     const agent = start()
     await agent.harness.initialize()
     const { sessionId } = await agent.harness.newSession(agents.workspace)
-    const result = await agent.harness.prompt(sessionId, 'hello')
-    expect(result.stopReason).toBe('end_turn')
+    // The prompt fails with the reason (no stop reason says "failed" in ACP v1); the transcript says it too.
+    const failed = await agent.harness.prompt(sessionId, 'hello').then(
+      () => undefined,
+      (error: { code: number; message: string }) => error,
+    )
+    expect(failed?.code).toBe(-32603)
+    expect(failed?.message).toMatch(/^No model server answered at /)
     expect(agent.harness.agentText(sessionId)).toMatch(
       new RegExp(`No model server answered at http://127.0.0.1:${port}/v1 \\(connection refused\\)\\. Fix:`),
     )

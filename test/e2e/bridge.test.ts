@@ -81,4 +81,31 @@ describe('punie connect', () => {
     expect(again.harness.agentText(sessionId)).toContain('The plan starts with step one.')
     expect((await again.harness.prompt(sessionId, 'and now?')).stopReason).toBe('end_turn')
   })
+
+  it('passes a failed turn to the IDE as the error reply the server gave, and the session goes on', async () => {
+    const home = makeTempDir('punie-home-')
+    const workspace = makeTempDir('punie-ws-')
+    const model = await ScriptedModelServer.start()
+    cleanups.push(home.remove, workspace.remove, () => model.close())
+    const served = await startServe({ home: home.path, args: ['--model', model.spec] })
+    cleanups.push(async () => {
+      await served.stop('SIGKILL')
+    })
+    const bridge = spawnAgent({ home: home.path, args: ['connect'], ide: new ScriptedIde() })
+    cleanups.push(() => bridge.harness.close())
+    const acp = bridge.harness
+    await acp.initialize()
+    const { sessionId } = await acp.newSession(workspace.path)
+    model.enqueue({ kind: 'http-error', status: 500, body: '{"error":{"message":"out of memory"}}' })
+    const failed = await acp.prompt(sessionId, 'hello').then(
+      () => undefined,
+      (error: { code: number; message: string; data: unknown }) => error,
+    )
+    expect(failed).toMatchObject({ code: -32603, message: expect.stringMatching(/out of memory/) })
+    expect(failed?.data).toEqual({ punie: { error: failed?.message } })
+    model.enqueue({ text: 'fine again' })
+    const mark = acp.updates(sessionId).length
+    expect((await acp.prompt(sessionId, 'again')).stopReason).toBe('end_turn')
+    expect(acp.agentText(sessionId, mark)).toBe('fine again')
+  })
 })

@@ -72,6 +72,19 @@ export class AcpHarness {
     return this.agent.request(methods.agent.session.prompt, { sessionId, prompt: blocks })
   }
 
+  /** A prompt whose turn must fail: its error reply (code, message, data); throws if the prompt answered. */
+  async failedPrompt(
+    sessionId: string,
+    prompt: string | ContentBlock[],
+  ): Promise<{ code: number; message: string; data?: unknown }> {
+    const outcome = await this.prompt(sessionId, prompt).then(
+      (answer) => ({ answer }),
+      (error: { code: number; message: string; data?: unknown }) => ({ error }),
+    )
+    if ('answer' in outcome) throw new Error(`the prompt answered ${JSON.stringify(outcome.answer)}`)
+    return outcome.error
+  }
+
   cancel(sessionId: string) {
     return this.agent.notify(methods.agent.session.cancel, { sessionId })
   }

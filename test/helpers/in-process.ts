@@ -1,5 +1,6 @@
 // The agent and the session core in this process, connected to an SDK client through ndJSON byte streams.
 import { createAcpAgent } from '../../src/acp/agent.js'
+import { imagePromptsAdvertised } from '../../src/config/image-prompts.js'
 import { type ClosableCore, createAgentCore } from '../../src/core/core.js'
 import { createFileLogger } from '../../src/log/logger.js'
 import { type AcpHarness, connectClient, memoryPipe } from './acp-harness.js'
@@ -31,7 +32,10 @@ export function startInProcessAgent(options: {
     return core
   }
   const { agentSide, clientSide } = memoryPipe()
-  const agentConnection = createAcpAgent({ version: 'test', core: loadCore, logger }).connect(agentSide)
+  const promptImages = imagePromptsAdvertised(options.home, { ...options.env }, options.model)
+  const agentConnection = createAcpAgent({ version: 'test', core: loadCore, logger, promptImages }).connect(
+    agentSide,
+  )
   const close = async () => {
     agentConnection.close()
     if (core) await (await core.catch(() => undefined))?.close()

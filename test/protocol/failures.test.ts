@@ -7,14 +7,16 @@ import { useProtocolFixture } from './fixtures.js'
 describe('when the model server misbehaves the session carries on', () => {
   const f = useProtocolFixture()
 
-  it('reports HTTP 500 as a message and answers the next prompt', async () => {
+  it('fails the prompt with the reason (HTTP 500), says it in the transcript, and answers the next prompt', async () => {
     const sessionId = await f.session()
     f.model.enqueue(
       { kind: 'http-error', status: 500, body: '{"error":{"message":"CUDA out of memory"}}' },
       { text: 'back to normal' },
     )
-    const failed = await f.acp.prompt(sessionId, 'first')
-    expect(failed.stopReason).toBe('end_turn')
+    const failed = await f.acp.failedPrompt(sessionId, 'first')
+    expect(failed.code).toBe(-32603)
+    expect(failed.message).toMatch(/failed: .*CUDA out of memory/)
+    expect(failed.data).toEqual({ punie: { error: failed.message } })
     expect(f.acp.agentText(sessionId)).toMatch(/failed: .*CUDA out of memory/)
     const mark = f.acp.updates(sessionId).length
     await f.acp.prompt(sessionId, 'second')
@@ -24,7 +26,7 @@ describe('when the model server misbehaves the session carries on', () => {
   it('reports a garbage body as a malformed response, streaming or not', async () => {
     const sessionId = await f.session()
     f.model.enqueue({ kind: 'garbage', body: '<html>not json' }, { text: 'fine now' })
-    await f.acp.prompt(sessionId, 'first')
+    await f.acp.failedPrompt(sessionId, 'first')
     expect(f.acp.agentText(sessionId)).toMatch(/malformed response|not valid JSON|not a chat completion/i)
     const mark = f.acp.updates(sessionId).length
     await f.acp.prompt(sessionId, 'second')
@@ -37,8 +39,8 @@ describe('when the model server misbehaves the session carries on', () => {
       { text: 'partial answer that never ends', chunkSize: 4, dropAfterChunks: 3 },
       { text: 'whole answer' },
     )
-    const result = await f.acp.prompt(sessionId, 'first')
-    expect(result.stopReason).toBe('end_turn')
+    const failed = await f.acp.failedPrompt(sessionId, 'first')
+    expect(failed.message).toMatch(/./)
     const text = f.acp.agentText(sessionId)
     expect(text.startsWith('part')).toBe(true)
     expect(text).toMatch(/⚠/)
@@ -76,8 +78,8 @@ describe('when the model server misbehaves the session carries on', () => {
     const port = f.model.port
     await f.model.close()
     const sessionId = await f.session()
-    const result = await f.acp.prompt(sessionId, 'hello?')
-    expect(result.stopReason).toBe('end_turn')
+    const failed = await f.acp.failedPrompt(sessionId, 'hello?')
+    expect(failed.message).toContain(`http://127.0.0.1:${port}/v1`)
     const message = f.acp.agentText(sessionId)
     expect(message).toContain(`http://127.0.0.1:${port}/v1`)
     expect(message).toMatch(/start LM Studio, Ollama or llama\.cpp.*--model/)

@@ -17,8 +17,8 @@ describe('model requests have deadlines over the whole stream', () => {
       { text: 'partial answer that never ends', chunkSize: 4, stallAfterChunks: 3 },
       { text: 'whole answer' },
     )
-    const result = await f.acp.prompt(sessionId, 'first')
-    expect(result.stopReason).toBe('end_turn')
+    const failed = await f.acp.failedPrompt(sessionId, 'first')
+    expect(failed.message).toContain('went silent for 0.3 s in the middle of its answer')
     const text = f.acp.agentText(sessionId)
     expect(text.startsWith('partial ')).toBe(true)
     expect(text).toContain('went silent for 0.3 s in the middle of its answer')
@@ -34,8 +34,8 @@ describe('model requests have deadlines over the whole stream', () => {
     await f.restart()
     const sessionId = await f.session()
     f.model.enqueue({ text: 'never sent', stallAfterChunks: 0 }, { text: 'on time' })
-    const result = await f.acp.prompt(sessionId, 'first')
-    expect(result.stopReason).toBe('end_turn')
+    const failed = await f.acp.failedPrompt(sessionId, 'first')
+    expect(failed.message).toMatch(/raise firstChunkTimeoutMs/)
     expect(f.acp.agentText(sessionId)).toMatch(
       /sent nothing for 0\.3 s after the request.*raise firstChunkTimeoutMs/,
     )
@@ -49,8 +49,8 @@ describe('model requests have deadlines over the whole stream', () => {
     await f.restart()
     const sessionId = await f.session()
     f.model.enqueue({ text: 'slow '.repeat(200), chunkSize: 5, delayMs: 20 }, { text: 'short' })
-    const result = await f.acp.prompt(sessionId, 'first')
-    expect(result.stopReason).toBe('end_turn')
+    const failed = await f.acp.failedPrompt(sessionId, 'first')
+    expect(failed.message).toContain('took longer than 0.6 s in all')
     expect(f.acp.agentText(sessionId)).toContain('took longer than 0.6 s in all')
     const mark = f.acp.updates(sessionId).length
     await f.acp.prompt(sessionId, 'second')

@@ -39,7 +39,7 @@ describe('tool calls in a turn', () => {
       toolCallId: 'call_1',
       title: 'Read notes.txt:2',
       kind: 'read',
-      locations: [{ path: 'notes.txt', line: 2 }],
+      locations: [{ path: join(f.workspace, 'notes.txt'), line: 2 }],
       rawInput: { path: 'notes.txt', line: 2 },
     })
     expect(cards[2]?.rawOutput).toMatchObject({ content: 'beta\ngamma\n', startLine: 2, totalLines: 3 })

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import {
+  acpPath,
   coalesceDeltas,
   eventToUpdates,
   fromPromptBlock,
+  parseSetModelParams,
+  permissionToolCall,
   sessionConfigOptions,
+  sessionModels,
+  sessionModes,
+  toAcpContent,
   toPromptBlocks,
 } from '../../src/acp/mapping.js'
 import type { AgentEvent, AgentEventBody } from '../../src/session/events.js'
@@ -13,6 +19,7 @@ const ev = (body: AgentEventBody): AgentEvent =>
   ({ ...body, sessionId: 's', seq: ++seq, at: 0 }) as AgentEvent
 const ctx = (mode: 'live' | 'replay') => ({
   mode,
+  cwd: '/work/project',
   configOptions: () =>
     sessionConfigOptions({ model: 'ollama:x', mode: 'ask', toolMode: 'direct' }, ['local']),
 })
@@ -46,7 +53,7 @@ describe('eventToUpdates', () => {
         title: 'Read a.py',
         kind: 'read',
         status: 'pending',
-        locations: [{ path: 'a.py' }],
+        locations: [{ path: '/work/project/a.py' }],
         rawInput: { path: 'a.py' },
         _meta: { punie: { tool: 'read_file' } },
       },
@@ -122,13 +129,7 @@ describe('prompt blocks', () => {
       { type: 'image', data: 'AAAA', mimeType: 'image/png' },
       { type: 'resource', resource: { uri: 'file:///c', blob: 'AAAA' } },
     ])
-    expect(blocks.map((b) => b.type)).toEqual([
-      'text',
-      'resource',
-      'resource_link',
-      'unsupported',
-      'unsupported',
-    ])
+    expect(blocks.map((b) => b.type)).toEqual(['text', 'resource', 'resource_link', 'image', 'unsupported'])
     expect(fromPromptBlock(blocks[1] as never)).toEqual({
       type: 'resource',
       resource: { uri: 'file:///a', text: 'body', mimeType: 'text/plain' },
@@ -150,6 +151,82 @@ describe('prompt blocks', () => {
       'accept-edits',
       'read-only',
       'yolo',
+    ])
+  })
+})
+
+describe('older session fields and paths', () => {
+  it('gives modes as the permission modes and models as the choices, the current one first', () => {
+    const modes = sessionModes('accept-edits')
+    expect(modes.currentModeId).toBe('accept-edits')
+    expect(modes.availableModes.map((m) => m.id)).toEqual(['ask', 'accept-edits', 'read-only', 'yolo'])
+    expect(sessionModels('b', ['a', 'b', 'local'])).toEqual({
+      currentModelId: 'b',
+      availableModels: [
+        { modelId: 'b', name: 'b' },
+        { modelId: 'a', name: 'a' },
+        { modelId: 'local', name: 'local' },
+      ],
+    })
+  })
+
+  it('sends a mode change both as current_mode_update and as config_option_update, live only', () => {
+    const change = ev({ type: 'session.mode', mode: 'yolo' })
+    const updates = eventToUpdates(change, ctx('live'))
+    expect(updates.map((u) => u.sessionUpdate)).toEqual(['current_mode_update', 'config_option_update'])
+    expect(updates[0]).toEqual({ sessionUpdate: 'current_mode_update', currentModeId: 'yolo' })
+    expect(eventToUpdates(change, ctx('replay'))).toEqual([])
+  })
+
+  it('checks session/set_model params, refusing anything but two strings', () => {
+    expect(parseSetModelParams({ sessionId: 's', modelId: 'm' })).toEqual({ sessionId: 's', modelId: 'm' })
+    for (const bad of [
+      undefined,
+      {},
+      { sessionId: 's' },
+      { sessionId: 's', modelId: '' },
+      { sessionId: 1, modelId: 'm' },
+    ])
+      expect(() => parseSetModelParams(bad)).toThrow(/session\/set_model takes/)
+  })
+
+  it('makes relative paths absolute against the cwd, in locations and diffs, and keeps absolute ones', () => {
+    expect(acpPath('a/b.py', '/w')).toBe('/w/a/b.py')
+    expect(acpPath('/elsewhere/c.py', '/w')).toBe('/elsewhere/c.py')
+    expect(acpPath('../up.py', '/w/sub')).toBe('/w/up.py')
+    expect(toAcpContent({ type: 'diff', path: 'x.py', oldText: null, newText: 'y' }, '/w')).toEqual({
+      type: 'diff',
+      path: '/w/x.py',
+      oldText: null,
+      newText: 'y',
+    })
+    const call = permissionToolCall(
+      {
+        toolCallId: 'c',
+        toolName: 'edit_file',
+        title: 'Edit x.py',
+        kind: 'edit',
+        input: {},
+        locations: [{ path: 'x.py', line: 3 }],
+        content: [],
+      },
+      '/w',
+    )
+    expect(call.locations).toEqual([{ path: '/w/x.py', line: 3 }])
+  })
+
+  it('keeps images of the known formats within the size limit, and notes the others', () => {
+    const big = 'A'.repeat(Math.ceil((4 * 1024 * 1024 + 3) / 3) * 4)
+    expect(
+      toPromptBlocks([
+        { type: 'image', mimeType: 'image/jpeg', data: 'AAAA', uri: 'file:///a.jpg' },
+        { type: 'image', mimeType: 'image/bmp', data: 'AAAA' },
+        { type: 'image', mimeType: 'image/png', data: big },
+      ]),
+    ).toEqual([
+      { type: 'image', mimeType: 'image/jpeg', data: 'AAAA', uri: 'file:///a.jpg' },
+      { type: 'unsupported', kind: 'image of type image/bmp' },
+      { type: 'unsupported', kind: 'image of 4 MB, over the 4 MB limit' },
     ])
   })
 })

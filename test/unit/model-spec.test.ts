@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chooseModelSpec } from '../../src/model/choose.js'
+import { acceptsImages, chooseModelSpec, modelChoices } from '../../src/model/choose.js'
 import { ModelSpecError, parseModelSpec } from '../../src/model/spec.js'
 
 describe('parseModelSpec', () => {
@@ -69,5 +69,25 @@ describe('chooseModelSpec', () => {
     })
     expect(chooseModelSpec({ projectConfig: 'd:4' })).toEqual({ spec: 'd:4', origin: 'project config' })
     expect(chooseModelSpec({})).toEqual({ spec: 'local', origin: 'default' })
+  })
+})
+
+describe('modelChoices', () => {
+  it("keeps the current model first, then the session's earlier models and the configured ones, each once", () => {
+    expect(modelChoices('b', ['a', 'b'], ['a', 'local'], ['c', ' ', 'local'])).toEqual([
+      'b',
+      'a',
+      'local',
+      'c',
+    ])
+  })
+})
+
+describe('acceptsImages', () => {
+  it('accepts a spec listed exactly, or every spec for *, and nothing without a list', () => {
+    expect(acceptsImages('openai:gpt-4.1', ['openai:gpt-4.1'])).toBe(true)
+    expect(acceptsImages('openai:gpt-4.1-mini', ['openai:gpt-4.1'])).toBe(false)
+    expect(acceptsImages('ollama:llava', ['*'])).toBe(true)
+    expect(acceptsImages('ollama:llava', undefined)).toBe(false)
   })
 })

@@ -88,4 +88,19 @@ describe('wire reading', () => {
       { role: 'tool', tool_call_id: '1', content: 'ok' },
     ])
   })
+
+  it('writes a user message with images as text and image_url parts with data URLs', () => {
+    expect(
+      toWireMessages([{ role: 'user', content: 'see', images: [{ mimeType: 'image/png', data: 'AAAA' }] }]),
+    ).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'see' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+        ],
+      },
+    ])
+    expect(toWireMessages([{ role: 'user', content: 'plain' }])).toEqual([{ role: 'user', content: 'plain' }])
+  })
 })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ChatMessage } from '../../src/model/types.js'
 import { helpText, parseSlashCommand } from '../../src/session/commands.js'
 import { buildModelMessages, NOT_RUN_RESULT } from '../../src/session/model-messages.js'
-import { promptToModelText } from '../../src/session/prompt.js'
+import { base64Bytes, promptImages, promptToModelText } from '../../src/session/prompt.js'
 import { titleFromPrompt } from '../../src/session/title.js'
 import { parseArguments } from '../../src/session/tool-call.js'
 
@@ -74,9 +74,27 @@ describe('titles and commands', () => {
     expect(
       promptToModelText([
         { type: 'text', text: 'hi' },
-        { type: 'unsupported', kind: 'image' },
+        { type: 'unsupported', kind: 'audio' },
       ]),
-    ).toBe('hi\n\n[An attachment (image) was left out: this agent reads text only]')
+    ).toBe('hi\n\n[An attachment (audio) was left out: it cannot be passed to the model]')
+  })
+
+  it('leaves images out of the text when they travel as parts, and names the model when they cannot', () => {
+    const blocks = [
+      { type: 'text' as const, text: 'see' },
+      { type: 'image' as const, mimeType: 'image/png', data: 'AAAA' },
+    ]
+    expect(promptToModelText(blocks, { images: true })).toBe('see')
+    expect(promptImages(blocks)).toEqual([{ mimeType: 'image/png', data: 'AAAA' }])
+    expect(promptToModelText(blocks, { model: 'ollama:x' })).toBe(
+      'see\n\n[An image (image/png) was left out: the model ollama:x does not take images (list it in imageModels in ~/.punie/config.json if it does)]',
+    )
+  })
+
+  it('measures base64 without decoding it', () => {
+    for (const bytes of [0, 1, 2, 3, 4, 5, 100]) {
+      expect(base64Bytes(Buffer.alloc(bytes).toString('base64'))).toBe(bytes)
+    }
   })
 
   it('parses tool arguments, treating an empty string as no arguments', () => {
