@@ -4,7 +4,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Tool as McpToolInfo } from '@modelcontextprotocol/sdk/types.js'
-import { Monty, MontyTypingError } from '@pydantic/monty'
 import { describe, expect, it } from 'vitest'
 import { signatureLine, toolStubs } from '../../src/codemode/stubs.js'
 import { expandVariables, specFromConfig, trustOf } from '../../src/config/mcp-servers.js'
@@ -21,6 +20,7 @@ import {
   mcpTool,
 } from '../../src/mcp/mcp-tool.js'
 import { byteLength } from '../../src/tools/limits.js'
+import { typeErrors } from '../helpers/monty-types.js'
 import { makeTempDir } from '../helpers/temp.js'
 
 const noConnection = {} as McpConnection
@@ -249,16 +249,6 @@ describe('MCP settings', () => {
 })
 
 describe('Code Mode stubs of MCP schemas', () => {
-  const typeErrors = (code: string, prefix: string): string => {
-    try {
-      new Monty(code, { typeCheck: true, typeCheckPrefixCode: prefix, scriptName: 'snippet.py' })
-      return ''
-    } catch (error) {
-      if (error instanceof MontyTypingError) return error.displayDiagnostics('concise')
-      throw error
-    }
-  }
-
   it('type-check with parameters Python cannot name, and type the result from outputSchema', () => {
     const tool = mcpTool(
       info({

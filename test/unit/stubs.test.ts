@@ -1,4 +1,3 @@
-import { Monty, MontyTypingError } from '@pydantic/monty'
 import { describe, expect, it } from 'vitest'
 import { createExecuteCode, DEFAULT_CODE_LIMITS } from '../../src/codemode/execute-code.js'
 import { CodeSandbox } from '../../src/codemode/sandbox.js'
@@ -7,16 +6,7 @@ import { createToolHelp } from '../../src/codemode/tool-help.js'
 import { fromPython, toPython } from '../../src/codemode/values.js'
 import { builtinTools } from '../../src/tools/builtin/index.js'
 import { createCallTool } from '../../src/tools/call-tool.js'
-
-const typeErrors = (code: string, prefix: string): string => {
-  try {
-    new Monty(code, { typeCheck: true, typeCheckPrefixCode: prefix, scriptName: 'snippet.py' })
-    return ''
-  } catch (error) {
-    if (error instanceof MontyTypingError) return error.displayDiagnostics('concise')
-    throw error
-  }
-}
+import { typeErrors } from '../helpers/monty-types.js'
 
 describe('Python stubs from the tool schemas', () => {
   const stubs = toolStubs(builtinTools)
