@@ -219,8 +219,12 @@ function readCalls(python: PythonSyntax, code: string, tools: readonly ToolDefin
         const tool = fn?.type === 'identifier' ? byName.get(fn.text) : undefined
         if (!tool) return
         for (let up = node.parent; up; up = up.parent)
-          if (!STRAIGHT_LINE.has(up.type))
-            throw new Undecidable(`${tool.function.name}() is called inside a ${up.type.replace(/_/g, ' ')}`)
+          if (!STRAIGHT_LINE.has(up.type)) {
+            const what = (up.type === 'block' ? (up.parent?.type ?? up.type) : up.type).replace(/_/g, ' ')
+            throw new Undecidable(
+              `${tool.function.name}() is called inside ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}`,
+            )
+          }
         calls.push({ name: tool.function.name, arguments: JSON.stringify(callArguments(node, tool)) })
       })
     } catch (error) {
@@ -331,24 +335,25 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 }
 
 function stringLiteral(node: Node, tool: string): string {
-  const start = node.namedChildren.find((c) => c?.type === 'string_start')?.text ?? node.text.slice(0, 1)
-  const prefix = start.replace(/['"]/g, '').toLowerCase()
+  const open = node.namedChildren.find((c) => c?.type === 'string_start')?.text
+  const close = node.namedChildren.find((c) => c?.type === 'string_end')?.text
+  if (open === undefined || close === undefined)
+    throw new Undecidable(`${tool}() is given an unreadable string`)
+  const prefix = open.replace(/['"]/g, '').toLowerCase()
   if (prefix.includes('b') || prefix.includes('f'))
     throw new Undecidable(`${tool}() is given a ${prefix.includes('b') ? 'bytes' : 'formatted'} string`)
-  const raw = prefix.includes('r')
-  let out = ''
-  for (const part of node.namedChildren) {
-    if (!part || part.type === 'string_start' || part.type === 'string_end') continue
-    if (part.type === 'interpolation') throw new Undecidable(`${tool}() is given a formatted string`)
-    out += part.type === 'escape_sequence' && !raw ? decodeEscape(part.text, tool) : part.text
-  }
-  return out
+  const body = node.text.slice(open.length, node.text.length - close.length)
+  return prefix.includes('r') ? body : body.replace(ESCAPE, (sequence) => decodeEscape(sequence, tool))
 }
+
+const ESCAPE = /\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}]*\}|[0-7]{1,3}|[\s\S])/g
 
 function decodeEscape(sequence: string, tool: string): string {
   const body = sequence.slice(1)
   if (body in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[body] as string
   if (/^[xuU][0-9a-fA-F]+$/.test(body)) return String.fromCodePoint(Number.parseInt(body.slice(1), 16))
   if (/^[0-7]{1,3}$/.test(body)) return String.fromCodePoint(Number.parseInt(body, 8))
-  throw new Undecidable(`${tool}() is given a string with the escape ${sequence}`)
+  if (body.startsWith('N{')) throw new Undecidable(`${tool}() is given a string with the escape ${sequence}`)
+  // Python keeps an unknown escape as it is written.
+  return sequence
 }
