@@ -145,8 +145,13 @@ export class CallMatcher {
 
   /** The id the next tool result answers; an error when no call is left to answer. */
   result(where: string): string {
-    const id = this.pending.shift()
+    const id = this.next()
     if (id === undefined) fail(`${where}: a tool result with no tool call before it to answer`)
     return id
+  }
+
+  /** The next unanswered call's id, if any: for a result that names its call itself. */
+  next(): string | undefined {
+    return this.pending.shift()
   }
 }

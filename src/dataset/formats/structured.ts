@@ -58,9 +58,10 @@ function message(raw: unknown, i: number, matcher: CallMatcher, reading: Structu
     case 'user':
       return { role, content: content ?? '' }
     case 'tool': {
-      const id = typeof raw.tool_call_id === 'string' && raw.tool_call_id ? raw.tool_call_id : undefined
-      const answered = matcher.result(where)
-      return { role, tool_call_id: id ?? answered, content: content ?? '' }
+      const named = typeof raw.tool_call_id === 'string' && raw.tool_call_id ? raw.tool_call_id : undefined
+      const id = named ?? matcher.result(where)
+      if (named) matcher.next()
+      return { role, tool_call_id: id, content: content ?? '' }
     }
     case 'assistant': {
       const out: JsonObject = { role }
