@@ -4,8 +4,7 @@
 // every chat trainer takes and a ChatML template renders to exactly the model's text; a `{"text": "<|im_start|>…"}`
 // line is read too. Each dialect says how it writes tools and calls; the turn structure is shared here. Pure.
 import type { Example, Message, ToolCall, ToolDefinition } from '../example.js'
-import { CallMatcher, fail, isRecord, type JsonObject, lineMetadata } from './shared.js'
-import { checked } from './structured.js'
+import { CallMatcher, checked, fail, isRecord, type JsonObject, lineMetadata } from './shared.js'
 
 export interface Turn {
   role: 'system' | 'user' | 'assistant'

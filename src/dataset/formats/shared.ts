@@ -1,7 +1,7 @@
 // What the format converters share: argument text ⇄ objects (with errors that name the call), JSON written the
 // way Python's json.dumps (and so the chat templates' `tojson`) writes it, deterministic tool-call ids for formats
 // that carry none, and the normal form round-trip equality is judged on. Pure.
-import type { Example, ExampleMetadata, Message, ToolCall } from '../example.js'
+import { type Example, type ExampleMetadata, exampleSchema, type Message, type ToolCall } from '../example.js'
 
 export type JsonObject = Record<string, unknown>
 
@@ -154,4 +154,13 @@ export class CallMatcher {
   next(): string | undefined {
     return this.pending.shift()
   }
+}
+
+/** The candidate checked against the canonical schema, with every problem in one message. */
+export function checked(candidate: unknown): Example {
+  const parsed = exampleSchema.safeParse(candidate)
+  if (parsed.success) return parsed.data
+  return fail(
+    parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; '),
+  )
 }

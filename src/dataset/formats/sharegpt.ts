@@ -9,12 +9,12 @@ import {
   argumentsObject,
   argumentsText,
   CallMatcher,
+  checked,
   fail,
   isRecord,
   type JsonObject,
   lineMetadata,
 } from './shared.js'
-import { checked } from './structured.js'
 
 /** LLaMA-Factory's separator between the results of one turn's parallel calls. */
 export const OBSERVATION_SEPARATOR = '\n</tool_response>\n<tool_response>\n'

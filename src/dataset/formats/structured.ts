@@ -1,11 +1,12 @@
 // The formats that keep the conversation as structured messages and leave the rendering to the model's chat
 // template (mlx-lm, Axolotl chat_template): the canonical messages with each call's `arguments` as an object,
 // since the templates iterate over it (`arguments|items`) or pass it to `tojson`. Pure.
-import { type Example, exampleSchema, type Message, type ToolCall } from '../example.js'
+import type { Example, Message, ToolCall } from '../example.js'
 import {
   argumentsObject,
   argumentsText,
   CallMatcher,
+  checked,
   fail,
   isRecord,
   type JsonObject,
@@ -106,13 +107,4 @@ function text(content: unknown, where: string): string | null | undefined {
       .join('')
   }
   return fail(`${where}.content: expected text`)
-}
-
-/** The candidate checked against the canonical schema, with every problem in one message. */
-export function checked(candidate: unknown): Example {
-  const parsed = exampleSchema.safeParse(candidate)
-  if (parsed.success) return parsed.data
-  return fail(
-    parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; '),
-  )
 }
