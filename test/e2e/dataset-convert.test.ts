@@ -3,7 +3,7 @@
 // with flat memory (peak RSS measured at 10k and 100k lines and printed; no time asserted).
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs'
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Example } from '../../src/dataset/example.js'
@@ -121,6 +121,48 @@ describe('punie dataset convert', () => {
     ])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('no such file')
+  })
+
+  // util-linux `script` gives the child a terminal, where progress is one line rewritten in place.
+  const hasScript = existsSync('/usr/bin/script')
+  if (!hasScript)
+    process.stdout.write('skipping the terminal progress test: /usr/bin/script (util-linux) is missing\n')
+  it.skipIf(!hasScript)('on a terminal, progress is one line rewritten in place', async () => {
+    const input = join(dir.path, 'tty.jsonl')
+    writeFileSync(input, `${JSON.stringify(MULTI_CALL)}\n`.repeat(20_000))
+    const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`
+    const command = [
+      process.execPath,
+      BIN,
+      'dataset',
+      'convert',
+      input,
+      '--from',
+      'openai',
+      '--to',
+      'hermes',
+      '-o',
+      `${input}.out`,
+    ]
+      .map(quote)
+      .join(' ')
+    const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let screen = ''
+    child.stdout.on('data', (d) => {
+      screen += d
+    })
+    const [code] = (await once(child, 'close')) as [number | null]
+    expect(code).toBe(0)
+    const wipe = '\r\u001b[2K'
+    expect(screen).toContain(`${wipe}converting: `)
+    expect(
+      screen
+        .split(wipe)
+        .some((part) => /^converting: [\d,]+ lines, [\d.]+ MB of [\d.]+ MB \(\d+%\)/.test(part)),
+    ).toBe(true)
+    expect(screen).toContain('converted 20000 of 20000 lines from openai to hermes')
   })
 
   it('converts 100k lines with flat memory', { timeout: 120_000 }, async () => {
