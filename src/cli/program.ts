@@ -5,6 +5,7 @@ import { SERVER_KINDS, type ServerKind } from '../model/servers/commands.js'
 import { DEFAULT_SERVE_PORT } from '../server/port.js'
 import { PERMISSION_MODES } from '../tools/permission.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
+import { addConvertCommand } from './dataset-convert.js'
 import { runAgent } from './run-agent.js'
 
 export function buildProgram(version: string): Command {
@@ -293,6 +294,9 @@ export function buildProgram(version: string): Command {
       const { runTrust } = await import('./trust-command.js')
       process.stdout.write(`${runTrust(dir, opts)}\n`)
     })
+
+  // Until dataset-command.ts (the `dataset` command and its other subcommands) is merged, convert hangs here.
+  addConvertCommand(program.command('dataset').description('training datasets: convert between formats'))
 
   const perf = program.command('perf').description('performance figures from the sessions Punie recorded')
   const scoped = (command: Command) =>

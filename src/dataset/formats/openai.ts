@@ -6,6 +6,7 @@ import type { DatasetFormat } from './format.js'
 export const openaiFormat: DatasetFormat = {
   name: 'openai',
   description: 'OpenAI chat fine-tuning JSONL: messages with tool_calls, and tools (the canonical form)',
+  keeps: { ids: true, metadata: true, weight: true, parallelToolCalls: true, textWithCalls: true },
   fromExample: (example) => example,
   toExample: (line) => {
     const parsed = exampleSchema.safeParse(line)
