@@ -15,6 +15,7 @@ const PROJECT_RULES: Record<keyof PunieConfig, 'local model' | 'trusted' | 'not 
   model: 'local model',
   mode: 'trusted',
   trustedProjects: 'user only',
+  flywheel: 'user only',
   models: 'not read',
   typechecker: 'not read',
   languageServers: 'not read',
