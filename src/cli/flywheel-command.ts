@@ -283,45 +283,65 @@ export async function runReview(options: ReviewOptions, io: Io = defaultIo()): P
     return
   }
   const counts = { accepted: 0, rejected: 0, skipped: 0 }
+  const keys = keyReader()
   let i = 0
-  for (; i < pending.length; i++) {
-    const example = pending[i] as Example
-    io.out(
-      `\n(${i + 1}/${pending.length}) ${summarize(example, decisions.get(example.metadata?.id ?? ''))}\n`,
-    )
-    io.out('  [a]ccept  [r]eject  [s]kip  [q]uit > ')
-    const key = await readKey()
-    io.out(`${key}\n`)
-    if (key === 'q') break
-    if (key === 'a' || key === 'r') {
-      decisions.set(example.metadata?.id ?? '', key === 'a' ? 'accepted' : 'rejected')
-      // Saved at each answer: quitting with Ctrl-C keeps what was decided.
-      decisions.save()
-      counts[key === 'a' ? 'accepted' : 'rejected']++
-    } else counts.skipped++
+  try {
+    for (; i < pending.length; i++) {
+      const example = pending[i] as Example
+      io.out(
+        `\n(${i + 1}/${pending.length}) ${summarize(example, decisions.get(example.metadata?.id ?? ''))}\n`,
+      )
+      io.out('  [a]ccept  [r]eject  [s]kip  [q]uit > ')
+      const key = await keys.next()
+      io.out(`${key}\n`)
+      if (key === 'q') break
+      if (key === 'a' || key === 'r') {
+        decisions.set(example.metadata?.id ?? '', key === 'a' ? 'accepted' : 'rejected')
+        // Saved at each answer: quitting with Ctrl-C keeps what was decided.
+        decisions.save()
+        counts[key === 'a' ? 'accepted' : 'rejected']++
+      } else counts.skipped++
+    }
+  } finally {
+    keys.close()
   }
   io.out(
     `\n${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.skipped} skipped, ${pending.length - i} left (${decisions.path})\n`,
   )
 }
 
-/** One of a r s q from the terminal, in raw mode; Ctrl-C and Ctrl-D quit. */
-function readKey(): Promise<'a' | 'r' | 's' | 'q'> {
+type Key = 'a' | 'r' | 's' | 'q'
+
+/** Keys a r s q from the terminal in raw mode, one at a time even when several arrive at once; Ctrl-C, Ctrl-D quit. */
+function keyReader(): { next(): Promise<Key>; close(): void } {
   const stdin = process.stdin
-  return new Promise((resolveKey) => {
-    stdin.setRawMode(true)
-    stdin.resume()
-    const onData = (data: Buffer) => {
-      const key = data.toString('utf8').toLowerCase()
-      const chosen = key === '\u0003' || key === '\u0004' ? 'q' : key
-      if (chosen !== 'a' && chosen !== 'r' && chosen !== 's' && chosen !== 'q') return
+  const pending: Key[] = []
+  let waiting: ((key: Key) => void) | undefined
+  const onData = (data: Buffer) => {
+    for (const ch of data.toString('utf8').toLowerCase()) {
+      const key = ch === '\u0003' || ch === '\u0004' ? 'q' : ch
+      if (key !== 'a' && key !== 'r' && key !== 's' && key !== 'q') continue
+      if (waiting) {
+        const wake = waiting
+        waiting = undefined
+        wake(key)
+      } else pending.push(key)
+    }
+  }
+  stdin.setRawMode(true)
+  stdin.on('data', onData)
+  stdin.resume()
+  return {
+    next: () => {
+      const key = pending.shift()
+      return key ? Promise.resolve(key) : new Promise((resolveKey) => (waiting = resolveKey))
+    },
+    close: () => {
       stdin.off('data', onData)
       stdin.setRawMode(false)
       stdin.pause()
-      resolveKey(chosen)
-    }
-    stdin.on('data', onData)
-  })
+    },
+  }
 }
 
 /** Runs a subcommand; a known failure is one line on stderr and its exit code. */

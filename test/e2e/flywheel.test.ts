@@ -2,7 +2,7 @@
 // with edits, a failed test and its fix, a rejected permission, a Code Mode turn and a planted secret; then
 // `punie flywheel` as a child process: opt-in, stats, review, export in every format, read back unchanged.
 import { execFile } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect } from 'vitest'
 import type { Example } from '../../src/dataset/example.js'
@@ -59,6 +59,38 @@ function punie(args: string[]): Promise<Run> {
       (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     )
+  })
+}
+
+const SCRIPT = '/usr/bin/script'
+function hasScript(): boolean {
+  if (process.platform === 'linux' && existsSync(SCRIPT)) return true
+  console.warn('skipped the terminal review: needs script(1) from util-linux')
+  return false
+}
+
+/** `punie ARGS` in a pseudo-terminal (util-linux script), typing `keys`. */
+function punieInTerminal(args: string[], keys: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
+    const child = execFile(
+      SCRIPT,
+      ['-qfec', command, '/dev/null'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, PUNIE_HOME: punieHome, HOME: userHome.path },
+        timeout: 15_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    )
+    // Typed once the review is waiting for its first key.
+    let typed = false
+    child.stdout?.on('data', (data: Buffer) => {
+      if (typed || !data.toString().includes('[a]ccept')) return
+      typed = true
+      child.stdin?.write(keys)
+    })
   })
 }
 
@@ -225,6 +257,18 @@ pytest.it(
     expect(list.stdout).toMatch(/failure {2}\[.*tests-failed-after-edit.*\] {2}\(accepted\)/)
     expect(list.stdout).not.toContain(GITHUB_TOKEN)
 
+    if (hasScript()) {
+      // In a terminal (script(1) gives it one): reject the first, skip the second, accept the third, quit.
+      const review = await punieInTerminal(['flywheel', 'review', '--all'], 'rsaq')
+      expect(review.stdout).toMatch(/\(1\/4\) flywheel:.*failure/)
+      expect(review.stdout).toMatch(/1 accepted, 1 rejected, 1 skipped, 1 left/)
+      expect((await punie(['flywheel', 'export', '-o', none, '--accepted'])).code).toBe(0)
+      expect(await readLines(none)).toHaveLength(3)
+    }
+    const nonInteractive = await punie(['flywheel', 'review'])
+    expect(nonInteractive.code).toBe(2)
+    expect(nonInteractive.stderr).toMatch(/use --list .* or --accept-all/)
+
     const stats = await punie(['flywheel', 'stats', '--json'])
     expect(stats.code, stats.stderr).toBe(0)
     expect(JSON.parse(stats.stdout)).toMatchObject({
@@ -232,7 +276,7 @@ pytest.it(
       turns: 4,
       examples: 4,
       outcomes: { failure: 1, success: 2, mixed: 1 },
-      reviewed: { accepted: 4 },
+      reviewed: hasScript() ? { accepted: 3, rejected: 1 } : { accepted: 4 },
     })
     const bad = await punie(['flywheel', 'export', '-o', none, '--format', 'nope'])
     expect(bad.code).toBe(2)
