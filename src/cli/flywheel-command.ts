@@ -107,8 +107,15 @@ function scope(options: ScopeOptions, io: Io): { projects: string[]; since?: num
   return { projects: storeSpellings(projects), ...(since !== undefined ? { since } : {}) }
 }
 
-function* sessions(options: ScopeOptions, io: Io): Generator<CapturedSession> {
-  const { projects, since } = scope(options, io)
+/** The scope is checked at once (before an output file is created); the sessions are read as they are used. */
+function sessions(options: ScopeOptions, io: Io): Generator<CapturedSession> {
+  return read(scope(options, io), io)
+}
+
+function* read(
+  { projects, since }: { projects: string[]; since?: number },
+  io: Io,
+): Generator<CapturedSession> {
   const reader = SessionReader.open(paths(io.env).database)
   try {
     yield* captureSessions(reader, {
@@ -195,6 +202,7 @@ export async function runExport(options: ExportOptions, io: Io = defaultIo()): P
       2,
     )
   const decisions = options.accepted ? Decisions.load(paths(io.env).database) : undefined
+  const captured = sessions(options, io)
   const toStdout = options.output === '-'
   const writer = new JsonlWriter(toStdout ? process.stdout : resolve(options.output))
   const redacted: Partial<Record<SecretKind, number>> = {}
@@ -202,7 +210,7 @@ export async function runExport(options: ExportOptions, io: Io = defaultIo()): P
   let sessionCount = 0
   let failed = 0
   try {
-    for (const s of sessions(options, io)) {
+    for (const s of captured) {
       sessionCount++
       for (const { example, found } of s.examples) {
         seen++

@@ -173,6 +173,7 @@ pytest.it(
     const before = await punie(['flywheel', 'export', '-o', join(userHome.path, 'none.jsonl')])
     expect(before.code).toBe(1)
     expect(before.stderr).toMatch(/no project is captured: run `punie flywheel enable/)
+    expect(existsSync(join(userHome.path, 'none.jsonl'))).toBe(false)
     const enable = await punie(['flywheel', 'enable', workspace])
     expect(enable.code, enable.stderr).toBe(0)
     expect(JSON.parse(readFileSync(join(punieHome, 'config.json'), 'utf8')).flywheel.projects).toEqual([
