@@ -1,5 +1,6 @@
 // `punie flywheel enable|disable|stats|review|export`: training data from the user's own sessions, for the
 // projects they opted in. Reads the session store read-only; review decisions go to a file beside it.
+import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { resolve } from 'node:path'
 import { homePaths, punieHome } from '../config/home.js'
@@ -59,7 +60,9 @@ function paths(env: Io['env']) {
 }
 
 export function runEnable(dir: string | undefined, on: boolean, io: Io = defaultIo()): void {
-  const root = projectOf(dir ?? process.cwd())
+  const target = resolve(dir ?? process.cwd())
+  if (on && !existsSync(target)) throw new FlywheelCommandError(`no directory ${target}`)
+  const root = projectOf(target)
   const changed = setCaptured(paths(io.env).config, root, on)
   io.out(
     on
