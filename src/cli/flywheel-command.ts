@@ -185,7 +185,13 @@ export function runStats(options: ScopeOptions & { json?: boolean }, io: Io = de
   io.out(line('redacted', describe(redacted)))
   io.out(line('reviewed', describe(reviewed)))
   for (const p of projects)
-    io.out(line(`  ${p.root}`, `${p.sessions} sessions, ${p.examples} examples (${describe(p.outcomes)})`))
+    io.out(
+      `  ${p.root}: ${plural(p.sessions, 'session')}, ${plural(p.examples, 'example')} (${describe(p.outcomes)})\n`,
+    )
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
 function describe(counts: Record<string, number | undefined>): string {
@@ -234,7 +240,7 @@ export async function runExport(options: ExportOptions, io: Io = defaultIo()): P
     await writer.close()
   }
   io.err(
-    `Exported ${writer.count} of ${seen} examples from ${sessionCount} sessions as ${format.name}${toStdout ? '' : ` to ${options.output}`}; redacted: ${describe(redacted)}\n`,
+    `Exported ${writer.count} of ${plural(seen, 'example')} from ${plural(sessionCount, 'session')} as ${format.name}${toStdout ? '' : ` to ${options.output}`}; redacted: ${describe(redacted)}\n`,
   )
   if (failed) throw new FlywheelCommandError(`${failed} examples could not be written as ${format.name}`)
 }

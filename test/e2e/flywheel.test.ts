@@ -185,7 +185,7 @@ pytest.it(
       const out = join(userHome.path, `export-${format.name}.jsonl`)
       const run = await punie(['flywheel', 'export', '-o', out, '--format', format.name])
       expect(run.code, run.stderr).toBe(0)
-      expect(run.stderr).toMatch(/Exported 4 of 4 examples from 1 sessions/)
+      expect(run.stderr).toMatch(/Exported 4 of 4 examples from 1 session as/)
       outputs.set(format.name, out)
     }
     const canonicalPath = outputs.get('openai') as string
