@@ -78,8 +78,10 @@ const TOKEN_RULES: readonly Rule[] = [
   { kind: 'groq-key', pattern: /\bgsk_[A-Za-z0-9]{40,}\b/g },
 ]
 
+// Each pattern that opens with a repeated class starts only where a run of that class starts (the lookbehind):
+// tried at every position inside a long run (a base64 blob), it would take time quadratic in the run.
 const SECRET_NAME =
-  '(?:[A-Za-z0-9_.-]*(?:passw(?:or)?d|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|credentials?|private[_-]?key|client[_-]?secret|signing[_-]?key|session[_-]?key)[A-Za-z0-9_.-]*)'
+  '(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_.-]*(?:passw(?:or)?d|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|credentials?|private[_-]?key|client[_-]?secret|signing[_-]?key|session[_-]?key)[A-Za-z0-9_.-]*)'
 
 const RULES: readonly Rule[] = [
   // PEM blocks, also when JSON-escaped on one line (\n) or cut short before their END line.
@@ -90,7 +92,7 @@ const RULES: readonly Rule[] = [
   },
   {
     kind: 'url-password',
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)([^\s@/"'<>]+)(?=@[^\s@/"'<>]+)/gi,
+    pattern: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)([^\s@/"'<>]+)(?=@[^\s@/"'<>]+)/gi,
     group: 2,
   },
   {
@@ -120,7 +122,7 @@ const RULES: readonly Rule[] = [
   },
   {
     kind: 'email',
-    pattern: /\b[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}\b/g,
+    pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}\b/g,
     accept: (s) => !/^(?:git|noreply|no-reply)@/i.test(s) && !/@example\.(?:com|org|net)$/i.test(s),
   },
 ]

@@ -89,6 +89,13 @@ describe('secret scrubber rules', () => {
     }
   })
 
+  it('gets through long unbroken runs (a base64 blob, a minified line) in one pass, not one per position', () => {
+    // Quadratic patterns would need minutes here and fail on the test's deadline.
+    const blob = Buffer.from('x'.repeat(192 * 1024)).toString('base64')
+    for (const text of [blob, 'a.'.repeat(128 * 1024), `${'k'.repeat(256 * 1024)}@x`])
+      expect(scrub(text, { home: '/home/ana' }).text).toBe(text)
+  })
+
   it('tells code from literals under secret-named keys', () => {
     expect(looksLikeAssignedSecret('self.token')).toBe(false)
     expect(looksLikeAssignedSecret('os.environ.get(')).toBe(false)
