@@ -297,6 +297,63 @@ export function buildProgram(version: string): Command {
 
   // Until dataset-command.ts (the `dataset` command and its other subcommands) is merged, convert hangs here.
   addConvertCommand(program.command('dataset').description('training datasets: convert between formats'))
+  const flywheel = program
+    .command('flywheel')
+    .description('training data from your own sessions, for the projects you opt in: stats, review, export')
+    .addHelpText(
+      'after',
+      '\nCapture is off until `punie flywheel enable` opts a project in (your own config; a project cannot).\n' +
+        'The session store is read later, read-only; every example is scrubbed of secrets first.\n' +
+        'Exit codes: 0 ok, 1 a problem (nothing opted in, a store that cannot be read), 2 a bad command line.',
+    )
+  const flywheelScope = (command: Command) =>
+    command
+      .option('--project <dir>', 'one opted-in project (default: all of them)')
+      .option('--since <date>', 'turns since a date (2025-01-31) or an age (30m, 12h, 7d, 2w)')
+  flywheel
+    .command('enable')
+    .description('opt a project in: the flywheel may read its sessions')
+    .argument('[dir]', "the project (default: the current directory's project)")
+    .action((dir: string | undefined) => runFlywheelCommand(async (m) => m.runEnable(dir, true)))
+  flywheel
+    .command('disable')
+    .description('opt a project out again')
+    .argument('[dir]', "the project (default: the current directory's project)")
+    .action((dir: string | undefined) => runFlywheelCommand(async (m) => m.runEnable(dir, false)))
+  flywheelScope(
+    flywheel.command('stats').description('sessions, turns and examples by outcome, label and project'),
+  )
+    .option('--json', 'print JSON')
+    .action((opts: import('./flywheel-command.js').ScopeOptions & { json?: boolean }) =>
+      runFlywheelCommand(async (m) => m.runStats(opts)),
+    )
+  flywheelScope(
+    flywheel
+      .command('review')
+      .description('accept or reject each example in the terminal: keys a, r, s (skip), q (quit)'),
+  )
+    .option('--list', 'print the examples and their decisions instead of asking')
+    .option('--accept-all', 'accept every example not yet decided')
+    .option('--all', 'ask again about examples already decided')
+    .action((opts: import('./flywheel-command.js').ReviewOptions) =>
+      runFlywheelCommand(async (m) => m.runReview(opts)),
+    )
+  flywheelScope(
+    flywheel
+      .command('export')
+      .description('write the scrubbed examples as a dataset (JSONL, one example a line)'),
+  )
+    .requiredOption('-o, --output <file>', 'where to write it (- for stdout)')
+    .option(
+      '--format <name>',
+      'a dataset format: openai (the canonical form) or any other `punie dataset` knows',
+      'openai',
+    )
+    .option('--only-successful', 'only turns whose outcome is success')
+    .option('--accepted', 'only examples accepted in `punie flywheel review`')
+    .action((opts: import('./flywheel-command.js').ExportOptions) =>
+      runFlywheelCommand(async (m) => m.runExport(opts)),
+    )
 
   const perf = program.command('perf').description('performance figures from the sessions Punie recorded')
   const scoped = (command: Command) =>
@@ -375,6 +432,13 @@ async function runEval(run: (m: typeof import('./eval-command.js')) => Promise<v
     process.stderr.write(`punie eval: ${error.message}\n`)
     process.exitCode = 1
   }
+}
+
+async function runFlywheelCommand(
+  run: (m: typeof import('./flywheel-command.js')) => Promise<void>,
+): Promise<void> {
+  const m = await import('./flywheel-command.js')
+  await m.runFlywheel(() => run(m))
 }
 
 async function runPerf(run: (m: typeof import('./perf-command.js')) => Promise<void>): Promise<void> {

@@ -55,6 +55,11 @@ export const configSchema = z
     mcpTimeoutMs: z.number().int().positive().optional(),
     /** Project directories (absolute) whose .punie/config.json may choose the model host, mode and programs. */
     trustedProjects: z.array(z.string().min(1)).optional(),
+    /** Training-data capture (`punie flywheel`): the project roots (absolute) whose sessions it may read. */
+    flywheel: z
+      .object({ projects: z.array(z.string().min(1)) })
+      .strict()
+      .optional(),
   })
   .strict()
 

@@ -19,6 +19,7 @@ const PROJECT_RULES: Record<keyof PunieConfig, 'local model' | 'trusted' | 'not 
   mcpServers: 'trusted',
   mcpTrust: 'user only',
   mcpTimeoutMs: 'not read',
+  flywheel: 'user only',
   models: 'not read',
   imageModels: 'not read',
   typechecker: 'not read',

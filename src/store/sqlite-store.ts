@@ -23,7 +23,7 @@ import { MIGRATIONS } from './migrations.js'
 
 type Db = InstanceType<typeof Database>
 
-interface SessionRow {
+export interface SessionRow {
   id: string
   cwd: string
   project: string | null
@@ -332,7 +332,7 @@ export class SqliteStore implements SessionStore {
   }
 }
 
-function toRecord(row: SessionRow): SessionRecord {
+export function toRecord(row: SessionRow): SessionRecord {
   return {
     id: row.id,
     cwd: row.cwd,
