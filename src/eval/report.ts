@@ -48,9 +48,14 @@ export function caseSummaries(results: readonly CaseResult[]): CaseSummary[] {
   }))
 }
 
-/** Why an attempt fell short, in one line: its error, or its weakest scorer. */
+/** Why an attempt fell short, in one line: its error, the gates it failed (forbidden, outcome, facts), or its
+ * weakest scorer. */
 export function shortfall(result: CaseResult): string {
   if (result.error) return result.error
+  const gates = (['forbidden', 'outcome', 'facts'] as const)
+    .map((name) => [name, result.scores[name]] as const)
+    .filter(([, s]) => s !== undefined && s.score < 1)
+  if (gates.length) return gates.map(([name, s]) => `${name}: ${s?.detail}`).join('; ')
   const worst = Object.entries(result.scores).sort(([, a], [, b]) => (a?.score ?? 1) - (b?.score ?? 1))[0]
   return worst ? `${worst[0]}: ${worst[1]?.detail}` : 'no checks applied'
 }
@@ -66,7 +71,7 @@ export function summaryText(run: EvalRun, results: readonly CaseResult[]): strin
     `run ${run.id} · ${run.model} · ${run.status} · ${suiteNames(run).join(', ')}, repeat ${run.config.repeat}`,
     aggregateLine(figures.overall, figures.k),
     '',
-    `${'category'.padEnd(width)}  pass@1  [95% Wilson]    pass^${figures.k}   score  [95% CI]`,
+    `${`${'category'.padEnd(width)}  pass@1  [95% Wilson]`.padEnd(width + 32)}${`pass^${figures.k}`.padStart(6)}   score  [95% CI]`,
     ...Object.entries(figures.byCategory).map(([name, a]) => {
       const rate = `${name.padEnd(width)}  ${pct(a.passAt1).padStart(6)}  [${pctInterval(a.passInterval)}]`
       return `${rate.padEnd(width + 32)}${pct(a.passAllK).padStart(6)}   ${score3(a.meanScore)}  [${scoreInterval(a.scoreInterval)}]`

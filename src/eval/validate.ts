@@ -88,13 +88,24 @@ export function readSuiteFiles(paths: readonly string[]): {
   return { files, problems }
 }
 
-/** One edit apart, or one name inside the other: a typo worth suggesting the right name for. */
+/** At most two edits apart (a swap of neighbours is one), or one name inside the other: a typo worth naming. */
 function similar(a: string, b: string): boolean {
   if (a.length > 3 && b.length > 3 && (a.includes(b) || b.includes(a))) return true
-  if (Math.abs(a.length - b.length) > 1) return false
-  let i = 0
-  while (i < a.length && a[i] === b[i]) i++
-  let j = 0
-  while (j < a.length - i && a[a.length - 1 - j] === b[b.length - 1 - j]) j++
-  return a.length - i - j <= 1 && b.length - i - j <= 1
+  if (Math.abs(a.length - b.length) > 2) return false
+  // Damerau–Levenshtein over two rows back, enough for names of a few dozen characters.
+  let before: number[] = []
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let d = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d = Math.min(d, (before[j - 2] ?? 0) + 1)
+      row.push(d)
+    }
+    before = previous
+    previous = row
+  }
+  return (previous[b.length] ?? Number.POSITIVE_INFINITY) <= 2
 }
