@@ -2,11 +2,14 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { compareRuns, comparisonText, suiteDifferences } from '../../src/eval/compare.js'
 import { factFound, numbersIn } from '../../src/eval/facts.js'
+import type { CaseResult } from '../../src/eval/runner.js'
 import { scoreCase, valueMatches } from '../../src/eval/scorers.js'
 import { aggregate, compareAggregates, wilson } from '../../src/eval/stats.js'
-import type { EvalCase, Expectations } from '../../src/eval/suite.js'
+import { type EvalCase, type Expectations, problemText } from '../../src/eval/suite.js'
 import { type CaseTrace, type TracedCall, traceFrom } from '../../src/eval/trace.js'
+import { knownToolNames, suiteProblems } from '../../src/eval/validate.js'
 import type { AgentEvent } from '../../src/session/events.js'
 import { makeTempDir } from '../helpers/temp.js'
 
@@ -271,10 +274,140 @@ describe('statistics', () => {
     expect(compareAggregates('c', many(0.4), many(0.9)).verdict).toBe('better')
     expect(compareAggregates('c', many(0.5), many(0.5)).verdict).toBe('same')
     // 5 of 5 against 3 of 5: a drop of 40 points, inside what five attempts can tell apart.
-    const five = (p: number) => aggregate(Array.from({ length: 5 }, (_, i) => attempts(`f${i}`, i < p)).flat())
+    const five = (p: number) =>
+      aggregate(Array.from({ length: 5 }, (_, i) => attempts(`f${i}`, i < p)).flat())
     const drop = compareAggregates('c', five(5), five(3))
     expect(drop.delta).toBeCloseTo(-0.4)
     expect(drop.verdict).toBe('within noise')
     expect(drop.beforeInterval[0]).toBeLessThan(0.6)
+  })
+})
+
+describe('comparing runs', () => {
+  const result = (suite: string, caseId: string, passed: boolean, attempt = 1) =>
+    ({
+      suite,
+      caseId,
+      category: 'c',
+      attempt,
+      passed,
+      score: passed ? 1 : 0,
+      scores: {},
+    }) as unknown as CaseResult
+  const side = (id: string, suites: { name: string; hash: string }[] | undefined, results: CaseResult[]) => ({
+    run: {
+      id,
+      createdAt: 0,
+      status: 'done' as const,
+      model: 'm',
+      config: {
+        suites: [],
+        repeat: 1,
+        concurrency: 1,
+        ...(suites ? { suiteInfo: suites.map((s) => ({ ...s, cases: [] })) } : {}),
+      },
+    },
+    results,
+  })
+
+  it('compares only the cases both runs have, and names the rest', () => {
+    const a = side(
+      'A',
+      [{ name: 's', hash: 'h1' }],
+      [result('s', 'x', true), result('s', 'y', true), result('s', 'gone', true)],
+    )
+    const b = side(
+      'B',
+      [{ name: 's', hash: 'h1' }],
+      [result('s', 'x', true), result('s', 'y', false), result('s', 'new', false)],
+    )
+    const c = compareRuns(a, b)
+    expect(c.suiteDifferences).toEqual([])
+    expect(c).toMatchObject({
+      shared: 2,
+      onlyInBaseline: ['s/gone'],
+      onlyInOther: ['s/new'],
+      regressedCases: ['s/y'],
+    })
+    expect(c.deltas[0]).toMatchObject({
+      name: 'overall',
+      before: 1,
+      after: 0.5,
+      beforeAttempts: 2,
+      afterAttempts: 2,
+    })
+    expect(c.deltas[0]?.verdict).toBe('within noise')
+    const text = comparisonText(c, false)
+    expect(text).toContain('only in A (1): s/gone')
+    expect(text).toContain('only in B (1): s/new')
+  })
+
+  it('tells runs of different suites apart: other names, or the same name with another file', () => {
+    const same = [result('s', 'x', true)]
+    expect(
+      suiteDifferences(
+        side('A', [{ name: 's', hash: 'h1' }], same),
+        side('B', [{ name: 't', hash: 'h1' }], same),
+      ),
+    ).toEqual(['suites: A ran s; B ran t'])
+    expect(
+      suiteDifferences(
+        side('A', [{ name: 's', hash: 'aaaaaaaa11' }], same),
+        side('B', [{ name: 's', hash: 'bbbbbbbb22' }], same),
+      ),
+    ).toEqual(['suite s changed between the runs (file aaaaaaaa → bbbbbbbb)'])
+    // Older runs without a record of their suites: judged by the suites their results name.
+    expect(
+      suiteDifferences(side('A', undefined, same), side('B', undefined, [result('t', 'x', true)])),
+    ).toEqual(['suites: A ran s; B ran t'])
+    expect(suiteDifferences(side('A', undefined, same), side('B', [{ name: 's', hash: 'h' }], same))).toEqual(
+      [],
+    )
+  })
+})
+
+describe('validating suites against the tool registry', () => {
+  const known = new Set(['read_file', 'write_file', 'execute_code'])
+  const text = [
+    'mcp_servers: [docs]',
+    'cases:',
+    '  - id: a',
+    '    category: c',
+    '    prompt: p',
+    '    expect:',
+    '      tools: [read_flie, docs__search, other__search]',
+    '      forbid: [writefile]',
+    '  - id: a',
+    '    category: c',
+    '    prompt: p',
+    '    expect: { no_tools: true }',
+  ].join('\n')
+
+  it('reports every unknown tool and duplicate id with its line, and accepts declared MCP servers', () => {
+    const { problems, suites } = suiteProblems([{ path: 's.yaml', text }], { known })
+    expect(suites).toHaveLength(1)
+    expect(problems.map(problemText)).toEqual([
+      's.yaml:9:9: two cases have the id "a"',
+      's.yaml:7:15: case a: no tool named "read_flie" (did you mean read_file?)',
+      's.yaml:7:40: case a: no tool named "other__search" (an MCP tool: declare the server with mcp_servers: [other], or pass --allow-mcp)',
+      's.yaml:8:16: case a: no tool named "writefile" (did you mean write_file?)',
+    ])
+    const lenient = suiteProblems([{ path: 's.yaml', text }], { known, allowMcp: true })
+    expect(lenient.problems.map((p) => p.message).filter((m) => m.includes('__'))).toEqual([])
+  })
+
+  it('knows the built-in tools and the three that reach the rest', () => {
+    const names = knownToolNames()
+    for (const name of [
+      'read_file',
+      'typecheck',
+      'git_log',
+      'plan',
+      'execute_code',
+      'tool_help',
+      'call_tool',
+    ])
+      expect(names.has(name)).toBe(true)
+    expect(names.has('read_flie')).toBe(false)
   })
 })
