@@ -1,8 +1,8 @@
 // Comparing runs: only runs of the same suites (same names, same file contents) compare, and only on the cases
 // both ran; the rest are named, never silently counted as losses or wins.
-import type { EvalRun } from './report.js'
+import { type EvalRun, outcomesOf, pct, pctInterval } from './report.js'
 import type { CaseResult } from './runner.js'
-import { type AttemptOutcome, compareAggregates, type Delta, runFigures } from './stats.js'
+import { compareAggregates, type Delta, runFigures } from './stats.js'
 
 export interface RunSide {
   run: EvalRun
@@ -60,8 +60,8 @@ export function compareRuns(base: RunSide, other: RunSide): Comparison {
   const shared = new Set([...baseKeys].filter((k) => otherKeys.has(k)))
   const a = base.results.filter((r) => shared.has(keyOf(r)))
   const b = other.results.filter((r) => shared.has(keyOf(r)))
-  const fa = runFigures(outcomes(a))
-  const fb = runFigures(outcomes(b))
+  const fa = runFigures(outcomesOf(a))
+  const fb = runFigures(outcomesOf(b))
   const categories = [...new Set([...Object.keys(fa.byCategory), ...Object.keys(fb.byCategory)])].sort()
   const deltas = [
     compareAggregates('overall', fa.overall, fb.overall),
@@ -86,23 +86,10 @@ export function compareRuns(base: RunSide, other: RunSide): Comparison {
   }
 }
 
-function outcomes(results: readonly CaseResult[]): AttemptOutcome[] {
-  return results.map((r) => ({
-    caseKey: keyOf(r),
-    category: `${r.suite}/${r.category}`,
-    score: r.score,
-    passed: r.passed,
-  }))
-}
-
 function allPassed(results: readonly CaseResult[]): Set<string> {
   const failed = new Set(results.filter((r) => !r.passed).map(keyOf))
   return new Set(results.map(keyOf).filter((k) => !failed.has(k)))
 }
-
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`
-const interval = ([low, high]: readonly [number, number]) =>
-  `${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}%`
 
 function names(list: readonly string[], cap = 20): string {
   return list.length > cap
@@ -131,7 +118,7 @@ export function comparisonText(c: Comparison, color: boolean): string {
             ? `within noise (z ${d.z.toFixed(2)}, ${d.beforeAttempts} vs ${d.afterAttempts} attempts)`
             : 'same'
     const side = (p: number, i: readonly [number, number]) =>
-      `${pct(p).padStart(6)} [${interval(i)}]`.padEnd(21)
+      `${pct(p).padStart(6)} [${pctInterval(i)}]`.padEnd(21)
     const line = `${d.name.padEnd(width)}  ${side(d.before, d.beforeInterval)}  ${side(d.after, d.afterInterval)}  ${(sign + (d.delta * 100).toFixed(1)).padStart(6)}   ${verdict}`
     lines.push(d.verdict === 'worse' ? red(line) : line)
   }
