@@ -4,8 +4,8 @@ import { dirname, join, resolve } from 'node:path'
 import { readConfigFile } from '../config/config-file.js'
 import { homePaths, punieHome } from '../config/home.js'
 import type { EvalRun } from '../eval/report.js'
-import type { CaseResult, ResultStore, RunConfig } from '../eval/runner.js'
-import { loadSuite, type Suite, SuiteError } from '../eval/suite.js'
+import { type CaseResult, type ResultStore, type RunConfig, suiteInfoOf } from '../eval/runner.js'
+import { problemText, type Suite, SuiteError } from '../eval/suite.js'
 import { createFileLogger } from '../log/logger.js'
 import { chooseModelSpec } from '../model/choose.js'
 import { readRecord } from '../model/servers/managed.js'
@@ -15,6 +15,13 @@ import { serversDir } from './server-command.js'
 
 export class EvalCommandError extends Error {
   override name = 'EvalCommandError'
+  /** 1 for a failure, 2 for a request that makes no sense as asked (runs that do not compare). */
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message)
+  }
 }
 
 export interface EvalRunOptions {
@@ -37,14 +44,17 @@ function openStore(home = punieHome()): ResultStore {
   return new EvalStore<RunConfig, CaseResult>(evalPaths(home).database)
 }
 
-export function loadSuites(paths: readonly string[]): Suite[] {
-  const suites = paths.map((p) => loadSuite(resolve(p)))
-  const names = new Set<string>()
-  for (const s of suites) {
-    if (names.has(s.name)) throw new SuiteError(`two suites are named "${s.name}"`)
-    names.add(s.name)
-  }
-  return suites
+/** The suites, checked in one pass: every file's schema problems and every unknown tool, with file and line. */
+export async function loadSuites(
+  paths: readonly string[],
+  opts: { allowMcp?: boolean } = {},
+): Promise<Suite[]> {
+  const { knownToolNames, readSuiteFiles, suiteProblems } = await import('../eval/validate.js')
+  const read = readSuiteFiles(paths.map((p) => resolve(p)))
+  const checked = suiteProblems(read.files, { known: knownToolNames(), ...opts })
+  const problems = [...read.problems, ...checked.problems]
+  if (problems.length) throw new SuiteError(problems.map(problemText).join('\n'))
+  return checked.suites
 }
 
 export async function runEvalCommand(suitePaths: string[], opts: EvalRunOptions, agent: AgentOptions) {
@@ -73,9 +83,21 @@ export async function runEvalCommand(suitePaths: string[], opts: EvalRunOptions,
       },
     }
   }
-  const suites = loadSuites(run.config.suites)
-  if (!opts.resume) store.createRun(run)
-  else store.setStatus(run.id, 'running')
+  const suites = await loadSuites(run.config.suites)
+  if (!opts.resume) {
+    run.config.suiteInfo = suites.map(suiteInfoOf)
+    store.createRun(run)
+  } else {
+    const changed = suites.filter((s) => {
+      const was = run.config.suiteInfo?.find((i) => i.name === s.name)
+      return was && was.hash !== s.hash
+    })
+    if (changed.length)
+      throw new EvalCommandError(
+        `${changed.map((s) => s.path).join(', ')} changed since run ${run.id} started; its results would mix two suites (start a new run)`,
+      )
+    store.setStatus(run.id, 'running')
+  }
 
   const [{ createAgentCore }, { runSuites }, report] = await Promise.all([
     import('../core/core.js'),
@@ -200,19 +222,39 @@ export async function evalReportCommand(id: string, opts: { out?: string; json?:
   }
 }
 
-export async function evalCompareCommand(ids: string[], opts: { json?: boolean }) {
-  if (ids.length < 2) throw new EvalCommandError('compare needs at least two runs: the baseline first')
-  const report = await import('../eval/report.js')
+export async function evalCompareCommand(
+  ids: string[],
+  opts: { json?: boolean; allowDifferentSuites?: boolean },
+) {
+  if (ids.length < 2) throw new EvalCommandError('compare needs at least two runs: the baseline first', 2)
+  const { compareRuns, comparisonText } = await import('../eval/compare.js')
   const store = openStore()
   try {
-    const [base, ...others] = ids.map((id) => loadRun(store, id))
-    const comparisons = others.map((o) =>
-      report.compareRuns(base as { run: EvalRun; results: CaseResult[] }, o),
-    )
+    const [base, ...others] = ids.map((id) => loadRun(store, id)) as [
+      ReturnType<typeof loadRun>,
+      ...ReturnType<typeof loadRun>[],
+    ]
+    const comparisons = others.map((o) => compareRuns(base, o))
+    for (const c of comparisons) {
+      if (c.suiteDifferences.length && !opts.allowDifferentSuites) {
+        throw new EvalCommandError(
+          [
+            `${c.against} and ${c.baseline} did not run the same suites, so their scores do not compare:`,
+            ...c.suiteDifferences.map((d) => `  ${d}`),
+            c.shared
+              ? `Compare runs of the same suites, or pass --allow-different-suites to compare the ${c.shared} cases both ran.`
+              : 'They share no case: nothing to compare.',
+          ].join('\n'),
+          2,
+        )
+      }
+      if (!c.shared)
+        throw new EvalCommandError(`${c.against} and ${c.baseline} share no case: nothing to compare`, 2)
+    }
     process.stdout.write(
       opts.json
         ? `${JSON.stringify(comparisons, null, 2)}\n`
-        : `${comparisons.map((c) => report.comparisonText(c, process.stdout.isTTY === true)).join('\n\n')}\n`,
+        : `${comparisons.map((c) => comparisonText(c, process.stdout.isTTY === true)).join('\n\n')}\n`,
     )
     if (comparisons.some((c) => c.deltas.some((d) => d.verdict === 'worse'))) process.exitCode = 1
   } finally {
@@ -228,12 +270,28 @@ export async function evalListCommand(opts: { json?: boolean }) {
       process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`)
       return
     }
-    if (!runs.length) process.stdout.write('no evaluation runs yet: punie eval run suites/baseline.yaml\n')
-    for (const run of runs) {
+    if (!runs.length) {
+      process.stdout.write('no evaluation runs yet: punie eval run suites/baseline.yaml\n')
+      return
+    }
+    const { suiteNames } = await import('../eval/report.js')
+    const rows = runs.map((run) => {
       const results = store.results(run.id)
       const passed = results.filter((r) => r.passed).length
+      return [
+        run.id,
+        new Date(run.createdAt).toISOString().slice(0, 16).replace('T', ' '),
+        run.status,
+        `${passed}/${results.length}`,
+        suiteNames(run).join(','),
+        run.model,
+      ]
+    })
+    const header = ['run', 'started (UTC)', 'status', 'passed', 'suites', 'model']
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+    for (const row of [header, ...rows]) {
       process.stdout.write(
-        `${run.id}  ${new Date(run.createdAt).toISOString().slice(0, 16).replace('T', ' ')}  ${run.status.padEnd(11)}  ${passed}/${results.length} passed  ${run.model}\n`,
+        `${row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  ')}\n`,
       )
     }
   } finally {
@@ -241,7 +299,18 @@ export async function evalListCommand(opts: { json?: boolean }) {
   }
 }
 
-export function evalValidateCommand(paths: string[]) {
-  const suites = loadSuites(paths)
-  for (const s of suites) process.stdout.write(`${s.path}: ${s.name}, ${s.cases.length} cases — valid\n`)
+export async function evalValidateCommand(paths: string[], opts: { allowMcp?: boolean } = {}) {
+  const { knownToolNames, readSuiteFiles, suiteProblems } = await import('../eval/validate.js')
+  const read = readSuiteFiles(paths)
+  const checked = suiteProblems(read.files, { known: knownToolNames(), ...opts })
+  const problems = [...read.problems, ...checked.problems]
+  for (const s of checked.suites) {
+    const own = problems.filter((p) => p.path === s.path).length
+    if (!own) process.stdout.write(`${s.path}: ${s.name}, ${s.cases.length} cases — valid\n`)
+  }
+  if (problems.length) {
+    process.stderr.write(`${problems.map(problemText).join('\n')}\n`)
+    const files = new Set(problems.map((p) => p.path)).size
+    throw new EvalCommandError(`${problems.length} problem(s) in ${files} file(s)`)
+  }
 }

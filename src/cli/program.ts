@@ -234,21 +234,30 @@ export function buildProgram(version: string): Command {
   evaluate
     .command('compare')
     .description(
-      'compare runs with the first: pass@1 per category, significance, regressed cases (exit 1 on a regression)',
+      'compare runs with the first on the cases both ran: pass@1 per category with intervals, significance, regressed cases (exit 1 on a regression, 2 for runs of different suites)',
     )
     .argument('<runs...>', 'run ids, the baseline first')
     .option('--json', 'print JSON')
-    .action((ids: string[], opts: { json?: boolean }) => runEval((m) => m.evalCompareCommand(ids, opts)))
+    .option(
+      '--allow-different-suites',
+      'compare runs of different suites (or changed suite files) on the cases both ran',
+    )
+    .action((ids: string[], opts: { json?: boolean; allowDifferentSuites?: boolean }) =>
+      runEval((m) => m.evalCompareCommand(ids, opts)),
+    )
   evaluate
     .command('list')
-    .description('recent runs')
+    .description('recent runs: status, passes, suites and model')
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) => runEval((m) => m.evalListCommand(opts)))
   evaluate
     .command('validate')
-    .description('check suite files against the schema')
+    .description('check suite files against the schema and the tool registry; every problem, with its line')
     .argument('<suites...>', 'suite files')
-    .action((suites: string[]) => runEval(async (m) => m.evalValidateCommand(suites)))
+    .option('--allow-mcp', 'accept any MCP tool name (<server>__<tool>), not only the suite’s mcp_servers')
+    .action((suites: string[], opts: { allowMcp?: boolean }) =>
+      runEval((m) => m.evalValidateCommand(suites, opts)),
+    )
 
   program
     .command('tools')
@@ -430,7 +439,7 @@ async function runEval(run: (m: typeof import('./eval-command.js')) => Promise<v
   } catch (error) {
     if (!(error instanceof m.EvalCommandError || error instanceof SuiteError)) throw error
     process.stderr.write(`punie eval: ${error.message}\n`)
-    process.exitCode = 1
+    process.exitCode = error instanceof m.EvalCommandError ? error.exitCode : 1
   }
 }
 

@@ -1,12 +1,22 @@
-// Reading a run back: a terminal summary, a standalone HTML report, and the comparison of runs.
+// Reading a run back: a terminal summary and a standalone HTML report. One format for each kind of figure
+// everywhere: rates as percentages with one decimal, scores with three, intervals as low–high.
+import { basename, extname } from 'node:path'
 import { barChart, escapeHtml } from '../perf/svg.js'
 import type { EvalRunRecord } from '../store/eval-store.js'
 import type { CaseResult, RunConfig } from './runner.js'
-import { type Aggregate, type AttemptOutcome, compareAggregates, type Delta, runFigures } from './stats.js'
+import { type Aggregate, type AttemptOutcome, type Interval, runFigures } from './stats.js'
 
 export type EvalRun = EvalRunRecord<RunConfig>
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+export const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+export const score3 = (x: number) => x.toFixed(3)
+export const pctInterval = ([low, high]: Interval) => `${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}%`
+export const scoreInterval = ([low, high]: Interval) => `${score3(low)}–${score3(high)}`
+
+/** The names of a run's suites: as recorded when it started, else its files' names. */
+export function suiteNames(run: EvalRun): string[] {
+  return run.config.suiteInfo?.map((s) => s.name) ?? run.config.suites.map((p) => basename(p, extname(p)))
+}
 
 export function outcomesOf(results: readonly CaseResult[]): AttemptOutcome[] {
   return results.map((r) => ({
@@ -38,29 +48,34 @@ export function caseSummaries(results: readonly CaseResult[]): CaseSummary[] {
   }))
 }
 
-/** Why an attempt fell short, in one line: its error, or its weakest scorer. */
+/** Why an attempt fell short, in one line: its error, the gates it failed (forbidden, outcome, facts), or its
+ * weakest scorer. */
 export function shortfall(result: CaseResult): string {
   if (result.error) return result.error
+  const gates = (['forbidden', 'outcome', 'facts'] as const)
+    .map((name) => [name, result.scores[name]] as const)
+    .filter(([, s]) => s !== undefined && s.score < 1)
+  if (gates.length) return gates.map(([name, s]) => `${name}: ${s?.detail}`).join('; ')
   const worst = Object.entries(result.scores).sort(([, a], [, b]) => (a?.score ?? 1) - (b?.score ?? 1))[0]
   return worst ? `${worst[0]}: ${worst[1]?.detail}` : 'no checks applied'
 }
 
 function aggregateLine(a: Aggregate, k: number): string {
-  return `pass@1 ${pct(a.passAt1)} · pass^${k} ${pct(a.passAllK)} · score ${a.meanScore.toFixed(3)} ± ${a.ci95.toFixed(3)} (${a.cases} cases, ${a.attempts} attempts)`
+  return `pass@1 ${pct(a.passAt1)} · pass^${k} ${pct(a.passAllK)} · score ${score3(a.meanScore)} [${scoreInterval(a.scoreInterval)}] (${a.cases} cases, ${a.attempts} attempts)`
 }
 
 export function summaryText(run: EvalRun, results: readonly CaseResult[]): string {
   const figures = runFigures(outcomesOf(results))
   const width = Math.max(8, ...Object.keys(figures.byCategory).map((c) => c.length))
   const lines = [
-    `run ${run.id} · ${run.model} · ${run.status} · ${run.config.suites.length} suite(s), repeat ${run.config.repeat}`,
+    `run ${run.id} · ${run.model} · ${run.status} · ${suiteNames(run).join(', ')}, repeat ${run.config.repeat}`,
     aggregateLine(figures.overall, figures.k),
     '',
-    `${'category'.padEnd(width)}  pass@1   pass^${figures.k}   score`,
-    ...Object.entries(figures.byCategory).map(
-      ([name, a]) =>
-        `${name.padEnd(width)}  ${pct(a.passAt1).padStart(6)}   ${pct(a.passAllK).padStart(6)}   ${a.meanScore.toFixed(3)} ± ${a.ci95.toFixed(3)}`,
-    ),
+    `${`${'category'.padEnd(width)}  pass@1  [95% Wilson]`.padEnd(width + 32)}${`pass^${figures.k}`.padStart(6)}   score  [95% CI]`,
+    ...Object.entries(figures.byCategory).map(([name, a]) => {
+      const rate = `${name.padEnd(width)}  ${pct(a.passAt1).padStart(6)}  [${pctInterval(a.passInterval)}]`
+      return `${rate.padEnd(width + 32)}${pct(a.passAllK).padStart(6)}   ${score3(a.meanScore)}  [${scoreInterval(a.scoreInterval)}]`
+    }),
   ]
   const failing = caseSummaries(results).filter((c) => c.passes < c.attempts.length)
   if (failing.length) {
@@ -98,32 +113,37 @@ export function renderEvalReport(
       },
     ],
     unit: '%',
+    labelEach: true,
+    formatValue: (v) => `${v.toFixed(1)}%`,
   })
   const o = figures.overall
   const summary: [string, string][] = [
     ['model', run.model],
     ['status', run.status],
-    ['suites', run.config.suites.join(', ')],
+    ['suites', suiteNames(run).join(', ')],
     ['attempts per case', String(run.config.repeat)],
     ['temperature / seed', `${run.config.temperature ?? 'default'} / ${run.config.seed ?? 'none'}`],
-    ['pass@1', pct(o.passAt1)],
+    ['pass@1', `${pct(o.passAt1)} [${pctInterval(o.passInterval)}] (95% Wilson, over attempts)`],
     [`pass^${figures.k}`, pct(o.passAllK)],
-    ['mean score', `${o.meanScore.toFixed(3)} ± ${o.ci95.toFixed(3)} (95% CI)`],
+    ['mean score', `${score3(o.meanScore)} [${scoreInterval(o.scoreInterval)}] (95% CI)`],
     ['cases / attempts', `${o.cases} / ${o.attempts}`],
   ]
+  const categoryRows = Object.entries(figures.byCategory)
+    .map(
+      ([
+        name,
+        a,
+      ]) => `<tr><td>${escapeHtml(name)}</td><td class="num">${a.cases}</td><td class="num">${a.attempts}</td>
+<td class="num">${pct(a.passAt1)}</td><td class="num">${pctInterval(a.passInterval)}</td><td class="num">${pct(a.passAllK)}</td>
+<td class="num">${score3(a.meanScore)}</td><td class="num">${scoreInterval(a.scoreInterval)}</td></tr>`,
+    )
+    .join('\n')
   const rows = caseSummaries(results)
     .map((c) => {
       const status = c.passes === c.attempts.length ? 'pass' : c.passes === 0 ? 'fail' : 'flaky'
-      const shown = c.attempts.find((a) => !a.passed) ?? (c.attempts[0] as CaseResult)
-      const calls = shown.toolCalls
-        .map((t) =>
-          escapeHtml(`${t.fromCode ? '↳ ' : ''}${t.name}(${JSON.stringify(t.args ?? {}).slice(0, 120)})`),
-        )
-        .join('<br>')
-      return `<tr class="${status}"><td>${escapeHtml(c.key)}</td><td>${escapeHtml(c.category)}</td>
-<td class="num">${c.passes}/${c.attempts.length}</td><td class="num">${c.meanScore.toFixed(2)}</td>
-<td>${calls || '<em>none</em>'}</td>
-<td>${escapeHtml(shown.answer.slice(0, 400))}</td><td>${escapeHtml(shown.passed ? 'ok' : shortfall(shown))}</td></tr>`
+      const head = `<tr class="${status}" data-case="${escapeHtml(c.key)}"><td>${escapeHtml(c.key)}</td><td>${escapeHtml(c.category)}</td>
+<td class="num">${c.passes}/${c.attempts.length}</td><td class="num">${score3(c.meanScore)}</td><td colspan="3"></td></tr>`
+      return [head, ...c.attempts.map((a) => attemptRow(c.key, a))].join('\n')
     })
     .join('\n')
   return `<!doctype html>
@@ -132,17 +152,24 @@ export function renderEvalReport(
 body{font:14px system-ui,sans-serif;margin:24px;color:#1d2330}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:20px 0 8px}.meta{color:#667;margin-bottom:16px}
 table{border-collapse:collapse;margin-bottom:16px}td,th{padding:4px 10px 4px 0;vertical-align:top;text-align:left}
-#cases td{border-top:1px solid #e4e7ee;font-size:13px}#cases td:nth-child(6){max-width:380px;white-space:pre-wrap}
+#cases td,#categories-table td{border-top:1px solid #e4e7ee;font-size:13px}#cases td:nth-child(6){max-width:380px;white-space:pre-wrap}
 .num{text-align:right}tr.fail td:first-child{color:#c0392b}tr.flaky td:first-child{color:#d68910}
-tr.pass td:first-child{color:#1e8449}svg .title{font-weight:600;font-size:14px}svg .label,svg .value{font-size:11px;fill:#445}
+tr.pass td:first-child{color:#1e8449}tr.attempt td{border-top:none;color:#445}tr.attempt td:first-child{padding-left:16px}
+tr.attempt.failed td:nth-child(3){color:#c0392b}
+svg .title{font-weight:600;font-size:14px}svg .label,svg .value{font-size:11px;fill:#445}
 svg .axis{stroke:#ccd}
 </style></head><body>
 <h1>Punie evaluation ${escapeHtml(run.id)}</h1>
 <div class="meta">generated ${escapeHtml(generatedAt.toISOString())}</div>
 <table id="summary">${summary.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
 ${chart}
+<h2>Categories</h2>
+<table id="categories-table"><thead><tr><th>category</th><th>cases</th><th>attempts</th><th>pass@1</th><th>95% Wilson</th><th>pass^${figures.k}</th><th>score</th><th>95% CI</th></tr></thead>
+<tbody>
+${categoryRows}
+</tbody></table>
 <h2>Cases</h2>
-<table id="cases"><thead><tr><th>case</th><th>category</th><th>passed</th><th>score</th><th>tool calls</th><th>answer</th><th>why not</th></tr></thead>
+<table id="cases"><thead><tr><th>case / attempt</th><th>category</th><th>passed</th><th>score</th><th>tool calls</th><th>answer</th><th>why not</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
@@ -150,69 +177,13 @@ ${rows}
 `
 }
 
-export interface Comparison {
-  baseline: string
-  against: string
-  deltas: Delta[]
-  /** Cases that passed every attempt in the baseline and not in the other run. */
-  regressedCases: string[]
-  fixedCases: string[]
-}
-
-export function compareRuns(
-  base: { run: EvalRun; results: readonly CaseResult[] },
-  other: { run: EvalRun; results: readonly CaseResult[] },
-): Comparison {
-  const a = runFigures(outcomesOf(base.results))
-  const b = runFigures(outcomesOf(other.results))
-  const categories = [...new Set([...Object.keys(a.byCategory), ...Object.keys(b.byCategory)])].sort()
-  const empty = { cases: 0, attempts: 0, passAt1: 0, passAllK: 0, meanScore: 0, ci95: 0, passes: 0 }
-  const deltas = [
-    compareAggregates('overall', a.overall, b.overall),
-    ...categories.map((c) => compareAggregates(c, a.byCategory[c] ?? empty, b.byCategory[c] ?? empty)),
-  ]
-  const allPass = (results: readonly CaseResult[]) =>
-    new Set(
-      caseSummaries(results)
-        .filter((c) => c.passes === c.attempts.length)
-        .map((c) => c.key),
+function attemptRow(key: string, a: CaseResult): string {
+  const calls = a.toolCalls
+    .map((t) =>
+      escapeHtml(`${t.fromCode ? '↳ ' : ''}${t.name}(${JSON.stringify(t.args ?? {}).slice(0, 120)})`),
     )
-  const before = allPass(base.results)
-  const after = allPass(other.results)
-  const otherKeys = new Set(caseSummaries(other.results).map((c) => c.key))
-  return {
-    baseline: base.run.id,
-    against: other.run.id,
-    deltas,
-    regressedCases: [...before].filter((k) => otherKeys.has(k) && !after.has(k)),
-    fixedCases: [...after].filter(
-      (k) => !before.has(k) && caseSummaries(base.results).some((c) => c.key === k),
-    ),
-  }
-}
-
-export function comparisonText(c: Comparison, color: boolean): string {
-  const red = (s: string) => (color ? `\x1b[31m${s}\x1b[39m` : s)
-  const green = (s: string) => (color ? `\x1b[32m${s}\x1b[39m` : s)
-  const width = Math.max(8, ...c.deltas.map((d) => d.name.length))
-  const lines = [
-    `${c.against} against ${c.baseline} (pass@1)`,
-    `${'category'.padEnd(width)}  before    after     delta     verdict`,
-  ]
-  for (const d of c.deltas) {
-    const sign = d.delta > 0 ? '+' : ''
-    const verdict =
-      d.verdict === 'worse'
-        ? red('REGRESSION')
-        : d.verdict === 'better'
-          ? green('improved')
-          : d.verdict === 'within noise'
-            ? `within noise (z ${d.z.toFixed(2)})`
-            : 'same'
-    const line = `${d.name.padEnd(width)}  ${pct(d.before).padStart(6)}    ${pct(d.after).padStart(6)}    ${(sign + (d.delta * 100).toFixed(1)).padStart(6)}    ${verdict}`
-    lines.push(d.verdict === 'worse' ? red(line) : line)
-  }
-  if (c.regressedCases.length) lines.push('', red(`regressed cases: ${c.regressedCases.join(', ')}`))
-  if (c.fixedCases.length) lines.push('', green(`fixed cases: ${c.fixedCases.join(', ')}`))
-  return lines.join('\n')
+    .join('<br>')
+  return `<tr class="attempt ${a.passed ? 'passed' : 'failed'}" data-case="${escapeHtml(key)}" data-attempt="${a.attempt}"><td>attempt ${a.attempt}</td><td></td>
+<td>${a.passed ? 'pass' : 'fail'}</td><td class="num">${score3(a.score)}</td><td>${calls || '<em>none</em>'}</td>
+<td>${escapeHtml(a.answer.slice(0, 400))}</td><td>${escapeHtml(a.passed ? 'ok' : shortfall(a))}</td></tr>`
 }

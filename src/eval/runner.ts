@@ -21,7 +21,21 @@ export interface RunConfig {
   seed?: number
   /** Overrides the suites' per-case timeouts. */
   timeoutMs?: number
+  /** Each suite's name, file hash and case ids when the run started: what makes two runs comparable. */
+  suiteInfo?: SuiteInfo[]
 }
+
+export interface SuiteInfo {
+  name: string
+  hash: string
+  cases: string[]
+}
+
+export const suiteInfoOf = (suite: Suite): SuiteInfo => ({
+  name: suite.name,
+  hash: suite.hash,
+  cases: suite.cases.map((c) => c.id),
+})
 
 export interface CaseResult extends CaseScores {
   suite: string

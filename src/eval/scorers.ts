@@ -1,10 +1,12 @@
 // Scorers: each judges one aspect of a case's run from 0 to 1, or does not apply. A case's score is the mean of
-// those that apply; it passes at or above the suite's threshold.
+// those that apply; it passes at or above the suite's threshold, and only when the answer states every fact and
+// the workspace passes every check: the right tools with a wrong answer is a failed case.
 import { exec } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { normalize, relative, resolve } from 'node:path'
 import { EXECUTE_CODE } from '../codemode/execute-code.js'
 import { TOOL_HELP } from '../codemode/tool-help.js'
+import { describeFact, type Fact, factFound } from './facts.js'
 import { type ArgMatcher, type EvalCase, expectedToolNames, type FileCheck } from './suite.js'
 import type { CaseTrace, TracedCall } from './trace.js'
 
@@ -19,7 +21,7 @@ export type ScorerName =
   | 'arguments'
   | 'code_calls'
   | 'discrimination'
-  | 'keywords'
+  | 'facts'
   | 'outcome'
 
 export interface CaseScores {
@@ -97,10 +99,11 @@ function argsMatch(call: TracedCall, expected: Record<string, ArgMatcher>, works
 
 export function valueMatches(actual: unknown, matcher: ArgMatcher, workspace: string): boolean {
   if (typeof matcher === 'object') {
-    if (typeof actual !== 'string') return false
-    return 'contains' in matcher
-      ? actual.includes(matcher.contains)
-      : new RegExp(matcher.matches).test(actual)
+    // A list or object argument (a plan's entries) is searched in its JSON text.
+    const text =
+      typeof actual === 'string' ? actual : actual === undefined ? undefined : JSON.stringify(actual)
+    if (text === undefined) return false
+    return 'contains' in matcher ? text.includes(matcher.contains) : new RegExp(matcher.matches).test(text)
   }
   if (typeof matcher !== 'string' || typeof actual !== 'string') return actual === matcher
   return actual.trim() === matcher || samePath(actual, matcher, workspace)
@@ -135,16 +138,20 @@ export function discrimination(c: EvalCase, trace: CaseTrace): ScoreDetail | und
   }
 }
 
-export function keywords(c: EvalCase, trace: CaseTrace): ScoreDetail | undefined {
-  const words = c.expect.answer_contains
-  if (!words?.length) return undefined
-  const answer = trace.answer.toLowerCase()
-  const missing = words.filter((w) => !answer.includes(w.toLowerCase()))
+/** The facts a case's answer must state (`facts`, and the older `answer_contains`). */
+export function caseFacts(c: EvalCase): Fact[] {
+  return [...(c.expect.facts ?? []), ...(c.expect.answer_contains ?? [])]
+}
+
+export function facts(c: EvalCase, trace: CaseTrace): ScoreDetail | undefined {
+  const wanted = caseFacts(c)
+  if (!wanted.length) return undefined
+  const missing = wanted.filter((f) => !factFound(trace.answer, f))
   return {
-    score: (words.length - missing.length) / words.length,
+    score: (wanted.length - missing.length) / wanted.length,
     detail: missing.length
-      ? `answer lacks ${missing.map((w) => JSON.stringify(w)).join(', ')}`
-      : 'all present',
+      ? `answer lacks ${missing.map(describeFact).join(', ')}`
+      : `all ${wanted.length} facts stated`,
   }
 }
 
@@ -198,11 +205,13 @@ export async function scoreCase(c: EvalCase, trace: CaseTrace, context: OutcomeC
   set('arguments', argumentsMatch(c, trace, context.workspace))
   set('code_calls', codeCalls(c, trace))
   set('discrimination', discrimination(c, trace))
-  set('keywords', keywords(c, trace))
+  set('facts', facts(c, trace))
   set('outcome', await outcome(c, context))
   const values = Object.values(scores).map((s) => s.score)
   const score = values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0
-  // Calling a forbidden tool fails the case whatever else went right.
-  const clean = scores.forbidden?.score !== 0
-  return { score, passed: clean && score >= c.passThreshold - 1e-9, scores }
+  // A forbidden call, a missing fact or a failed file check fails the case whatever else went right.
+  const gates = [scores.forbidden, scores.facts, scores.outcome].every(
+    (s) => s === undefined || s.score === 1,
+  )
+  return { score, passed: gates && score >= c.passThreshold - 1e-9, scores }
 }

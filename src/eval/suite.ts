@@ -1,5 +1,6 @@
 // Evaluation suites: YAML files of cases, each a prompt, an optional workspace to create, and what a good run
 // looks like. Validated with zod; every error names the file and line.
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { basename, extname } from 'node:path'
 import { LineCounter, parseDocument } from 'yaml'
@@ -17,6 +18,13 @@ const argMatcher = z.union([
 const expectedTool = z.union([
   z.string(),
   z.strictObject({ name: z.string(), args: z.record(z.string(), argMatcher).optional() }),
+])
+
+const fact = z.union([
+  z.string().min(1),
+  z.number(),
+  z.strictObject({ matches: z.string().min(1) }),
+  z.strictObject({ any: z.array(z.union([z.string().min(1), z.number()])).min(1) }),
 ])
 
 const fileCheck = z
@@ -37,6 +45,9 @@ const expectations = z
     forbid: z.array(z.string()).optional(),
     code_calls: z.array(z.string()).optional(),
     no_tools: z.boolean().optional(),
+    /** Facts the answer must state; without every one the case fails, whatever else went right. */
+    facts: z.array(fact).optional(),
+    /** The older spelling of `facts`, for strings. */
     answer_contains: z.array(z.string()).optional(),
     files: z.array(fileCheck).optional(),
     check: z.string().optional(),
@@ -66,6 +77,10 @@ const suiteSchema = z.strictObject({
   pass_threshold: z.number().min(0).max(1).optional(),
   tool_mode: z.enum(TOOL_MODES).optional(),
   timeout_s: z.number().positive().optional(),
+  /** MCP servers whose tools (`<server>__<tool>`) the cases may expect. */
+  mcp_servers: z
+    .array(z.string().regex(/^[\w-]+$/, 'an MCP server name: letters, digits, "_" and "-"'))
+    .optional(),
   cases: z.array(caseSchema).min(1),
 })
 
@@ -90,8 +105,22 @@ export interface Suite {
   name: string
   description?: string
   path: string
+  /** sha256 of the file's text (first 16 hex digits): two runs of one suite name may have judged differently. */
+  hash: string
+  mcpServers: string[]
   cases: EvalCase[]
 }
+
+/** Where in a suite file something is wrong, and what. */
+export interface SuiteProblem {
+  path: string
+  line?: number
+  col?: number
+  message: string
+}
+
+export const problemText = (p: SuiteProblem) =>
+  `${p.path}${p.line !== undefined ? `:${p.line}:${p.col ?? 1}` : ''}: ${p.message}`
 
 export const DEFAULT_PASS_THRESHOLD = 0.75
 const DEFAULT_TIMEOUT_S = 120
@@ -111,49 +140,80 @@ export function loadSuite(path: string): Suite {
 }
 
 export function parseSuite(text: string, path: string): Suite {
+  const checked = checkSuite(text, path)
+  if (!checked.suite || checked.problems.length)
+    throw new SuiteError(checked.problems.map(problemText).join('\n'))
+  return checked.suite
+}
+
+export type SuiteDocument = ReturnType<typeof parseDocument>
+
+export interface CheckedSuite {
+  /** Undefined when the file is not a suite at all (bad YAML, schema errors). */
+  suite?: Suite
+  problems: SuiteProblem[]
+  /** The line of the node at a path in the document, or of its nearest ancestor. */
+  at: (nodePath: (string | number)[]) => { line: number; col: number } | undefined
+}
+
+/** Every problem of a suite file in one pass: YAML syntax, the schema, duplicate ids. */
+export function checkSuite(text: string, path: string): CheckedSuite {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
-  const yamlError = doc.errors[0]
-  if (yamlError) {
-    const at = lines.linePos(yamlError.pos[0])
-    throw new SuiteError(`${path}${at ? `:${at.line}:${at.col}` : ''}: ${yamlError.message.split('\n')[0]}`)
+  const at = (nodePath: (string | number)[]) => {
+    const node = nearestNode(doc, nodePath)
+    return node?.range ? lines.linePos(node.range[0]) : undefined
+  }
+  if (doc.errors.length) {
+    const problems = doc.errors.map((e) => ({
+      path,
+      ...lines.linePos(e.pos[0]),
+      message: e.message.split('\n')[0] ?? 'YAML error',
+    }))
+    return { problems, at }
   }
   const parsed = suiteSchema.safeParse(doc.toJS())
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((issue) => {
-      const node = nearestNode(doc, issue.path as (string | number)[])
-      const at = node?.range ? lines.linePos(node.range[0]) : undefined
+    const problems = parsed.error.issues.map((issue) => {
       const where = issue.path.length ? ` (${issue.path.join('.')})` : ''
-      return `${path}${at ? `:${at.line}:${at.col}` : ''}: ${issue.message}${where}`
+      return { path, ...at(issue.path as (string | number)[]), message: `${issue.message}${where}` }
     })
-    throw new SuiteError(problems.join('\n'))
+    return { problems, at }
   }
   const suite = parsed.data
+  const problems: SuiteProblem[] = []
   const ids = new Set<string>()
-  for (const c of suite.cases) {
-    if (ids.has(c.id)) throw new SuiteError(`${path}: two cases have the id "${c.id}"`)
+  suite.cases.forEach((c, i) => {
+    if (ids.has(c.id))
+      problems.push({ path, ...at(['cases', i, 'id']), message: `two cases have the id "${c.id}"` })
     ids.add(c.id)
-  }
+  })
   return {
-    name: suite.suite ?? basename(path, extname(path)),
-    ...(suite.description ? { description: suite.description } : {}),
-    path,
-    cases: suite.cases.map((c) => ({
-      id: c.id,
-      category: c.category,
-      prompt: c.prompt,
-      files: c.workspace?.files ?? {},
-      ...(c.workspace?.setup ? { setup: c.workspace.setup } : {}),
-      toolMode: c.tool_mode ?? suite.tool_mode ?? 'both',
-      timeoutMs: (c.timeout_s ?? suite.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000,
-      passThreshold: suite.pass_threshold ?? DEFAULT_PASS_THRESHOLD,
-      expect: c.expect,
-    })),
+    problems,
+    at,
+    suite: {
+      name: suite.suite ?? basename(path, extname(path)),
+      ...(suite.description ? { description: suite.description } : {}),
+      path,
+      hash: createHash('sha256').update(text).digest('hex').slice(0, 16),
+      mcpServers: suite.mcp_servers ?? [],
+      cases: suite.cases.map((c) => ({
+        id: c.id,
+        category: c.category,
+        prompt: c.prompt,
+        files: c.workspace?.files ?? {},
+        ...(c.workspace?.setup ? { setup: c.workspace.setup } : {}),
+        toolMode: c.tool_mode ?? suite.tool_mode ?? 'both',
+        timeoutMs: (c.timeout_s ?? suite.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000,
+        passThreshold: suite.pass_threshold ?? DEFAULT_PASS_THRESHOLD,
+        expect: c.expect,
+      })),
+    },
   }
 }
 
 /** The YAML node at `path`, or the deepest ancestor that exists (a missing key is reported at its parent). */
-function nearestNode(doc: ReturnType<typeof parseDocument>, path: (string | number)[]) {
+function nearestNode(doc: SuiteDocument, path: (string | number)[]) {
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true)
     if (node && typeof node === 'object' && 'range' in node)

@@ -12,6 +12,10 @@ export interface BarChartOptions {
   series: readonly Series[]
   unit: string
   stacked?: boolean
+  /** Side-by-side bars only: print each bar's value after it, not only the longest bar's in a row. */
+  labelEach?: boolean
+  /** How a value reads in labels and tooltips (default: `format` and the unit). */
+  formatValue?: (value: number) => string
 }
 
 const WIDTH = 720
@@ -30,6 +34,8 @@ export function barChart(o: BarChartOptions): string {
   const max = Math.max(1e-9, ...totals)
   const plotWidth = WIDTH - BAR_AREA.left - BAR_AREA.right
   const scale = (v: number) => (v / max) * plotWidth
+  const show = o.formatValue ?? ((v: number) => `${format(v)} ${o.unit}`)
+  const eachBar = o.labelEach === true && !o.stacked
   const parts: string[] = []
   let y = BAR_AREA.top
   o.categories.forEach((category, i) => {
@@ -44,14 +50,19 @@ export function barChart(o: BarChartOptions): string {
       const barY = o.stacked ? y + 3 : y + 2 + s * BAR_AREA.rowHeight * 0.7
       const barHeight = o.stacked ? BAR_AREA.rowHeight - 6 : BAR_AREA.rowHeight * 0.7 - 3
       parts.push(
-        `<rect x="${o.stacked ? x : BAR_AREA.left}" y="${barY}" width="${width.toFixed(1)}" height="${barHeight}" fill="${series.color}"><title>${escapeHtml(`${category} · ${series.name}: ${format(value)} ${o.unit}`)}</title></rect>`,
+        `<rect x="${o.stacked ? x : BAR_AREA.left}" y="${barY}" width="${width.toFixed(1)}" height="${barHeight}" fill="${series.color}"><title>${escapeHtml(`${category} · ${series.name}: ${show(value)}`)}</title></rect>`,
       )
+      if (eachBar) {
+        parts.push(
+          `<text x="${(BAR_AREA.left + width + 4).toFixed(1)}" y="${(barY + barHeight / 2 + 4).toFixed(1)}" class="value" data-series="${escapeHtml(series.name)}">${escapeHtml(show(value))}</text>`,
+        )
+      }
       if (o.stacked) x += width
     })
-    if (!o.stacked || totals[i]) {
+    if (!eachBar && (!o.stacked || totals[i])) {
       const end = o.stacked ? BAR_AREA.left + scale(totals[i] ?? 0) : BAR_AREA.left + scale(totals[i] ?? 0)
       parts.push(
-        `<text x="${end + 4}" y="${y + rowHeight / 2 + 4}" class="value">${format(totals[i] ?? 0)} ${o.unit}</text>`,
+        `<text x="${end + 4}" y="${y + rowHeight / 2 + 4}" class="value">${escapeHtml(show(totals[i] ?? 0))}</text>`,
       )
     }
     y += rowHeight

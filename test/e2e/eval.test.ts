@@ -133,12 +133,26 @@ describe('punie eval', () => {
 
     const compared = await punie(['eval', 'compare', goodId, badId, flakyId])
     expect(compared.code).toBe(1)
-    expect(compared.stdout).toMatch(/overall\s+100\.0%\s+0\.0%\s+-100\.0\s+REGRESSION/)
-    expect(compared.stdout).toMatch(/overall\s+100\.0%\s+50\.0%\s+-50\.0\s+REGRESSION/)
+    expect(compared.stdout).toMatch(
+      /overall\s+100\.0% \[72\.2–100\.0%\]\s+0\.0% \[0\.0–43\.4%\]\s+-100\.0\s+REGRESSION/,
+    )
+    expect(compared.stdout).toMatch(
+      /overall\s+100\.0% \[72\.2–100\.0%\]\s+50\.0% \[29\.9–70\.1%\]\s+-50\.0\s+REGRESSION/,
+    )
     expect(compared.stdout).toMatch(/regressed cases: .*mini\/read-port/)
 
     const listed = await punie(['eval', 'list'])
-    expect(listed.stdout.split('\n').filter(Boolean)).toHaveLength(3)
+    const lines = listed.stdout.split('\n').filter(Boolean)
+    expect(lines[0]).toMatch(/^run\s+started \(UTC\)\s+status\s+passed\s+suites\s+model$/)
+    expect(lines).toHaveLength(4)
+    for (const [id, passed] of [
+      [goodId, '10/10'],
+      [badId, '0/5'],
+      [flakyId, '10/20'],
+    ] as const) {
+      const row = lines.find((l) => l.startsWith(id)) ?? ''
+      expect(row).toMatch(new RegExp(`done\\s+${passed}\\s+mini\\s+${model.spec.replace(/[.]/g, '\\.')}$`))
+    }
   })
 
   it('runs against a managed server by name, with the temperature and seed it was given', async () => {
@@ -178,21 +192,54 @@ describe('punie eval', () => {
     expect(missing.stderr).toContain('no managed server named "nope"')
   })
 
-  it('writes an HTML report with the summary, the category chart and every case', async () => {
-    model.always(right)
-    const ran = await punie(['eval', 'run', MINI, '--model', model.spec])
+  it('writes an HTML report with every attempt of every case, a label on every bar and intervals per category', async () => {
+    // Right on the first attempt of each case, wrong on the second: each case's two attempts differ.
+    const seen = new Map<string, number>()
+    model.always((request) => {
+      const prompt = firstUser(request)
+      if (request.body.messages.filter((m) => m.role === 'assistant').length === 0)
+        seen.set(prompt, (seen.get(prompt) ?? 0) + 1)
+      return (seen.get(prompt) ?? 1) === 1 ? right(request) : wrong(request)
+    })
+    const ran = await punie(['eval', 'run', MINI, '--model', model.spec, '--repeat', '2'])
     const out = join(home.path, 'report.html')
     const reported = await punie(['eval', 'report', runIdOf(ran.stdout), '--out', out])
     expect(reported.stdout).toContain(`report: ${out}`)
     const html = readFileSync(out, 'utf8')
     expect(html.startsWith('<!doctype html>')).toBe(true)
     expect(html).not.toMatch(/<script|(src|href)=["']?https?:/)
-    const rows = html.match(/<tr class="(pass|fail|flaky)">/g) ?? []
-    expect(rows).toHaveLength(5)
-    expect(html).toContain('<svg')
-    expect(html).toContain('mini/read')
+    const caseRows = html.match(/<tr class="(pass|fail|flaky)" data-case=/g) ?? []
+    expect(caseRows).toHaveLength(5)
+    expect(html.match(/<tr class="flaky"/g)).toHaveLength(5)
+    // Every attempt has its own row: its verdict, its calls and its answer, the passing one and the failing one.
+    const attemptRows = [
+      ...html.matchAll(/<tr class="attempt (passed|failed)" data-case="([^"]+)" data-attempt="(\d)">/g),
+    ]
+    expect(attemptRows.map((m) => `${m[2]}#${m[3]} ${m[1]}`).sort()).toEqual(
+      ['count-lines', 'create-file', 'find-marker', 'no-tool', 'read-port'].flatMap((id) => [
+        `mini/${id}#1 passed`,
+        `mini/${id}#2 failed`,
+      ]),
+    )
+    expect(html).toContain('It sets port 8123.')
+    expect(html).toContain('I am not sure.')
     expect(html).toContain('read_file({&quot;path&quot;:&quot;config.ini&quot;})')
     expect(html).toContain('↳ read_file')
+    // Four categories × two series: eight bars, each with its own value label, all in one format.
+    const chart = /<svg data-chart="categories"[\s\S]*?<\/svg>/.exec(html)?.[0] ?? ''
+    const bars = chart.match(/<rect [^>]*><title>/g) ?? []
+    const labels = [...chart.matchAll(/<text [^>]*class="value" data-series="[^"]+">([^<]+)<\/text>/g)].map(
+      (m) => m[1],
+    )
+    expect(bars).toHaveLength(8)
+    expect(labels).toHaveLength(8)
+    for (const label of labels) expect(label).toMatch(/^\d{1,3}\.\d%$/)
+    // Each category's pass rate with its Wilson interval, and its score with an interval.
+    const table = /<table id="categories-table">[\s\S]*?<\/table>/.exec(html)?.[0] ?? ''
+    expect(table).toContain('<th>95% Wilson</th>')
+    expect(table).toMatch(
+      /mini\/read<\/td><td class="num">2<\/td><td class="num">4<\/td>\s*<td class="num">50\.0%<\/td><td class="num">15\.0–85\.0%<\/td>/,
+    )
 
     // The rest renders the report in Chromium.
     if (!needs('chromium').check()) return
@@ -201,12 +248,18 @@ describe('punie eval', () => {
     try {
       const page = await browser.newPage()
       await page.goto(`file://${out}`)
-      // Four categories × two series, each bar laid out with a visible width (the legend adds two more rects).
+      // The pass@1 bars (50%) are laid out with a visible width; the pass^2 bars are 0% wide, and still labelled.
       const widths = await page.$$eval('svg[data-chart="categories"] rect', (rects) =>
         rects.map((r) => r.getBoundingClientRect().width),
       )
-      expect(widths.filter((w) => w > 20).length).toBeGreaterThanOrEqual(8)
-      expect(await page.locator('#cases tbody tr').count()).toBe(5)
+      expect(widths.filter((w) => w > 20).length).toBeGreaterThanOrEqual(4)
+      const shown = await page.$$eval('svg[data-chart="categories"] text.value', (texts) =>
+        texts.map((t) => ({ text: t.textContent, width: t.getBoundingClientRect().width })),
+      )
+      expect(shown.filter((t) => t.width > 0).map((t) => t.text)).toEqual(
+        Array.from({ length: 4 }, () => ['50.0%', '0.0%']).flat(),
+      )
+      expect(await page.locator('#cases tbody tr.attempt').count()).toBe(10)
       const box = await page.locator('#cases').boundingBox()
       expect(box?.height ?? 0).toBeGreaterThan(50)
     } finally {
@@ -317,7 +370,8 @@ const DISCOVERY: Record<
   },
   'discover-git-diff': {
     calls: [{ name: 'call_tool', arguments: { name: 'git_diff', arguments: {} } }],
-    answer: 'From the diff:',
+    // The count itself: the diff's text alone has a "2" only inside print('v2'), which is not a count.
+    answer: 'Two lines were added:',
   },
 }
 
