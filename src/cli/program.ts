@@ -249,6 +249,47 @@ export function buildProgram(version: string): Command {
     .argument('<suites...>', 'suite files')
     .action((suites: string[]) => runEval(async (m) => m.evalValidateCommand(suites)))
 
+  evaluate
+    .command('replay')
+    .description(
+      'replay a cassette (punie session export) against this build: the model answers from the cassette, the tools run for real; exit 1 where it differs',
+    )
+    .argument('<cassette>', 'a cassette file')
+    .option('--json', 'print the report as JSON')
+    .option('--timeout <seconds>', 'per turn (default 120)', parseInteger('timeout', 1, 3600))
+    .action((path: string, opts: { json?: boolean; timeout?: number }) =>
+      runEval((m) => m.evalReplayCommand(path, opts, program.opts<AgentOptions>())),
+    )
+  evaluate
+    .command('case-from-session')
+    .description('turn a recorded session into an eval case: its prompt, starting files and outcome checks')
+    .argument('<session>', 'session id, a unique prefix of one, or "latest"')
+    .option('-o, --out <file>', 'the suite file to write (default: print it)')
+    .option('--id <id>', 'the case id (default session-<id>)')
+    .action((id: string, opts: { out?: string; id?: string }) =>
+      runEval((m) => m.evalCaseFromSessionCommand(id, opts)),
+    )
+
+  const session = program.command('session').description('the sessions Punie recorded, and cassettes of them')
+  session
+    .command('list')
+    .description('recent sessions, newest first')
+    .option('--cwd <dir>', 'only sessions in this directory')
+    .option('--limit <n>', 'at most this many', parseInteger('limit', 1, 1000), 20)
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean; limit: number; cwd?: string }) =>
+      runSession(async (m) => m.sessionListCommand(opts)),
+    )
+  session
+    .command('export')
+    .description(
+      'write a session as a cassette: every model request and answer, tool calls and results, touched files',
+    )
+    .argument('<session>', 'session id, a unique prefix of one, or "latest"')
+    .option('-o, --out <file>', 'the cassette file (default: print it)')
+    .addHelpText('after', '\nReplay it with `punie eval replay FILE`; see docs/eval.md.')
+    .action((id: string, opts: { out?: string }) => runSession(async (m) => m.sessionExportCommand(id, opts)))
+
   program
     .command('tools')
     .description(
@@ -369,6 +410,18 @@ async function runEval(run: (m: typeof import('./eval-command.js')) => Promise<v
   } catch (error) {
     if (!(error instanceof m.EvalCommandError || error instanceof SuiteError)) throw error
     process.stderr.write(`punie eval: ${error.message}\n`)
+    process.exitCode = 1
+  }
+}
+
+async function runSession(run: (m: typeof import('./session-command.js')) => Promise<void>): Promise<void> {
+  const m = await import('./session-command.js')
+  const { CassetteError } = await import('../eval/cassette.js')
+  try {
+    await run(m)
+  } catch (error) {
+    if (!(error instanceof m.SessionCommandError || error instanceof CassetteError)) throw error
+    process.stderr.write(`punie session: ${error.message}\n`)
     process.exitCode = 1
   }
 }
