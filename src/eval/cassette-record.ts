@@ -41,11 +41,27 @@ export function cassetteFrom(input: {
   let pendingRequest: Omit<ModelExchange, 'response'> | undefined
   let contextWindow: number | undefined
   let sawRequests = false
+  // The modes in force: set by the session's mode events; before the first, the record's (the latest) stands.
+  let mode: SessionRecord['mode'] | undefined
+  let toolMode: SessionRecord['toolMode'] | undefined
   for (const event of events) {
     switch (event.type) {
       case 'turn.start':
-        current = { prompt: promptToModelText(event.prompt), exchanges: [], toolCalls: [], answer: '' }
+        current = {
+          prompt: promptToModelText(event.prompt),
+          mode: mode ?? record.mode,
+          toolMode: toolMode ?? record.toolMode,
+          exchanges: [],
+          toolCalls: [],
+          answer: '',
+        }
         turns.push(current)
+        break
+      case 'session.mode':
+        mode = event.mode
+        break
+      case 'session.toolMode':
+        toolMode = event.toolMode
         break
       case 'model.request': {
         sawRequests = true

@@ -138,6 +138,8 @@ export async function replayCassette(cassette: Cassette, options: ReplayOptions)
       turnNumber = index + 1
       exchanges = turn.exchanges
       servedInTurn = 0
+      session.setMode(turn.mode ?? cassette.session.mode)
+      session.setToolMode(turn.toolMode ?? cassette.session.toolMode)
       const events: AgentEvent[] = []
       const unsubscribe = session.subscribe((event) => events.push(event))
       const timeoutMs = options.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS

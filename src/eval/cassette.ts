@@ -66,6 +66,9 @@ const recordedToolCall = z.strictObject({
 const turn = z.strictObject({
   /** The prompt's text, as the model was given it. */
   prompt: z.string(),
+  /** The permission and tool modes the turn ran in, where the session changed them. */
+  mode: z.enum(PERMISSION_MODES).optional(),
+  toolMode: z.enum(TOOL_MODES).optional(),
   exchanges: z.array(modelExchange),
   toolCalls: z.array(recordedToolCall),
   answer: z.string(),

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
 import { parseCassette } from '../../src/eval/cassette.js'
 import { BIN, REPO_ROOT, spawnAgent } from '../helpers/acp-harness.js'
+import { ScriptedIde } from '../helpers/ide.js'
 import { ScriptedModelServer, type StaticReply } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
 
@@ -37,6 +38,24 @@ const TURN_ONE: StaticReply[] = [
 const TURN_TWO: StaticReply[] = [
   { toolCalls: [{ id: 'call_notes', name: 'read_file', arguments: { path: 'notes.txt' } }] },
   { text: 'The release is on friday; sam owns it.' },
+]
+/** In ask mode: a write the user rejects, then Code Mode. */
+const TURN_THREE: StaticReply[] = [
+  {
+    toolCalls: [
+      { id: 'call_write', name: 'write_file', arguments: { path: 'notes.txt', content: 'gone\n' } },
+    ],
+  },
+  {
+    toolCalls: [
+      {
+        id: 'call_code',
+        name: 'execute_code',
+        arguments: { code: 'r = read_file("notes.txt")\nprint(r["totalLines"])' },
+      },
+    ],
+  },
+  { text: 'Left the notes alone; they have 2 lines.' },
 ]
 
 interface Run {
@@ -70,17 +89,24 @@ describe('replayable sessions', () => {
     model = await ScriptedModelServer.start()
     writeFileSync(join(workspace.path, 'app.py'), APP)
     writeFileSync(join(workspace.path, 'notes.txt'), NOTES)
-    const agent = spawnAgent({ home: home.path, args: ['--model', model.spec] })
+    // An IDE that only answers permission requests (files and commands stay local), rejecting them.
+    const ide = new ScriptedIde({ fs: { readTextFile: false, writeTextFile: false }, terminal: false })
+    const agent = spawnAgent({ home: home.path, args: ['--model', model.spec], ide })
     await agent.harness.initialize()
     sessionId = (await agent.harness.newSession(workspace.path)).sessionId
-    await agent.harness.agent.request(methods.agent.session.setConfigOption, {
-      sessionId,
-      configId: 'mode',
-      value: 'yolo',
-    })
-    model.enqueue(...TURN_ONE, ...TURN_TWO)
+    const setMode = (value: string) =>
+      agent.harness.agent.request(methods.agent.session.setConfigOption, {
+        sessionId,
+        configId: 'mode',
+        value,
+      })
+    await setMode('yolo')
+    model.enqueue(...TURN_ONE, ...TURN_TWO, ...TURN_THREE)
     await agent.harness.prompt(sessionId, 'add() subtracts: fix it and check the file')
     await agent.harness.prompt(sessionId, 'What do the notes say?')
+    await setMode('ask')
+    await agent.harness.prompt(sessionId, 'Clear the notes, then count their lines')
+    expect(ide.permissionRequests).toHaveLength(1)
     await agent.harness.close()
     const exported = await punie(home.path, ['session', 'export', sessionId, '-o', cassettePath])
     expect(exported.stderr).toBe('')
@@ -96,11 +122,15 @@ describe('replayable sessions', () => {
   it('exports every model request and answer, the tool calls and the touched files of the session', () => {
     const text = readFileSync(cassettePath, 'utf8')
     const cassette = parseCassette(text, cassettePath)
-    expect(cassette.session).toMatchObject({ id: sessionId, mode: 'yolo', toolMode: 'both' })
-    expect(cassette.turns.map((t) => t.exchanges.length)).toEqual([4, 2])
+    expect(cassette.session).toMatchObject({ id: sessionId, mode: 'ask', toolMode: 'both' })
+    expect(cassette.turns.map((t) => [t.mode, t.exchanges.length])).toEqual([
+      ['yolo', 4],
+      ['yolo', 2],
+      ['ask', 3],
+    ])
     // Each request exactly as the scripted model received it.
     const sent = model.chatRequests()
-    expect(sent).toHaveLength(6)
+    expect(sent).toHaveLength(9)
     const exchanges = cassette.turns.flatMap((t) => t.exchanges)
     exchanges.forEach((exchange, i) => {
       expect(exchange.messages).toHaveLength(sent[i]?.body.messages.length ?? -1)
@@ -118,6 +148,13 @@ describe('replayable sessions', () => {
       ['edit_file', 'completed'],
       ['run_command', 'completed'],
     ])
+    expect(
+      cassette.turns[2]?.toolCalls.map((c) => [c.name, c.status, c.permission, c.parentId !== undefined]),
+    ).toEqual([
+      ['write_file', 'failed', 'reject_once', false],
+      ['execute_code', 'completed', undefined, false],
+      ['read_file', 'completed', undefined, true],
+    ])
     expect(cassette.files.start).toEqual({ 'app.py': APP, 'notes.txt': NOTES })
     expect(cassette.files.end).toEqual({ 'app.py': APP.replace('a - b', 'a + b'), 'notes.txt': NOTES })
     // Paths are the workspace's, not this machine's.
@@ -130,10 +167,10 @@ describe('replayable sessions', () => {
   it('replays the cassette against this build: every request matches and the files end the same', async () => {
     const run = await punie(home.path, ['eval', 'replay', cassettePath])
     expect(run.stderr).toBe('')
-    expect(run.stdout).toContain(`PASS ${cassettePath}: 2 turns, 6 model requests, 4 tool calls`)
+    expect(run.stdout).toContain(`PASS ${cassettePath}: 3 turns, 9 model requests, 7 tool calls`)
     expect(run.code).toBe(0)
     const json = await punie(home.path, ['eval', 'replay', cassettePath, '--json'])
-    expect(JSON.parse(json.stdout)).toMatchObject({ passed: true, turns: 2, requests: 6, toolCalls: 4 })
+    expect(JSON.parse(json.stdout)).toMatchObject({ passed: true, turns: 3, requests: 9, toolCalls: 7 })
   }, 60_000)
 
   it('fails against a build whose read_file drops the first line, naming the step with a diff', async () => {
@@ -188,6 +225,18 @@ describe('replayable sessions', () => {
     expect(run.stdout).toContain('+release on monday')
   }, 60_000)
 
+  it('answers permission requests as the user did: an answer changed in the cassette shows at the next request', async () => {
+    const cassette = JSON.parse(readFileSync(cassettePath, 'utf8'))
+    cassette.turns[2].toolCalls[0].permission = 'allow_once'
+    const edited = join(out.path, 'allowed.json')
+    writeFileSync(edited, JSON.stringify(cassette))
+    const run = await punie(home.path, ['eval', 'replay', edited])
+    expect(run.code).toBe(1)
+    expect(run.stdout.split('\n')[0]).toContain(
+      'turn 3, model request 2: message 16 of 16 (the result of write_file call call_write) differs',
+    )
+  }, 60_000)
+
   it('refuses a file that is not a cassette with a clear error and exit 2', async () => {
     const garbage = join(out.path, 'garbage.json')
     writeFileSync(garbage, '{"cassette": 1, "turns": "no"')
@@ -209,7 +258,7 @@ describe('replayable sessions', () => {
     const suite = join(out.path, 'case.yaml')
     const made = await punie(home.path, ['eval', 'case-from-session', sessionId, '-o', suite])
     expect(made.code).toBe(0)
-    expect(made.stderr).toContain('note: the session has 2 turns: the case is its first prompt')
+    expect(made.stderr).toContain('note: the session has 3 turns: the case is its first prompt')
     const [derived] = parseYaml(readFileSync(suite, 'utf8')).cases
     expect(derived).toMatchObject({
       prompt: 'add() subtracts: fix it and check the file',
