@@ -28,7 +28,8 @@ export function cassetteFrom(input: {
   now?: Date
 }): Cassette {
   const { record, events } = input
-  const roots = [record.cwd, record.project]
+  // Only the cwd: a replay's workspace is the cwd (a git root above it is not recreated).
+  const roots = [record.cwd]
   const rel = (path: string) => {
     const r = isAbsolute(path) ? relative(record.cwd, path) : path
     return r.split('\\').join('/')
