@@ -72,11 +72,16 @@ export function cassetteFrom(input: {
           messages: built.messages,
           tools: built.tools,
           ...(event.textTools ? { textTools: true } : {}),
+          ...(event.purpose ? { purpose: event.purpose } : {}),
         }
         break
       }
       case 'model.response':
-        if (current && pendingRequest?.request === event.request) {
+        if (
+          current &&
+          pendingRequest?.request === event.request &&
+          pendingRequest.purpose === event.purpose
+        ) {
           current.exchanges.push({
             ...pendingRequest,
             response: {

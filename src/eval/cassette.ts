@@ -41,6 +41,8 @@ const modelExchange = z.strictObject({
   messages: z.array(chatMessage),
   tools: z.array(toolSchema),
   textTools: z.boolean().optional(),
+  /** A side request the turn made before its own (a context summary). */
+  purpose: z.literal('summary').optional(),
   response: z.strictObject({
     text: z.string(),
     reasoning: z.string().optional(),

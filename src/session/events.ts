@@ -33,6 +33,8 @@ export type AgentEventBody =
       tools?: ToolSchema[]
       /** The tools travelled inside the system prompt (a server without native tool calls). */
       textTools?: true
+      /** A side request (a context summary): logged whole, not a delta, and not the base of the next. */
+      purpose?: 'summary'
     }
   | {
       /** The model's answer as it arrived, before any text tool-call parsing: what a replay serves back. */
@@ -44,6 +46,7 @@ export type AgentEventBody =
       toolCalls?: ToolCallRequest[]
       finish: FinishReason
       usage?: Usage
+      purpose?: 'summary'
     }
   | {
       type: 'model.end'

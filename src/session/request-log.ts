@@ -34,7 +34,8 @@ export class RequestRebuilder {
   private messages: ChatMessage[] = []
   private tools: ToolSchema[] = []
 
-  apply(delta: RequestDelta): { messages: ChatMessage[]; tools: ToolSchema[] } {
+  apply(delta: RequestDelta & { purpose?: 'summary' }): { messages: ChatMessage[]; tools: ToolSchema[] } {
+    if (delta.purpose) return { messages: [...delta.append], tools: delta.tools ?? [] }
     this.messages = [...this.messages.slice(0, delta.keep), ...delta.append]
     if (delta.tools) this.tools = delta.tools
     return { messages: this.messages, tools: this.tools }
