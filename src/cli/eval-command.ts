@@ -291,7 +291,11 @@ async function replayText(
   path: string,
   report: import('../eval/cassette-replay.js').ReplayReport,
 ): Promise<string[]> {
-  const counts = `${report.turns} turns, ${report.requests} model requests, ${report.toolCalls} tool calls`
+  const counts = [
+    plural(report.turns, 'turn'),
+    plural(report.requests, 'model request'),
+    plural(report.toolCalls, 'tool call'),
+  ].join(', ')
   const notes = report.notes.map((n) => `note: ${n}`)
   const d = report.difference
   if (!d) return [`PASS ${path}: ${counts} replayed as recorded`, ...notes]
@@ -301,8 +305,10 @@ async function replayText(
   const diff = lines.length
     ? ['--- recorded', '+++ this build', ...lines.filter((l) => !/^(---|\+\+\+) /.test(l))]
     : ['(the texts differ only in line endings or a final newline)']
-  return [`FAIL ${path}: ${step} differs`, ...diff, `(${counts} before it)`, ...notes]
+  return [`FAIL ${path}: ${step} differs`, ...diff, `(up to there: ${counts})`, ...notes]
 }
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
 
 export async function evalCaseFromSessionCommand(id: string, opts: { out?: string; id?: string }) {
   const [{ sessionCassette, SessionCommandError }, { caseFromCassette }, { parseSuite }] = await Promise.all([

@@ -10,7 +10,8 @@ import {
   type Cassette,
   CassetteError,
   type CassetteTurn,
-  type ModelExchange,
+  deltaExchanges,
+  type FullExchange,
   type RecordedToolCall,
   relativize,
 } from './cassette.js'
@@ -39,7 +40,9 @@ export function cassetteFrom(input: {
   const files: FileKnowledge = { start: new Map(), end: new Map(), unknownStart: new Set() }
   const calls = new Map<string, RecordedToolCall & { diffs: Diff[] }>()
   let current: CassetteTurn | undefined
-  let pendingRequest: Omit<ModelExchange, 'response'> | undefined
+  let pendingRequest: Omit<FullExchange, 'response'> | undefined
+  // Whole requests, per turn; written as deltas again once the failed requests are left out.
+  const full: FullExchange[][] = []
   let contextWindow: number | undefined
   let sawRequests = false
   // The modes in force: set by the session's mode events; before the first, the record's (the latest) stands.
@@ -57,6 +60,7 @@ export function cassetteFrom(input: {
           answer: '',
         }
         turns.push(current)
+        full.push([])
         break
       case 'session.mode':
         mode = event.mode
@@ -82,7 +86,7 @@ export function cassetteFrom(input: {
           pendingRequest?.request === event.request &&
           pendingRequest.purpose === event.purpose
         ) {
-          current.exchanges.push({
+          full[full.length - 1]?.push({
             ...pendingRequest,
             response: {
               text: event.text,
@@ -142,6 +146,7 @@ export function cassetteFrom(input: {
     throw new CassetteError(
       `session ${record.id} was recorded by a Punie that did not log model requests: it cannot be replayed`,
     )
+  const deltas = deltaExchanges(full)
   const cassette: Cassette = {
     cassette: CASSETTE_VERSION,
     punieVersion: input.punieVersion,
@@ -159,8 +164,9 @@ export function cassetteFrom(input: {
       end: Object.fromEntries(files.end),
     },
     unknownStart: [...files.unknownStart].filter((p) => !files.start.has(p)),
-    turns: turns.map((t) => ({
+    turns: turns.map((t, i) => ({
       ...t,
+      exchanges: deltas[i] ?? [],
       toolCalls: t.toolCalls.map((call) => {
         const { diffs: _diffs, ...kept } = call as RecordedToolCall & { diffs?: Diff[] }
         return kept

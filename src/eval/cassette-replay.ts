@@ -15,7 +15,8 @@ import {
   absolutize,
   type Cassette,
   CassetteError,
-  type ModelExchange,
+  type FullExchange,
+  fullExchanges,
   type RecordedToolCall,
   relativize,
 } from './cassette.js'
@@ -60,7 +61,8 @@ export async function replayCassette(cassette: Cassette, options: ReplayOptions)
   )
   let difference: ReplayDifference | undefined
   let turnNumber = 0
-  let exchanges: ModelExchange[] = []
+  const recorded = fullExchanges(cassette)
+  let exchanges: FullExchange[] = []
   let served = 0
   let servedInTurn = 0
   const differ = (d: ReplayDifference): ReplayAnswer => {
@@ -136,7 +138,7 @@ export async function replayCassette(cassette: Cassette, options: ReplayOptions)
     session.setToolMode(cassette.session.toolMode)
     for (const [index, turn] of cassette.turns.entries()) {
       turnNumber = index + 1
-      exchanges = turn.exchanges
+      exchanges = recorded[index] ?? []
       servedInTurn = 0
       session.setMode(turn.mode ?? cassette.session.mode)
       session.setToolMode(turn.toolMode ?? cassette.session.toolMode)
@@ -211,7 +213,7 @@ function writeStartFiles(root: string, files: Record<string, string | null>) {
 
 /** The first difference between the recorded request and the one the agent sent (both relative). */
 export function compareRequest(
-  expected: ModelExchange,
+  expected: FullExchange,
   actual: WireRequest,
 ): Omit<ReplayDifference, 'turn' | 'request'> | undefined {
   const want = toWireMessages(expected.messages, { textTools: expected.textTools ?? false })
@@ -245,7 +247,7 @@ export function compareRequest(
   return undefined
 }
 
-function describeMessage(exchange: ModelExchange, index: number): string {
+function describeMessage(exchange: FullExchange, index: number): string {
   const message = exchange.messages[index]
   if (!message) return 'past the recorded messages'
   if (message.role !== 'tool') return `${message.role} message`

@@ -4,6 +4,8 @@
 // Versioned JSON, checked with zod on the way in; errors name the field.
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import type { ChatMessage, ToolSchema } from '../model/types.js'
+import { RequestLog, RequestRebuilder } from '../session/request-log.js'
 import { PERMISSION_MODES } from '../tools/permission.js'
 import { TOOL_MODES } from '../tools/tool-mode.js'
 
@@ -36,10 +38,16 @@ const usage = z.strictObject({
   totalTokens: z.number(),
 })
 
+/**
+ * One request and its answer. The request is written as what it adds to the previous one in the cassette
+ * (its first `keep` messages, then `append`; its tools where they changed), as the event log has it: each
+ * message appears once, and the new part of each request is what a reader sees.
+ */
 const modelExchange = z.strictObject({
   request: z.number().int().positive(),
-  messages: z.array(chatMessage),
-  tools: z.array(toolSchema),
+  keep: z.number().int().min(0),
+  append: z.array(chatMessage),
+  tools: z.array(toolSchema).optional(),
   textTools: z.boolean().optional(),
   /** A side request the turn made before its own (a context summary). */
   purpose: z.literal('summary').optional(),
@@ -106,6 +114,11 @@ export const cassetteSchema = z.strictObject({
 export type Cassette = z.infer<typeof cassetteSchema>
 export type CassetteTurn = z.infer<typeof turn>
 export type ModelExchange = z.infer<typeof modelExchange>
+/** An exchange with its request whole, as it went over the wire. */
+export type FullExchange = Omit<ModelExchange, 'keep' | 'append' | 'tools'> & {
+  messages: ChatMessage[]
+  tools: ToolSchema[]
+}
 export type RecordedToolCall = z.infer<typeof recordedToolCall>
 
 export class CassetteError extends Error {
@@ -142,6 +155,40 @@ export function readCassette(path: string): Cassette {
     throw new CassetteError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? error})`)
   }
   return parseCassette(text, path)
+}
+
+/** Every turn's exchanges with their requests rebuilt whole, in order. */
+export function fullExchanges(cassette: Cassette): FullExchange[][] {
+  const rebuild = new RequestRebuilder()
+  let known = 0
+  return cassette.turns.map((turn, t) =>
+    turn.exchanges.map(({ keep, append, tools, ...rest }) => {
+      if (keep > known)
+        throw new CassetteError(
+          `turn ${t + 1}, request ${rest.request} keeps ${keep} messages of the ${known} before it`,
+        )
+      const built = rebuild.apply({
+        keep,
+        append,
+        ...(tools ? { tools } : {}),
+        ...(rest.purpose ? { purpose: rest.purpose } : {}),
+      })
+      if (!rest.purpose) known = built.messages.length
+      return { ...rest, messages: built.messages, tools: built.tools }
+    }),
+  )
+}
+
+/** The inverse of fullExchanges: each request as what it adds to the one before it. */
+export function deltaExchanges(turns: readonly FullExchange[][]): ModelExchange[][] {
+  const log = new RequestLog()
+  return turns.map((exchanges) =>
+    exchanges.map(({ messages, tools, ...rest }) =>
+      rest.purpose
+        ? { ...rest, keep: 0, append: messages, tools }
+        : { ...rest, ...log.next(messages, tools) },
+    ),
+  )
 }
 
 /** Writes the workspace's absolute path as WORKSPACE_TOKEN in every string of `value` (deeply). */

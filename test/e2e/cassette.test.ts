@@ -9,7 +9,7 @@ import { promisify } from 'node:util'
 import { methods } from '@agentclientprotocol/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
-import { parseCassette } from '../../src/eval/cassette.js'
+import { fullExchanges, parseCassette } from '../../src/eval/cassette.js'
 import { BIN, REPO_ROOT, spawnAgent } from '../helpers/acp-harness.js'
 import { ScriptedIde } from '../helpers/ide.js'
 import { ScriptedModelServer, type StaticReply } from '../helpers/scripted-model.js'
@@ -131,13 +131,17 @@ describe('replayable sessions', () => {
     // Each request exactly as the scripted model received it.
     const sent = model.chatRequests()
     expect(sent).toHaveLength(9)
-    const exchanges = cassette.turns.flatMap((t) => t.exchanges)
+    const exchanges = fullExchanges(cassette).flat()
     exchanges.forEach((exchange, i) => {
       expect(exchange.messages).toHaveLength(sent[i]?.body.messages.length ?? -1)
       expect(exchange.tools.map((t) => t.name)).toEqual(sent[i]?.body.tools?.map((t) => t.function.name))
     })
     expect(exchanges[0]?.messages[0]?.role).toBe('system')
     expect(exchanges[0]?.messages[0]?.content).toContain('<workspace>')
+    // Each request written as what it adds: the tools once, every message once.
+    const written = cassette.turns.flatMap((t) => t.exchanges)
+    expect(written.filter((e) => e.tools).length).toBe(1)
+    expect(written.reduce((n, e) => n + e.append.length, 0)).toBe(exchanges.at(-1)?.messages.length)
     expect(exchanges[3]?.response).toMatchObject({
       text: 'Fixed `add`: it now returns `a + b`.',
       finish: 'stop',

@@ -2,7 +2,7 @@
 // comparison that names the differing message, and the eval case derived from a cassette.
 import { describe, expect, it } from 'vitest'
 import { caseFromCassette } from '../../src/eval/case-from-session.js'
-import { type Cassette, parseCassette, relativize } from '../../src/eval/cassette.js'
+import { type FullExchange, fullExchanges, parseCassette, relativize } from '../../src/eval/cassette.js'
 import { cassetteFrom } from '../../src/eval/cassette-record.js'
 import { compareCalls, compareRequest, workspacePath } from '../../src/eval/cassette-replay.js'
 import { parseSuite } from '../../src/eval/suite.js'
@@ -143,7 +143,7 @@ describe('cassette from events', () => {
 
   it('rebuilds the requests, keeps the answers and writes paths relative to the workspace', () => {
     expect(cassette.turns).toHaveLength(1)
-    const [exchange] = cassette.turns[0]?.exchanges ?? []
+    const [exchange] = fullExchanges(cassette)[0] ?? []
     expect(exchange?.messages.map((m) => m.content)).toEqual(['cwd <workspace>', 'fix <workspace>/a.py'])
     expect(exchange?.response.toolCalls?.[0]?.name).toBe('read_file')
     expect(JSON.stringify(cassette)).not.toContain('/home/u')
@@ -190,7 +190,7 @@ describe('cassette from events', () => {
 })
 
 describe('request comparison', () => {
-  const exchange: Cassette['turns'][number]['exchanges'][number] = {
+  const exchange: FullExchange = {
     request: 2,
     messages: [
       { role: 'system', content: 'S' },
