@@ -99,6 +99,18 @@ export function cassetteFrom(input: {
         }
         pendingRequest = undefined
         break
+      case 'model.end':
+        // A request the model server failed is kept, to fail again; a cancelled one cannot be replayed.
+        if (
+          !event.ok &&
+          event.error &&
+          event.error !== 'cancelled' &&
+          pendingRequest?.request === event.request &&
+          pendingRequest.purpose === event.purpose
+        )
+          full[full.length - 1]?.push({ ...pendingRequest, failed: event.error })
+        pendingRequest = undefined
+        break
       case 'usage':
         contextWindow = event.contextWindow
         break

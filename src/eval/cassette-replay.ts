@@ -88,6 +88,7 @@ export async function replayCassette(cassette: Cassette, options: ReplayOptions)
       if (found) return differ({ turn: turnNumber, request, ...found })
       servedInTurn++
       served++
+      if (!expected.response) return { kind: 'fail', reason: expected.failed ?? 'failed in the recording' }
       return { kind: 'reply', response: absolutize(expected.response, workspace) }
     },
   })

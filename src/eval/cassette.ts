@@ -38,6 +38,14 @@ const usage = z.strictObject({
   totalTokens: z.number(),
 })
 
+const modelResponse = z.strictObject({
+  text: z.string(),
+  reasoning: z.string().optional(),
+  toolCalls: z.array(toolCall).optional(),
+  finish: z.enum(['stop', 'length', 'tool_calls', 'content_filter', 'other']),
+  usage: usage.optional(),
+})
+
 /**
  * One request and its answer. The request is written as what it adds to the previous one in the cassette
  * (its first `keep` messages, then `append`; its tools where they changed), as the event log has it: each
@@ -51,13 +59,9 @@ const modelExchange = z.strictObject({
   textTools: z.boolean().optional(),
   /** A side request the turn made before its own (a context summary). */
   purpose: z.literal('summary').optional(),
-  response: z.strictObject({
-    text: z.string(),
-    reasoning: z.string().optional(),
-    toolCalls: z.array(toolCall).optional(),
-    finish: z.enum(['stop', 'length', 'tool_calls', 'content_filter', 'other']),
-    usage: usage.optional(),
-  }),
+  response: modelResponse.optional(),
+  /** The request failed (the model server answered with an error): the replay fails it the same way. */
+  failed: z.string().optional(),
 })
 
 const recordedToolCall = z.strictObject({
@@ -114,6 +118,7 @@ export const cassetteSchema = z.strictObject({
 export type Cassette = z.infer<typeof cassetteSchema>
 export type CassetteTurn = z.infer<typeof turn>
 export type ModelExchange = z.infer<typeof modelExchange>
+export type ModelResponse = z.infer<typeof modelResponse>
 /** An exchange with its request whole, as it went over the wire. */
 export type FullExchange = Omit<ModelExchange, 'keep' | 'append' | 'tools'> & {
   messages: ChatMessage[]

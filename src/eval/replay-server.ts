@@ -1,12 +1,14 @@
 // An OpenAI-compatible chat server on 127.0.0.1 that answers from a cassette: each request goes to `answer`,
-// which returns the recorded response (streamed as SSE or sent whole, as the client asked) or says why the
-// replay stopped (sent as an HTTP error, which ends the agent's turn).
+// which returns the recorded response (streamed as SSE or sent whole, as the client asked), the recorded failure,
+// or why the replay stopped (sent as an HTTP error, which ends the agent's turn).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { ModelExchange } from './cassette.js'
+import type { ModelResponse } from './cassette.js'
 
 export type ReplayAnswer =
-  | { kind: 'reply'; response: ModelExchange['response'] }
+  | { kind: 'reply'; response: ModelResponse }
+  /** The recorded request failed: fail it again, as the model server did. */
+  | { kind: 'fail'; reason: string }
   | { kind: 'stop'; reason: string }
 
 export interface WireRequest {
@@ -52,6 +54,7 @@ export async function startReplayServer(options: {
     }
     const answer = options.answer(body)
     if (answer.kind === 'stop') return sendJson(res, 409, { error: { message: answer.reason } })
+    if (answer.kind === 'fail') return sendJson(res, 500, { error: { message: answer.reason } })
     if (!body.stream) return sendJson(res, 200, completion(answer.response))
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
     for (const chunk of streamChunks(answer.response))
@@ -73,7 +76,7 @@ export async function startReplayServer(options: {
   }
 }
 
-function wireCalls(response: ModelExchange['response']) {
+function wireCalls(response: ModelResponse) {
   return (response.toolCalls ?? []).map((c, index) => ({
     index,
     id: c.id,
@@ -82,14 +85,14 @@ function wireCalls(response: ModelExchange['response']) {
   }))
 }
 
-function wireUsage(response: ModelExchange['response']) {
+function wireUsage(response: ModelResponse) {
   const u = response.usage
   return u
     ? { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.totalTokens }
     : undefined
 }
 
-function completion(response: ModelExchange['response']) {
+function completion(response: ModelResponse) {
   const calls = wireCalls(response)
   const usage = wireUsage(response)
   return {
@@ -113,7 +116,7 @@ function completion(response: ModelExchange['response']) {
   }
 }
 
-function* streamChunks(response: ModelExchange['response']) {
+function* streamChunks(response: ModelResponse) {
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
     id: 'chatcmpl-replay',
     object: 'chat.completion.chunk',

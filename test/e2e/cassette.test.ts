@@ -101,12 +101,18 @@ describe('replayable sessions', () => {
         value,
       })
     await setMode('yolo')
-    model.enqueue(...TURN_ONE, ...TURN_TWO, ...TURN_THREE)
+    model.enqueue(...TURN_ONE, ...TURN_TWO, ...TURN_THREE, {
+      kind: 'http-error',
+      status: 500,
+      body: 'overloaded',
+    })
     await agent.harness.prompt(sessionId, 'add() subtracts: fix it and check the file')
     await agent.harness.prompt(sessionId, 'What do the notes say?')
     await setMode('ask')
     await agent.harness.prompt(sessionId, 'Clear the notes, then count their lines')
     expect(ide.permissionRequests).toHaveLength(1)
+    // The model server fails this one: the cassette keeps the failure, and the replay fails it again.
+    await agent.harness.prompt(sessionId, 'And now?')
     await agent.harness.close()
     const exported = await punie(home.path, ['session', 'export', sessionId, '-o', cassettePath])
     expect(exported.stderr).toBe('')
@@ -127,10 +133,12 @@ describe('replayable sessions', () => {
       ['yolo', 4],
       ['yolo', 2],
       ['ask', 3],
+      ['ask', 1],
     ])
+    expect(cassette.turns[3]?.exchanges[0]?.failed).toContain('500')
     // Each request exactly as the scripted model received it.
     const sent = model.chatRequests()
-    expect(sent).toHaveLength(9)
+    expect(sent).toHaveLength(10)
     const exchanges = fullExchanges(cassette).flat()
     exchanges.forEach((exchange, i) => {
       expect(exchange.messages).toHaveLength(sent[i]?.body.messages.length ?? -1)
@@ -171,10 +179,10 @@ describe('replayable sessions', () => {
   it('replays the cassette against this build: every request matches and the files end the same', async () => {
     const run = await punie(home.path, ['eval', 'replay', cassettePath])
     expect(run.stderr).toBe('')
-    expect(run.stdout).toContain(`PASS ${cassettePath}: 3 turns, 9 model requests, 7 tool calls`)
+    expect(run.stdout).toContain(`PASS ${cassettePath}: 4 turns, 10 model requests, 7 tool calls`)
     expect(run.code).toBe(0)
     const json = await punie(home.path, ['eval', 'replay', cassettePath, '--json'])
-    expect(JSON.parse(json.stdout)).toMatchObject({ passed: true, turns: 3, requests: 9, toolCalls: 7 })
+    expect(JSON.parse(json.stdout)).toMatchObject({ passed: true, turns: 4, requests: 10, toolCalls: 7 })
   }, 60_000)
 
   it('fails against a build whose read_file drops the first line, naming the step with a diff', async () => {
@@ -262,7 +270,7 @@ describe('replayable sessions', () => {
     const suite = join(out.path, 'case.yaml')
     const made = await punie(home.path, ['eval', 'case-from-session', sessionId, '-o', suite])
     expect(made.code).toBe(0)
-    expect(made.stderr).toContain('note: the session has 3 turns: the case is its first prompt')
+    expect(made.stderr).toContain('note: the session has 4 turns: the case is its first prompt')
     const [derived] = parseYaml(readFileSync(suite, 'utf8')).cases
     expect(derived).toMatchObject({
       prompt: 'add() subtracts: fix it and check the file',

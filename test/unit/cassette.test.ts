@@ -145,7 +145,7 @@ describe('cassette from events', () => {
     expect(cassette.turns).toHaveLength(1)
     const [exchange] = fullExchanges(cassette)[0] ?? []
     expect(exchange?.messages.map((m) => m.content)).toEqual(['cwd <workspace>', 'fix <workspace>/a.py'])
-    expect(exchange?.response.toolCalls?.[0]?.name).toBe('read_file')
+    expect(exchange?.response?.toolCalls?.[0]?.name).toBe('read_file')
     expect(JSON.stringify(cassette)).not.toContain('/home/u')
     // It survives its own schema.
     expect(parseCassette(JSON.stringify(cassette), 'x.json')).toEqual(cassette)
