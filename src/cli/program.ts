@@ -257,6 +257,8 @@ export function buildProgram(version: string): Command {
     .argument('<cassette>', 'a cassette file')
     .option('--json', 'print the report as JSON')
     .option('--timeout <seconds>', 'per turn (default 120)', parseInteger('timeout', 1, 3600))
+    // Its exit code is the verdict (1: the replay differs), so a command line it cannot read is 2, not 1.
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : USAGE_ERROR))
     .action((path: string, opts: { json?: boolean; timeout?: number }) =>
       runEval((m) => m.evalReplayCommand(path, opts, program.opts<AgentOptions>())),
     )

@@ -264,6 +264,9 @@ describe('replayable sessions', () => {
     const missing = await punie(home.path, ['eval', 'replay', join(out.path, 'none.json')])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('cannot read (ENOENT)')
+    const noArgument = await punie(home.path, ['eval', 'replay'])
+    expect(noArgument.code).toBe(2)
+    expect(noArgument.stderr).toContain("missing required argument 'cassette'")
   }, 60_000)
 
   it('turns the session into an eval case that validates and passes with the same model answers', async () => {
