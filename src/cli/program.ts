@@ -259,6 +259,11 @@ export function buildProgram(version: string): Command {
     .option('--timeout <seconds>', 'per turn (default 120)', parseInteger('timeout', 1, 3600))
     // Its exit code is the verdict (1: the replay differs), so a command line it cannot read is 2, not 1.
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : USAGE_ERROR))
+    .addHelpText(
+      'after',
+      '\nThe tool calls in a cassette run for real (in a temporary workspace, with the modes and permission\n' +
+        'answers it recorded): replay only cassettes you trust. See docs/eval.md.',
+    )
     .action((path: string, opts: { json?: boolean; timeout?: number }) =>
       runEval((m) => m.evalReplayCommand(path, opts, program.opts<AgentOptions>())),
     )
@@ -381,7 +386,9 @@ function unknownCommand(program: Command, word: string): void {
 }
 
 function didYouMean(word: string, names: string[]): string {
-  const near = names.filter((n) => n.startsWith(word.slice(0, 2)) || word.startsWith(n))
+  // Commands the word begins, if any (serv: serve, server), else those sharing its first letters.
+  const begun = names.filter((n) => n.startsWith(word) || word.startsWith(n))
+  const near = begun.length ? begun : names.filter((n) => n.startsWith(word.slice(0, 2)))
   return near.length ? ` (did you mean ${near.join(' or ')}?)` : ''
 }
 

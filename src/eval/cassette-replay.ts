@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path'
-import { createAgentCore } from '../core/core.js'
+import { type ClosableCore, createAgentCore } from '../core/core.js'
 import type { Logger } from '../log/logger.js'
 import { toWireMessages, toWireTools } from '../model/wire.js'
 import type { AgentEvent } from '../session/events.js'
@@ -20,7 +20,7 @@ import {
   type RecordedToolCall,
   relativize,
 } from './cassette.js'
-import { type ReplayAnswer, startReplayServer, type WireRequest } from './replay-server.js'
+import { type ReplayAnswer, type ReplayServer, startReplayServer, type WireRequest } from './replay-server.js'
 
 /** The first step where the replay parted from the recording. */
 export interface ReplayDifference {
@@ -54,6 +54,8 @@ export interface ReplayOptions {
 const DEFAULT_TURN_TIMEOUT_MS = 120_000
 
 export async function replayCassette(cassette: Cassette, options: ReplayOptions): Promise<ReplayReport> {
+  // Before anything is made: a cassette whose requests do not chain is refused here.
+  const recorded = fullExchanges(cassette)
   const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'punie-replay-')))
   const home = mkdtempSync(join(tmpdir(), 'punie-replay-home-'))
   const notes = cassette.unknownStart.map(
@@ -61,7 +63,6 @@ export async function replayCassette(cassette: Cassette, options: ReplayOptions)
   )
   let difference: ReplayDifference | undefined
   let turnNumber = 0
-  const recorded = fullExchanges(cassette)
   let exchanges: FullExchange[] = []
   let served = 0
   let servedInTurn = 0
@@ -69,44 +70,46 @@ export async function replayCassette(cassette: Cassette, options: ReplayOptions)
     difference ??= d
     return { kind: 'stop', reason: `replay stopped: ${d.where} differs from the recording` }
   }
-  const server = await startReplayServer({
-    ...(cassette.session.contextWindow ? { contextWindow: cassette.session.contextWindow } : {}),
-    answer: (body) => {
-      if (difference) return { kind: 'stop', reason: 'replay stopped at an earlier difference' }
-      const expected = exchanges[servedInTurn]
-      const request = servedInTurn + 1
-      if (!expected) {
-        return differ({
-          turn: turnNumber,
-          request,
-          where: `model request ${request} (the recording's turn ended after ${exchanges.length})`,
-          expected: '(no request)',
-          actual: pretty(relativize(body.messages?.at(-1), [workspace])),
-        })
-      }
-      const found = compareRequest(expected, relativize(body, [workspace]))
-      if (found) return differ({ turn: turnNumber, request, ...found })
-      servedInTurn++
-      served++
-      if (!expected.response) return { kind: 'fail', reason: expected.failed ?? 'failed in the recording' }
-      return { kind: 'reply', response: absolutize(expected.response, workspace) }
-    },
-  })
-  const textTools = cassette.turns.some((t) => t.exchanges.some((e) => e.textTools))
-  const core = await createAgentCore({
-    home,
-    database: join(home, 'punie.db'),
-    env: { ...process.env, PUNIE_MODEL: undefined },
-    logger: options.logger,
-    flags: {
-      model: server.spec,
-      mode: cassette.session.mode,
-      toolMode: cassette.session.toolMode,
-      ...(textTools ? { toolFormat: 'text' as const } : {}),
-    },
-  })
+  let server: ReplayServer | undefined
+  let core: ClosableCore | undefined
   let toolCalls = 0
   try {
+    server = await startReplayServer({
+      ...(cassette.session.contextWindow ? { contextWindow: cassette.session.contextWindow } : {}),
+      answer: (body) => {
+        if (difference) return { kind: 'stop', reason: 'replay stopped at an earlier difference' }
+        const expected = exchanges[servedInTurn]
+        const request = servedInTurn + 1
+        if (!expected) {
+          return differ({
+            turn: turnNumber,
+            request,
+            where: `model request ${request} (the recording's turn ended after ${exchanges.length})`,
+            expected: '(no request)',
+            actual: pretty(relativize(body.messages?.at(-1), [workspace])),
+          })
+        }
+        const found = compareRequest(expected, relativize(body, [workspace]))
+        if (found) return differ({ turn: turnNumber, request, ...found })
+        servedInTurn++
+        served++
+        if (!expected.response) return { kind: 'fail', reason: expected.failed ?? 'failed in the recording' }
+        return { kind: 'reply', response: absolutize(expected.response, workspace) }
+      },
+    })
+    const textTools = cassette.turns.some((t) => t.exchanges.some((e) => e.textTools))
+    core = await createAgentCore({
+      home,
+      database: join(home, 'punie.db'),
+      env: { ...process.env, PUNIE_MODEL: undefined },
+      logger: options.logger,
+      flags: {
+        model: server.spec,
+        mode: cassette.session.mode,
+        toolMode: cassette.session.toolMode,
+        ...(textTools ? { toolFormat: 'text' as const } : {}),
+      },
+    })
     writeStartFiles(workspace, cassette.files.start)
     const asks = cassette.turns.flatMap((t, i) =>
       t.toolCalls.filter((c) => c.permission).map((c) => ({ turn: i + 1, call: c })),
@@ -180,8 +183,8 @@ export async function replayCassette(cassette: Cassette, options: ReplayOptions)
     if (!difference) difference = compareEndFiles(cassette.turns.length, cassette.files.end, workspace)
     await core.manager.close(session.id)
   } finally {
-    await core.close()
-    await server.close()
+    await core?.close()
+    await server?.close()
     rmSync(workspace, { recursive: true, force: true })
     rmSync(home, { recursive: true, force: true })
   }
