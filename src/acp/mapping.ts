@@ -209,6 +209,8 @@ export function eventToUpdates(event: AgentEvent, ctx: UpdateContext): SessionUp
     case 'permission.request':
     case 'permission.response':
     case 'model.start':
+    case 'model.request':
+    case 'model.response':
     case 'model.end':
     case 'session.cleared':
     case 'context.compacted':

@@ -314,3 +314,93 @@ export async function evalValidateCommand(paths: string[], opts: { allowMcp?: bo
     throw new EvalCommandError(`${problems.length} problem(s) in ${files} file(s)`)
   }
 }
+
+/** Exit code for input Punie cannot read (a cassette that is not one). */
+const USAGE_ERROR = 2
+
+export async function evalReplayCommand(
+  path: string,
+  opts: { json?: boolean; timeout?: number },
+  agent: AgentOptions,
+) {
+  const { readCassette, CassetteError } = await import('../eval/cassette.js')
+  let cassette: import('../eval/cassette.js').Cassette
+  try {
+    cassette = readCassette(resolve(path))
+  } catch (error) {
+    if (!(error instanceof CassetteError)) throw error
+    process.stderr.write(`punie eval replay: ${error.message}\n`)
+    process.exitCode = USAGE_ERROR
+    return
+  }
+  const { replayCassette } = await import('../eval/cassette-replay.js')
+  const logger = createFileLogger({ dir: agent.logDir ?? homePaths(punieHome()).logs, level: agent.logLevel })
+  let report: import('../eval/cassette-replay.js').ReplayReport
+  try {
+    report = await replayCassette(cassette, {
+      logger,
+      ...(opts.timeout !== undefined ? { turnTimeoutMs: opts.timeout * 1000 } : {}),
+    })
+  } catch (error) {
+    if (!(error instanceof CassetteError)) throw error
+    process.stderr.write(`punie eval replay: ${error.message}\n`)
+    process.exitCode = USAGE_ERROR
+    return
+  }
+  process.exitCode = report.passed ? 0 : 1
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+    return
+  }
+  process.stdout.write(`${(await replayText(path, report)).join('\n')}\n`)
+}
+
+/** The report as a person reads it: pass, or the step that differs with an inline diff. */
+async function replayText(
+  path: string,
+  report: import('../eval/cassette-replay.js').ReplayReport,
+): Promise<string[]> {
+  const counts = [
+    plural(report.turns, 'turn'),
+    plural(report.requests, 'model request'),
+    plural(report.toolCalls, 'tool call'),
+  ].join(', ')
+  const notes = report.notes.map((n) => `note: ${n}`)
+  const d = report.difference
+  if (!d) return [`PASS ${path}: ${counts} replayed as recorded`, ...notes]
+  const { diffText } = await import('../client/diff-text.js')
+  const step = `turn ${d.turn}${d.request ? `, model request ${d.request}` : ''}: ${d.where}`
+  const lines = diffText('recorded', d.expected, d.actual, { maxLines: 60 })
+  const diff = lines.length
+    ? ['--- recorded', '+++ this build', ...lines.filter((l) => !/^(---|\+\+\+) /.test(l))]
+    : ['(the texts differ only in line endings or a final newline)']
+  return [`FAIL ${path}: ${step} differs`, ...diff, `(up to there: ${counts})`, ...notes]
+}
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`
+
+export async function evalCaseFromSessionCommand(id: string, opts: { out?: string; id?: string }) {
+  const [{ sessionCassette, SessionCommandError }, { caseFromCassette }, { parseSuite }] = await Promise.all([
+    import('./session-command.js'),
+    import('../eval/case-from-session.js'),
+    import('../eval/suite.js'),
+  ])
+  let derived: import('../eval/case-from-session.js').DerivedCase
+  try {
+    derived = caseFromCassette(sessionCassette(id), opts.id ? { id: opts.id } : {})
+  } catch (error) {
+    if (error instanceof SessionCommandError) throw new EvalCommandError(error.message)
+    throw error
+  }
+  // What this writes must load as a suite: checked here, not left to the user's next command.
+  parseSuite(derived.yaml, opts.out ?? 'the generated case')
+  for (const note of derived.notes) process.stderr.write(`note: ${note}\n`)
+  if (!opts.out) {
+    process.stdout.write(derived.yaml)
+    return
+  }
+  const path = resolve(opts.out)
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, derived.yaml)
+  process.stdout.write(`eval case: ${path}\nrun with: punie eval run ${opts.out}\n`)
+}

@@ -259,6 +259,54 @@ export function buildProgram(version: string): Command {
       runEval((m) => m.evalValidateCommand(suites, opts)),
     )
 
+  evaluate
+    .command('replay')
+    .description(
+      'replay a cassette (punie session export) against this build: the model answers from the cassette, the tools run for real; exit 1 where it differs',
+    )
+    .argument('<cassette>', 'a cassette file')
+    .option('--json', 'print the report as JSON')
+    .option('--timeout <seconds>', 'per turn (default 120)', parseInteger('timeout', 1, 3600))
+    // Its exit code is the verdict (1: the replay differs), so a command line it cannot read is 2, not 1.
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : USAGE_ERROR))
+    .addHelpText(
+      'after',
+      '\nThe tool calls in a cassette run for real (in a temporary workspace, with the modes and permission\n' +
+        'answers it recorded): replay only cassettes you trust. See docs/eval.md.',
+    )
+    .action((path: string, opts: { json?: boolean; timeout?: number }) =>
+      runEval((m) => m.evalReplayCommand(path, opts, program.opts<AgentOptions>())),
+    )
+  evaluate
+    .command('case-from-session')
+    .description('turn a recorded session into an eval case: its prompt, starting files and outcome checks')
+    .argument('<session>', 'session id, a unique prefix of one, or "latest"')
+    .option('-o, --out <file>', 'the suite file to write (default: print it)')
+    .option('--id <id>', 'the case id (default session-<id>)')
+    .action((id: string, opts: { out?: string; id?: string }) =>
+      runEval((m) => m.evalCaseFromSessionCommand(id, opts)),
+    )
+
+  const session = program.command('session').description('the sessions Punie recorded, and cassettes of them')
+  session
+    .command('list')
+    .description('recent sessions, newest first')
+    .option('--cwd <dir>', 'only sessions in this directory')
+    .option('--limit <n>', 'at most this many', parseInteger('limit', 1, 1000), 20)
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean; limit: number; cwd?: string }) =>
+      runSession(async (m) => m.sessionListCommand(opts)),
+    )
+  session
+    .command('export')
+    .description(
+      'write a session as a cassette: every model request and answer, tool calls and results, touched files',
+    )
+    .argument('<session>', 'session id, a unique prefix of one, or "latest"')
+    .option('-o, --out <file>', 'the cassette file (default: print it)')
+    .addHelpText('after', '\nReplay it with `punie eval replay FILE`; see docs/eval.md.')
+    .action((id: string, opts: { out?: string }) => runSession(async (m) => m.sessionExportCommand(id, opts)))
+
   program
     .command('tools')
     .description(
@@ -408,7 +456,9 @@ function unknownCommand(program: Command, word: string): void {
 }
 
 function didYouMean(word: string, names: string[]): string {
-  const near = names.filter((n) => n.startsWith(word.slice(0, 2)) || word.startsWith(n))
+  // Commands the word begins, if any (serv: serve, server), else those sharing its first letters.
+  const begun = names.filter((n) => n.startsWith(word) || word.startsWith(n))
+  const near = begun.length ? begun : names.filter((n) => n.startsWith(word.slice(0, 2)))
   return near.length ? ` (did you mean ${near.join(' or ')}?)` : ''
 }
 
@@ -448,6 +498,18 @@ async function runFlywheelCommand(
 ): Promise<void> {
   const m = await import('./flywheel-command.js')
   await m.runFlywheel(() => run(m))
+}
+
+async function runSession(run: (m: typeof import('./session-command.js')) => Promise<void>): Promise<void> {
+  const m = await import('./session-command.js')
+  const { CassetteError } = await import('../eval/cassette.js')
+  try {
+    await run(m)
+  } catch (error) {
+    if (!(error instanceof m.SessionCommandError || error instanceof CassetteError)) throw error
+    process.stderr.write(`punie session: ${error.message}\n`)
+    process.exitCode = 1
+  }
 }
 
 async function runPerf(run: (m: typeof import('./perf-command.js')) => Promise<void>): Promise<void> {

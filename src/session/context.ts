@@ -253,6 +253,15 @@ export class SessionContext {
       text: 'Summarising earlier turns to fit the context window…\n',
     })
     const started = performance.now()
+    // Logged whole (summaries are rare), apart from the turn's request deltas: a replay serves it too.
+    r.emit({
+      type: 'model.request',
+      turnId: r.turnId,
+      request: r.request,
+      keep: 0,
+      append: messages,
+      purpose: 'summary',
+    })
     r.emit({
       type: 'model.start',
       turnId: r.turnId,
@@ -262,6 +271,7 @@ export class SessionContext {
       purpose: 'summary',
     })
     let text = ''
+    let raw = ''
     let usage: Usage | undefined
     try {
       const splitter = new ThinkSplitter()
@@ -272,11 +282,22 @@ export class SessionContext {
         maxTokens,
         signal: r.signal,
       })) {
-        if (chunk.type === 'text')
+        if (chunk.type === 'text') {
+          raw += chunk.text
           for (const part of splitter.push(chunk.text)) if (part.kind === 'text') text += part.text
+        }
         if (chunk.type === 'usage') usage = chunk.usage
       }
       for (const part of splitter.end()) if (part.kind === 'text') text += part.text
+      r.emit({
+        type: 'model.response',
+        turnId: r.turnId,
+        request: r.request,
+        text: raw,
+        finish: 'stop',
+        purpose: 'summary',
+        ...(usage ? { usage } : {}),
+      })
       r.emit({
         type: 'model.end',
         turnId: r.turnId,

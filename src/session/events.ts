@@ -1,5 +1,5 @@
 // AgentEvent: everything a turn does, as one ordered stream. Every surface and recorder reads it; none mutate it.
-import type { Usage } from '../model/types.js'
+import type { ChatMessage, FinishReason, ToolCallRequest, ToolSchema, Usage } from '../model/types.js'
 import type { PlanEntry, ToolContent, ToolKind, ToolLocation } from '../tools/define.js'
 import type { PermissionMode, PermissionOutcome } from '../tools/permission.js'
 import type { ToolMode } from '../tools/tool-mode.js'
@@ -21,6 +21,31 @@ export type AgentEventBody =
       model: string
       baseURL: string
       /** Set for side requests (a context summary) that are not the turn's own. */
+      purpose?: 'summary'
+    }
+  | {
+      /** What a turn's request carried beyond the previous one's (see request-log.ts), for replayable sessions. */
+      type: 'model.request'
+      turnId: string
+      request: number
+      keep: number
+      append: ChatMessage[]
+      tools?: ToolSchema[]
+      /** The tools travelled inside the system prompt (a server without native tool calls). */
+      textTools?: true
+      /** A side request (a context summary): logged whole, not a delta, and not the base of the next. */
+      purpose?: 'summary'
+    }
+  | {
+      /** The model's answer as it arrived, before any text tool-call parsing: what a replay serves back. */
+      type: 'model.response'
+      turnId: string
+      request: number
+      text: string
+      reasoning?: string
+      toolCalls?: ToolCallRequest[]
+      finish: FinishReason
+      usage?: Usage
       purpose?: 'summary'
     }
   | {

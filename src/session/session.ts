@@ -27,6 +27,7 @@ import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from 
 import { type SessionRecord, type SessionStore, type SessionSurface, SessionTakenOverError } from './ports.js'
 import { disposeAll, type ProjectHandle } from './project.js'
 import { type PromptBlock, promptImages, promptPlainText, promptToModelText } from './prompt.js'
+import { RequestLog } from './request-log.js'
 import { buildSystemPrompt } from './system-prompt.js'
 import { titleFromPrompt } from './title.js'
 import { buildToolKit, kitFits, type ToolKit } from './tool-kit.js'
@@ -88,6 +89,7 @@ export class Session {
   /** Set once another process has opened the session: this one may no longer run turns in it. */
   private takenOver: SessionTakenOverError | undefined
   private readonly memos = new Map<string, unknown>()
+  private readonly requestLog = new RequestLog()
   private kitCache: ToolKit | undefined
   private readonly context: SessionContext
   /** The project's instructions and skills, read at the first turn and again when a stat shows a change. */
@@ -360,6 +362,7 @@ export class Session {
         if (!this.memos.has(key)) this.memos.set(key, make())
         return this.memos.get(key) as T
       },
+      requestLog: this.requestLog,
       project: this.deps.project,
       settings: this.deps.config.devtools,
       logger: this.deps.logger,

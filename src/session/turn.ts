@@ -17,6 +17,7 @@ import type { Workspace } from '../workspace/workspace.js'
 import type { AgentConfig } from './config.js'
 import type { SessionContext } from './context.js'
 import type { AgentEventBody, StopReason } from './events.js'
+import type { RequestLog } from './request-log.js'
 import { executeToolCall, type PermissionContext } from './tool-call.js'
 
 export interface TurnDeps {
@@ -41,6 +42,8 @@ export interface TurnDeps {
   emit(body: AgentEventBody): void
   newId(prefix: string): string
   memo<T>(key: string, make: () => T): T
+  /** The session's last logged request, which the next `model.request` event is a delta from. */
+  requestLog: RequestLog
   project: ProjectScope
   settings: DevtoolSettings
   logger: Logger
@@ -113,6 +116,10 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
     d.emit({ type: 'message.delta', turnId: d.turnId, messageId, text })
   }
   let usage: Usage | undefined
+  // The answer as it arrived, for the `model.response` event (the shown text may differ: see MarkupHold).
+  let rawText = ''
+  let reasoning = ''
+  const rawCalls: ToolCallRequest[] = []
   let firstTokenMs: number | undefined
   let started = performance.now()
   const markFirstToken = () => {
@@ -129,6 +136,14 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
     request,
     emit: d.emit,
     newId: d.newId,
+  })
+  const textTools = d.toolFormat === 'text'
+  d.emit({
+    type: 'model.request',
+    turnId: d.turnId,
+    request,
+    ...d.requestLog.next(prepared.messages, textTools ? [] : d.toolSchemas),
+    ...(textTools ? { textTools: true as const } : {}),
   })
   d.emit({
     type: 'model.start',
@@ -164,16 +179,19 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
       switch (chunk.type) {
         case 'text': {
           markFirstToken()
+          rawText += chunk.text
           const shown = hold ? hold.push(chunk.text) : chunk.text
           if (shown) say(shown)
           break
         }
         case 'reasoning':
           markFirstToken()
+          reasoning += chunk.text
           d.emit({ type: 'thought.delta', turnId: d.turnId, messageId, text: chunk.text })
           break
         case 'tool_call':
           markFirstToken()
+          rawCalls.push(chunk.call)
           outcome.toolCalls.push(chunk.call)
           break
         case 'usage':
@@ -196,6 +214,16 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
     end(false, 'cancelled')
     return { ...outcome, aborted: true }
   }
+  d.emit({
+    type: 'model.response',
+    turnId: d.turnId,
+    request,
+    text: rawText,
+    ...(reasoning ? { reasoning } : {}),
+    ...(rawCalls.length ? { toolCalls: rawCalls } : {}),
+    finish: outcome.finish,
+    ...(usage ? { usage } : {}),
+  })
   end(true)
   if (usage) {
     d.context.observeUsage(usage.promptTokens)
