@@ -112,7 +112,7 @@ describe('replayable sessions', () => {
     await agent.harness.prompt(sessionId, 'Clear the notes, then count their lines')
     expect(ide.permissionRequests).toHaveLength(1)
     // The model server fails this one: the cassette keeps the failure, and the replay fails it again.
-    await agent.harness.prompt(sessionId, 'And now?')
+    expect((await agent.harness.failedPrompt(sessionId, 'And now?')).message).toContain('overloaded')
     await agent.harness.close()
     const exported = await punie(home.path, ['session', 'export', sessionId, '-o', cassettePath])
     expect(exported.stderr).toBe('')
