@@ -19,6 +19,9 @@ export interface RunConfig {
   concurrency: number
   temperature?: number
   seed?: number
+  topP?: number
+  /** The most tokens one model answer may have. */
+  maxTokens?: number
   /** Overrides the suites' per-case timeouts. */
   timeoutMs?: number
 }
@@ -51,6 +54,21 @@ export interface RunnerOptions {
   /** Called after each attempt, with how many of the run's attempts are done. */
   onResult?: (result: CaseResult, done: number, total: number) => void
   signal?: AbortSignal
+}
+
+/** The sampling settings a run fixes, as the agent core's flags take them. */
+export function samplingFlags(config: RunConfig): {
+  temperature?: number
+  seed?: number
+  topP?: number
+  maxTokens?: number
+} {
+  return {
+    ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
+    ...(config.seed !== undefined ? { seed: config.seed } : {}),
+    ...(config.topP !== undefined ? { topP: config.topP } : {}),
+    ...(config.maxTokens !== undefined ? { maxTokens: config.maxTokens } : {}),
+  }
 }
 
 export const caseKey = (suite: string, caseId: string) => `${suite}/${caseId}`
