@@ -41,6 +41,8 @@ export interface CaseResult extends CaseScores {
   modelMs: number
   modelRequests: number
   tokens: number
+  /** Absent in runs stored before it was recorded. */
+  completionTokens?: number
 }
 
 export type ResultStore = EvalStore<RunConfig, CaseResult>
@@ -164,7 +166,14 @@ async function runCase(task: Task, options: RunnerOptions): Promise<CaseResult |
 /** An attempt that could not run (its workspace setup failed, say): scored 0 with the reason. */
 function failedAttempt(task: Task, error: unknown): CaseResult {
   const message = error instanceof Error ? error.message : String(error)
-  const trace: CaseTrace = { calls: [], answer: '', modelRequests: 0, modelMs: 0, tokens: 0 }
+  const trace: CaseTrace = {
+    calls: [],
+    answer: '',
+    modelRequests: 0,
+    modelMs: 0,
+    tokens: 0,
+    completionTokens: 0,
+  }
   return toResult(task, trace, { score: 0, passed: false, scores: {} }, { durationMs: 0, error: message })
 }
 
@@ -193,5 +202,6 @@ function toResult(
     modelMs: trace.modelMs,
     modelRequests: trace.modelRequests,
     tokens: trace.tokens,
+    completionTokens: trace.completionTokens,
   }
 }

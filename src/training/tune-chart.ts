@@ -5,8 +5,9 @@ import { escapeHtml, format } from '../perf/svg.js'
 import { bestPoint, type PointOutcome, paretoFront } from './tune-figures.js'
 
 const WIDTH = 760
-const HEIGHT = 460
-const PLOT = { left: 70, right: 30, top: 40, bottom: 60 }
+const HEIGHT = 476
+const PLOT = { left: 70, right: 30, top: 56, bottom: 60 }
+const X_TICKS = 5
 const COLORS = { point: '#8a94a6', pareto: '#4f6bed', best: '#d4572a', interval: '#c5cad3', front: '#4f6bed' }
 
 export function tuneScatter(points: readonly PointOutcome[]): string {
@@ -24,7 +25,12 @@ export function tuneScatter(points: readonly PointOutcome[]): string {
     parts.push(
       `<line x1="${PLOT.left}" y1="${y(v)}" x2="${WIDTH - PLOT.right}" y2="${y(v)}" class="grid"/>`,
       `<text x="${PLOT.left - 6}" y="${y(v) + 4}" text-anchor="end" class="value">${v.toFixed(2)}</text>`,
-      `<text x="${x((maxX * i) / 4)}" y="${HEIGHT - PLOT.bottom + 16}" text-anchor="middle" class="value">${format((maxX * i) / 4)}</text>`,
+    )
+  }
+  for (let i = 0; i <= X_TICKS; i++) {
+    const v = (maxX * i) / X_TICKS
+    parts.push(
+      `<text x="${x(v)}" y="${HEIGHT - PLOT.bottom + 16}" text-anchor="middle" class="value">${format(v)}</text>`,
     )
   }
   parts.push(
@@ -47,14 +53,13 @@ export function tuneScatter(points: readonly PointOutcome[]): string {
       `<path d="${path}" fill="none" stroke="${COLORS.front}" stroke-width="1.5" stroke-dasharray="4 3" class="front"/>`,
     )
   }
-  const labels = placeLabels(
-    points.map((p) => ({
-      x: x(p.figures.medianCaseMs / 1000),
-      y: y(p.figures.meanScore),
-      text: `#${p.index} ${p.key}`,
-    })),
-  )
-  points.forEach((p, i) => {
+  const anchors = points.map((p) => ({
+    x: x(p.figures.medianCaseMs / 1000),
+    y: y(p.figures.meanScore),
+    text: `#${p.index} ${p.key}`,
+  }))
+  const labels = placeLabels(anchors)
+  points.forEach((p) => {
     const f = p.figures
     const cx = x(f.medianCaseMs / 1000)
     const cy = y(f.meanScore)
@@ -71,9 +76,13 @@ export function tuneScatter(points: readonly PointOutcome[]): string {
       isFront
         ? `<rect x="${(cx - 5).toFixed(1)}" y="${(cy - 5).toFixed(1)}" width="10" height="10" transform="rotate(45 ${cx.toFixed(1)} ${cy.toFixed(1)})" fill="${COLORS.pareto}"><title>${escapeHtml(tip)}</title></rect>`
         : `<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="5" fill="${COLORS.point}"><title>${escapeHtml(tip)}</title></circle>`,
-      labelText(labels[i] as Label, cx, cy),
       '</g>',
     )
+  })
+  // Labels last, over every mark, each tied to its point by data-point.
+  points.forEach((p, i) => {
+    const a = anchors[i] as { x: number; y: number }
+    parts.push(labelText(labels[i] as Label, a.x, a.y, p.index))
   })
   parts.push(...legend())
   const title = 'Quality against latency, one mark per grid point'
@@ -93,7 +102,12 @@ const LINE = 13
 
 /** Labels beside their points, each moved up or down until it overlaps no label placed before it. */
 function placeLabels(anchors: readonly { x: number; y: number; text: string }[]): Label[] {
-  const placed: { x: number; y: number; w: number }[] = []
+  // Every point's mark is an obstacle from the start, so that no label covers another point.
+  const placed: { x: number; y: number; w: number }[] = anchors.map((a) => ({
+    x: a.x - 7,
+    y: a.y + 4,
+    w: 14,
+  }))
   const overlaps = (lx: number, ly: number, w: number) =>
     placed.some((b) => lx < b.x + b.w && b.x < lx + w && Math.abs(ly - b.y) < LINE)
   return anchors.map((a) => {
@@ -107,11 +121,11 @@ function placeLabels(anchors: readonly { x: number; y: number; text: string }[])
   })
 }
 
-function labelText(label: Label, cx: number, cy: number): string {
+function labelText(label: Label, cx: number, cy: number, index: number): string {
   const leader = label.moved
     ? `<line x1="${cx.toFixed(1)}" y1="${cy.toFixed(1)}" x2="${label.x.toFixed(1)}" y2="${(label.y - 4).toFixed(1)}" class="leader"/>`
     : ''
-  return `${leader}<text x="${label.x.toFixed(1)}" y="${label.y.toFixed(1)}" class="label">${escapeHtml(label.text)}</text>`
+  return `${leader}<text x="${label.x.toFixed(1)}" y="${label.y.toFixed(1)}" class="label" data-label="${index}" stroke="#fff" stroke-width="3" paint-order="stroke">${escapeHtml(label.text)}</text>`
 }
 
 function legend(): string[] {
@@ -127,10 +141,10 @@ function legend(): string[] {
   ]
 }
 
-/** A round axis end a little above the largest value: 1, 2, 2.5 or 5 times a power of ten. */
+/** A round axis end a little above the largest value: 1, 2, 5 or 10 times a power of ten (ticks of a fifth). */
 function niceMax(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value))
-  const step = [1, 2, 2.5, 5, 10].find((s) => s * power >= value * 1.05) ?? 10
+  const step = [1, 1.5, 2, 2.5, 3, 4, 5, 10].find((s) => s * power >= value * 1.05) ?? 10
   return step * power
 }
 

@@ -58,7 +58,7 @@ export function pointFigures(results: readonly CaseResult[]): PointFigures {
   const credit = results.reduce((s, r) => s + r.score, 0)
   const { low, high } = wilsonInterval(credit, results.length)
   const modelMs = results.reduce((s, r) => s + r.modelMs, 0)
-  const tokens = results.reduce((s, r) => s + r.tokens, 0)
+  const tokens = results.reduce((s, r) => s + (r.completionTokens ?? 0), 0)
   return {
     cases: a.cases,
     attempts: a.attempts,
@@ -145,7 +145,7 @@ export function tuneTable(points: readonly PointOutcome[]): string {
     `pass^${k}`,
     'score [95% CI]',
     'median/case',
-    'tok/s',
+    'out tok/s',
     '',
   ]
   const rows = sorted.map((p) => {

@@ -138,7 +138,7 @@ describe('punie tune', () => {
 
     const header = ran.stdout.split('\n')[0] ?? ''
     expect(header).toMatch(
-      /#\s+temperature\s+top_p\s+max_tokens\s+pass@1\s+pass\^2\s+score \[95% CI\]\s+median\/case\s+tok\/s/,
+      /#\s+temperature\s+top_p\s+max_tokens\s+pass@1\s+pass\^2\s+score \[95% CI\]\s+median\/case\s+out tok\/s/,
     )
     const expected: [number, string, string, string, string, string][] = [
       [1, '0', '0.5', '66.7%', '66.7%', '0.667'],
