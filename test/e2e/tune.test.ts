@@ -319,7 +319,41 @@ describe('punie tune', () => {
     expect(readFileSync(trainLog, 'utf8').trim().split('\n')).toHaveLength(2)
   })
 
+  it('reports a combination whose training fails with the end of its log, and scores the others', {
+    timeout: 60_000,
+  }, async () => {
+    const bin = join(home.path, 'bin')
+    mkdirSync(bin)
+    const trainCommand = join(bin, 'fake-punie-train')
+    writeFileSync(trainCommand, fakeTrain(join(home.path, 'train-argv.jsonl')))
+    chmodSync(trainCommand, 0o755)
+    const server = join(bin, 'fake-mlx-server')
+    writeFileSync(server, FAKE_SERVER)
+    chmodSync(server, 0o755)
+    writeFileSync(join(home.path, 'train.yaml'), 'runner: mlx\nbase_model: base-model\ndataset: data.jsonl\n')
+    const grid = join(home.path, 'grid.yaml')
+    writeFileSync(
+      grid,
+      `suites: [facts.yaml]\nrepeat: 1\ntrain:\n  config: train.yaml\n  grid: { rank: [99, 16] }\n  serve: { kind: mlx, model: base-model, binary: ${server} }\n`,
+    )
+    model.always((request) => ({ text: Number(request.body.adapter_rank) === 16 ? '4 Paris blue' : '?' }))
+    const out = join(home.path, 'search')
+    const ran = await punie(['tune', grid, '--train-command', trainCommand, '--out', out])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toMatch(/^\[1\/2\] rank=99: FAILED .*exited with code 1/m)
+    expect(ran.stderr).toContain('torch.OutOfMemoryError: CUDA out of memory')
+    expect(row(ran.stdout, 2)).toMatch(/^\s*2\s+16\s+100\.0%/)
+    expect(row(ran.stdout, 1)).toBe('')
+    // Resuming retries only the failed combination.
+    const again = await punie(['tune', '--resume', out, '--train-command', trainCommand])
+    expect(again.stderr).toContain('[2/2] rank=16: scored before, skipped')
+    expect(again.code).toBe(1)
+  })
+
   it('fails a bad grid with one clear line and exit code 2', async () => {
+    const help = await punie(['tune', '--help'])
+    expect(help.stdout).toContain('--top-p <list>')
+    expect(help.stdout).toContain('Pareto front')
     const ran = await punie(['tune', '--suite', suite, '--top-p', '0,1'])
     expect(ran.code).toBe(2)
     expect(ran.stderr).toMatch(/^punie tune: .*inference\.top_p/m)
@@ -338,6 +372,11 @@ const argv = process.argv.slice(2)
 const config = readFileSync(argv[argv.indexOf('--config') + 1], 'utf8')
 appendFileSync(${JSON.stringify(argvLog)}, JSON.stringify({ argv, config }) + '\\n')
 const rank = Number(/^rank: (\\d+)/m.exec(config)[1])
+if (rank === 99) {
+  console.error('Loading pretrained model')
+  console.error('torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB')
+  process.exit(1)
+}
 for (let i = 10; i <= 30; i += 10)
   console.error('Iter ' + i + ': Train loss ' + (2 / i).toFixed(3) + ', Learning Rate 1.000e-04, It/sec 2.1, Tokens/sec 812.4')
 const adapter = join(dirname(argv[argv.indexOf('--config') + 1]), 'adapter')
