@@ -48,7 +48,7 @@ export async function runTuneCommand(
   const { dir, manifest } = opts.resume ? resumed(opts.resume, gridFile) : fresh(gridFile, opts, agent, home)
   const spec = manifest.spec
   const points = expandGrid(spec)
-  const suites = loadSuites(spec.suites)
+  const suites = await loadSuites(spec.suites)
   const database = join(home, 'eval.db')
   const store: ResultStore = new EvalStore<RunConfig, CaseResult>(database)
   const logger = createFileLogger({ dir: agent.logDir ?? homePaths(home).logs, level: agent.logLevel })
