@@ -217,7 +217,7 @@ export function buildProgram(version: string): Command {
     .option(
       '--top-p <p>',
       'nucleus sampling, above 0 and at most 1 (default: config, else the server’s)',
-      parseNumber('top_p', 0, 1),
+      parseTopP,
     )
     .option(
       '--max-tokens <n>',
@@ -415,6 +415,14 @@ function parseNumber(what: string, min: number, max: number) {
       throw new InvalidArgumentError(`${what} must be from ${min} to ${max}`)
     return n
   }
+}
+
+/** top_p as the config file bounds it: above 0, at most 1. */
+function parseTopP(value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0 || n > 1)
+    throw new InvalidArgumentError('top_p must be above 0 and at most 1')
+  return n
 }
 
 async function runEval(run: (m: typeof import('./eval-command.js')) => Promise<void>): Promise<void> {
