@@ -45,7 +45,9 @@ export async function runTuneCommand(
   agent: AgentOptions,
 ): Promise<void> {
   const home = punieHome()
-  const { dir, manifest } = opts.resume ? resumed(opts.resume, gridFile) : fresh(gridFile, opts, agent, home)
+  const { dir, manifest } = opts.resume
+    ? resumed(opts.resume, gridFile, opts)
+    : fresh(gridFile, opts, agent, home)
   const spec = manifest.spec
   const points = expandGrid(spec)
   const suites = await loadSuites(spec.suites)
@@ -159,8 +161,29 @@ function fresh(
   return { dir: TuneDir.create(path, manifest), manifest }
 }
 
-function resumed(path: string, gridFile: string | undefined): { dir: TuneDir; manifest: TuneManifest } {
-  if (gridFile) throw new GridError('--resume takes the grid from its folder: give no grid file with it')
+/** Flags that shape the grid; a resumed search keeps the grid it started with. */
+const GRID_FLAGS = [
+  'suite',
+  'temperature',
+  'topP',
+  'maxTokens',
+  'repeat',
+  'jobs',
+  'seed',
+  'timeout',
+  'out',
+] as const
+
+function resumed(
+  path: string,
+  gridFile: string | undefined,
+  opts: TuneCommandOptions,
+): { dir: TuneDir; manifest: TuneManifest } {
+  const given = GRID_FLAGS.filter((f) => opts[f] !== undefined)
+  if (gridFile || given.length)
+    throw new GridError(
+      `--resume takes the grid from its folder: give no ${gridFile ? 'grid file' : given.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} with it`,
+    )
   const dir = new TuneDir(resolve(path))
   return { dir, manifest: dir.manifest() }
 }

@@ -360,6 +360,12 @@ describe('punie tune', () => {
     const none = await punie(['tune', '--temperature', '0'])
     expect(none.code).toBe(2)
     expect(none.stderr).toContain('name the suites to score with')
+    const mixed = await punie(['tune', '--resume', home.path, '--top-p', '0.9'])
+    expect(mixed.code).toBe(2)
+    expect(mixed.stderr).toContain('--resume takes the grid from its folder: give no --top-p with it')
+    const notThere = await punie(['tune', '--resume', join(home.path, 'nothing')])
+    expect(notThere.code).toBe(1)
+    expect(notThere.stderr).toMatch(/^punie tune: .*nothing is not a grid search folder/m)
   })
 })
 
