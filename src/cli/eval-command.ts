@@ -29,6 +29,8 @@ export interface EvalRunOptions {
   repeat: number
   temperature?: number
   seed?: number
+  topP?: number
+  maxTokens?: number
   jobs: number
   timeout?: number
   out?: string
@@ -79,6 +81,8 @@ export async function runEvalCommand(suitePaths: string[], opts: EvalRunOptions,
         concurrency: opts.jobs,
         ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        ...(opts.topP !== undefined ? { topP: opts.topP } : {}),
+        ...(opts.maxTokens !== undefined ? { maxTokens: opts.maxTokens } : {}),
         ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout * 1000 } : {}),
       },
     }
@@ -99,7 +103,7 @@ export async function runEvalCommand(suitePaths: string[], opts: EvalRunOptions,
     store.setStatus(run.id, 'running')
   }
 
-  const [{ createAgentCore }, { runSuites }, report] = await Promise.all([
+  const [{ createAgentCore }, runner, report] = await Promise.all([
     import('../core/core.js'),
     import('../eval/runner.js'),
     import('../eval/report.js'),
@@ -113,8 +117,7 @@ export async function runEvalCommand(suitePaths: string[], opts: EvalRunOptions,
     flags: {
       model: run.model,
       mode: 'yolo',
-      ...(run.config.temperature !== undefined ? { temperature: run.config.temperature } : {}),
-      ...(run.config.seed !== undefined ? { seed: run.config.seed } : {}),
+      ...runner.samplingFlags(run.config),
     },
   })
   const controller = new AbortController()
@@ -128,7 +131,7 @@ export async function runEvalCommand(suitePaths: string[], opts: EvalRunOptions,
     `run ${run.id}: ${suites.reduce((n, s) => n + s.cases.length, 0)} cases × ${run.config.repeat} with ${run.model}\n`,
   )
   try {
-    await runSuites({
+    await runner.runSuites({
       runId: run.id,
       suites,
       config: run.config,

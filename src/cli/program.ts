@@ -215,6 +215,16 @@ export function buildProgram(version: string): Command {
       parseNumber('temperature', 0, 2),
     )
     .option('--seed <n>', 'sampling seed, for servers that honour it', parseInteger('seed', 0, 2 ** 31 - 1))
+    .option(
+      '--top-p <p>',
+      'nucleus sampling, above 0 and at most 1 (default: config, else the server’s)',
+      parseTopP,
+    )
+    .option(
+      '--max-tokens <n>',
+      'the most tokens one model answer may have (default: config, else 8192)',
+      parseInteger('max tokens', 1, 1_000_000),
+    )
     .option('-j, --jobs <n>', 'cases run at once', parseInteger('jobs', 1, 64), 1)
     .option('--timeout <seconds>', 'per case, overriding the suites', parseInteger('timeout', 1, 3600))
     .option('--out <file>', 'results JSON (default $PUNIE_HOME/eval/RUN.json)')
@@ -306,6 +316,52 @@ export function buildProgram(version: string): Command {
     .option('-o, --out <file>', 'the cassette file (default: print it)')
     .addHelpText('after', '\nReplay it with `punie eval replay FILE`; see docs/eval.md.')
     .action((id: string, opts: { out?: string }) => runSession(async (m) => m.sessionExportCommand(id, opts)))
+
+  program
+    .command('tune')
+    .description(
+      'grid search: score every combination of inference parameters (and training hyperparameters) with the eval suites',
+    )
+    .argument('[grid]', 'a grid file (YAML): suites, inference lists, train: {config, grid, serve}')
+    .option('--suite <files...>', 'suite files to score with (instead of the grid file’s)')
+    .option('--temperature <list>', 'temperatures to try, comma-separated: 0,0.7,1')
+    .option('--top-p <list>', 'top_p values to try, comma-separated: 0.8,1')
+    .option('--max-tokens <list>', 'max tokens per answer to try, comma-separated: 1024,4096')
+    .option(
+      '--repeat <k>',
+      'attempts per case at each point (pass^k); default 3',
+      parseInteger('repeat', 1, 100),
+    )
+    .option('-j, --jobs <n>', 'cases run at once within a point', parseInteger('jobs', 1, 64))
+    .option('--seed <n>', 'sampling seed, for servers that honour it', parseInteger('seed', 0, 2 ** 31 - 1))
+    .option('--timeout <seconds>', 'per case, overriding the suites', parseInteger('timeout', 1, 3600))
+    .option('--out <dir>', 'the search’s folder (default $PUNIE_HOME/tune/ID)')
+    .option('--resume <dir>', 'finish an interrupted search: skip the points already scored')
+    .option('--train-command <program>', 'the `punie train` to run for training points (default: this punie)')
+    .option('--json', 'print the results as JSON instead of the table')
+    .addHelpText(
+      'after',
+      '\nEach point is an eval run (punie eval report tune-ID-pNN). Progress goes to stderr, one line per point;\n' +
+        'the table (pass@1, pass^k, score with its 95% Wilson interval, median time per case, tokens/s) to\n' +
+        'stdout, with the best point (★) and the Pareto front of quality against latency (◆). The folder keeps\n' +
+        'points.jsonl (appended as each point is scored), results.html (the chart) and results.json.\n' +
+        'Example: punie tune --suite suites/baseline.yaml --temperature 0,0.4,0.8 --top-p 0.9,1 --repeat 3\n' +
+        'Exit codes: 0 done, 1 a point failed, 2 bad arguments, 130 interrupted (resume with --resume DIR).',
+    )
+    .action(async (grid: string | undefined, opts: import('./tune-command.js').TuneCommandOptions) => {
+      const m = await import('./tune-command.js')
+      const { SuiteError } = await import('../eval/suite.js')
+      const { GridError } = await import('../training/tune-spec.js')
+      const { TuneStoreError } = await import('../training/tune-store.js')
+      try {
+        await m.runTuneCommand(grid, opts, program.opts<AgentOptions>())
+      } catch (error) {
+        if (!(error instanceof GridError || error instanceof SuiteError || error instanceof TuneStoreError))
+          throw error
+        process.stderr.write(`punie tune: ${error.message}\n`)
+        process.exitCode = error instanceof GridError ? USAGE_ERROR : 1
+      }
+    })
 
   program
     .command('tools')
@@ -479,6 +535,14 @@ function parseNumber(what: string, min: number, max: number) {
       throw new InvalidArgumentError(`${what} must be from ${min} to ${max}`)
     return n
   }
+}
+
+/** top_p as the config file bounds it: above 0, at most 1. */
+function parseTopP(value: string): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0 || n > 1)
+    throw new InvalidArgumentError('top_p must be above 0 and at most 1')
+  return n
 }
 
 async function runEval(run: (m: typeof import('./eval-command.js')) => Promise<void>): Promise<void> {

@@ -27,6 +27,7 @@ export const configSchema = z
     clientRequestTimeoutMs: z.number().int().positive().optional(),
     temperature: z.number().min(0).max(2).optional(),
     seed: z.number().int().optional(),
+    topP: z.number().gt(0).max(1).optional(),
     maxTokens: z.number().int().positive().optional(),
     maxTurnRequests: z.number().int().positive().optional(),
     maxInvalidToolRetries: z.number().int().min(0).optional(),

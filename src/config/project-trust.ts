@@ -29,6 +29,7 @@ const PROJECT_RULES: Record<keyof PunieConfig, 'local model' | 'trusted' | 'not 
   toolFormat: 'not read',
   temperature: 'not read',
   seed: 'not read',
+  topP: 'not read',
   maxTokens: 'not read',
   maxTurnRequests: 'not read',
   maxInvalidToolRetries: 'not read',

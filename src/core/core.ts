@@ -43,6 +43,9 @@ export interface AgentFlags {
   mode?: PermissionMode
   temperature?: number
   seed?: number
+  topP?: number
+  /** The most tokens one model answer may have. */
+  maxTokens?: number
 }
 
 export interface AgentCore {
@@ -97,6 +100,8 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
       ...(options.flags.toolFormat ? { toolFormat: options.flags.toolFormat } : {}),
       ...(options.flags.temperature !== undefined ? { temperature: options.flags.temperature } : {}),
       ...(options.flags.seed !== undefined ? { seed: options.flags.seed } : {}),
+      ...(options.flags.topP !== undefined ? { topP: options.flags.topP } : {}),
+      ...(options.flags.maxTokens !== undefined ? { maxTokens: options.flags.maxTokens } : {}),
     },
     logger: options.logger,
     env: options.env,

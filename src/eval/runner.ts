@@ -19,6 +19,9 @@ export interface RunConfig {
   concurrency: number
   temperature?: number
   seed?: number
+  topP?: number
+  /** The most tokens one model answer may have. */
+  maxTokens?: number
   /** Overrides the suites' per-case timeouts. */
   timeoutMs?: number
   /** Each suite's name, file hash and case ids when the run started: what makes two runs comparable. */
@@ -52,6 +55,8 @@ export interface CaseResult extends CaseScores {
   modelMs: number
   modelRequests: number
   tokens: number
+  /** Absent in runs stored before it was recorded. */
+  completionTokens?: number
 }
 
 export type ResultStore = EvalStore<RunConfig, CaseResult>
@@ -65,6 +70,21 @@ export interface RunnerOptions {
   /** Called after each attempt, with how many of the run's attempts are done. */
   onResult?: (result: CaseResult, done: number, total: number) => void
   signal?: AbortSignal
+}
+
+/** The sampling settings a run fixes, as the agent core's flags take them. */
+export function samplingFlags(config: RunConfig): {
+  temperature?: number
+  seed?: number
+  topP?: number
+  maxTokens?: number
+} {
+  return {
+    ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
+    ...(config.seed !== undefined ? { seed: config.seed } : {}),
+    ...(config.topP !== undefined ? { topP: config.topP } : {}),
+    ...(config.maxTokens !== undefined ? { maxTokens: config.maxTokens } : {}),
+  }
 }
 
 export const caseKey = (suite: string, caseId: string) => `${suite}/${caseId}`
@@ -160,7 +180,14 @@ async function runCase(task: Task, options: RunnerOptions): Promise<CaseResult |
 /** An attempt that could not run (its workspace setup failed, say): scored 0 with the reason. */
 function failedAttempt(task: Task, error: unknown): CaseResult {
   const message = error instanceof Error ? error.message : String(error)
-  const trace: CaseTrace = { calls: [], answer: '', modelRequests: 0, modelMs: 0, tokens: 0 }
+  const trace: CaseTrace = {
+    calls: [],
+    answer: '',
+    modelRequests: 0,
+    modelMs: 0,
+    tokens: 0,
+    completionTokens: 0,
+  }
   return toResult(task, trace, { score: 0, passed: false, scores: {} }, { durationMs: 0, error: message })
 }
 
@@ -189,5 +216,6 @@ function toResult(
     modelMs: trace.modelMs,
     modelRequests: trace.modelRequests,
     tokens: trace.tokens,
+    completionTokens: trace.completionTokens,
   }
 }

@@ -19,6 +19,8 @@ export interface CaseTrace {
   modelRequests: number
   modelMs: number
   tokens: number
+  /** Tokens the model generated (its share of `tokens`), for a generation speed. */
+  completionTokens?: number
 }
 
 export function traceFrom(events: readonly AgentEvent[]): CaseTrace {
@@ -28,6 +30,7 @@ export function traceFrom(events: readonly AgentEvent[]): CaseTrace {
   let modelRequests = 0
   let modelMs = 0
   let tokens = 0
+  let completionTokens = 0
   for (const event of events) {
     switch (event.type) {
       case 'tool.start': {
@@ -63,6 +66,7 @@ export function traceFrom(events: readonly AgentEvent[]): CaseTrace {
         modelRequests++
         modelMs += event.durationMs
         tokens += event.usage?.totalTokens ?? 0
+        completionTokens += event.usage?.completionTokens ?? 0
         break
       case 'turn.end':
         stopReason = event.stopReason
@@ -76,5 +80,6 @@ export function traceFrom(events: readonly AgentEvent[]): CaseTrace {
     modelRequests,
     modelMs,
     tokens,
+    completionTokens,
   }
 }

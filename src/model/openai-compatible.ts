@@ -58,6 +58,7 @@ export function createOpenAICompatibleModel(
       messages: toWireMessages(request.messages, { textTools: request.textTools ?? false }),
       temperature: request.temperature,
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
+      ...(request.topP !== undefined ? { top_p: request.topP } : {}),
       ...(request.tools.length && !request.textTools ? { tools: toWireTools(request.tools) } : {}),
       ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
     }

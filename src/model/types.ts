@@ -30,6 +30,8 @@ export interface ChatRequest {
   tools: ToolSchema[]
   temperature: number
   seed?: number
+  /** Nucleus sampling: the share of probability mass sampled from; unset, the server's default. */
+  topP?: number
   maxTokens?: number
   signal: AbortSignal
   /** The server has no native tool calling: tools are described in the prompt and calls travel as text. */

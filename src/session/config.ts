@@ -8,6 +8,8 @@ export interface AgentConfig {
   temperature: number
   /** Sent to servers that honour it (llama.cpp, vLLM, OpenAI) for repeatable sampling. */
   seed?: number
+  /** Nucleus sampling (top_p); unset, the server's default. */
+  topP?: number
   maxTokens: number
   maxTurnRequests: number
   /** How many rounds of only-invalid tool calls the model gets before the turn stops. */
@@ -40,6 +42,7 @@ export function agentConfigFrom(file: PunieConfig): AgentConfig {
   return {
     temperature: file.temperature ?? DEFAULT_AGENT_CONFIG.temperature,
     ...(file.seed !== undefined ? { seed: file.seed } : {}),
+    ...(file.topP !== undefined ? { topP: file.topP } : {}),
     maxTokens: file.maxTokens ?? DEFAULT_AGENT_CONFIG.maxTokens,
     maxTurnRequests: file.maxTurnRequests ?? DEFAULT_AGENT_CONFIG.maxTurnRequests,
     maxInvalidToolRetries: file.maxInvalidToolRetries ?? DEFAULT_AGENT_CONFIG.maxInvalidToolRetries,

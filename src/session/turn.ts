@@ -171,6 +171,7 @@ async function requestOnce(d: TurnDeps, request: number): Promise<RequestOutcome
       tools: d.toolSchemas,
       temperature: d.config.temperature,
       ...(d.config.seed !== undefined ? { seed: d.config.seed } : {}),
+      ...(d.config.topP !== undefined ? { topP: d.config.topP } : {}),
       maxTokens: prepared.maxTokens,
       signal: d.signal,
       textTools: d.toolFormat === 'text',

@@ -39,6 +39,7 @@ export interface RecordedRequest {
     messages: { role: string; content: string | null; tool_calls?: unknown[]; tool_call_id?: string }[]
     tools?: { function: { name: string } }[]
     temperature?: number
+    top_p?: number
     max_tokens?: number
     [key: string]: unknown
   }

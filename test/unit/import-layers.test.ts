@@ -13,6 +13,8 @@ const SRC = resolve(import.meta.dirname, '../../src')
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
+  // Training runners and the grid search: they read datasets, run the eval runner and manage model servers.
+  ['training'],
   // `punie mcp`: a surface over the session's tool-call path, using the client's diff rendering.
   ['mcp/server'],
   ['client'],
