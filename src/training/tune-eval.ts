@@ -8,6 +8,7 @@ import {
   type RunConfig,
   runSuites,
   samplingFlags,
+  suiteInfoOf,
 } from '../eval/runner.js'
 import type { Suite } from '../eval/suite.js'
 import type { Logger } from '../log/logger.js'
@@ -43,7 +44,10 @@ export function runConfigFor(spec: GridSpec, inference: InferenceParams): RunCon
 export function inProcessEvaluator(o: InProcessEvalOptions): Evaluate {
   return async ({ point, model, evalRunId, signal }) => {
     const existing = o.store.getRun(evalRunId)
-    const config = existing?.config ?? runConfigFor(o.spec, point.inference)
+    const config = existing?.config ?? {
+      ...runConfigFor(o.spec, point.inference),
+      suiteInfo: o.suites.map(suiteInfoOf),
+    }
     if (existing) o.store.setStatus(evalRunId, 'running')
     else o.store.createRun({ id: evalRunId, createdAt: Date.now(), status: 'running', model, config })
     const core = await createAgentCore({

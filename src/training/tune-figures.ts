@@ -1,7 +1,7 @@
 // The figures of each grid point from its evaluation's attempts, which points are best (the Pareto front of
 // quality against latency, and the single best by score), and the terminal table. Pure.
 import type { CaseResult } from '../eval/runner.js'
-import { aggregate, runFigures } from '../eval/stats.js'
+import { aggregate, runFigures, wilson } from '../eval/stats.js'
 import type { HyperValue, InferenceParams } from './tune-spec.js'
 
 export interface PointFigures {
@@ -33,19 +33,6 @@ export interface PointOutcome {
   figures: PointFigures
 }
 
-/**
- * Wilson score interval for `successes` of `n` at 95%: unlike the normal approximation it stays inside [0, 1]
- * and is honest for the few attempts a grid point gets.
- */
-export function wilsonInterval(successes: number, n: number, z = 1.96): { low: number; high: number } {
-  if (n <= 0) return { low: 0, high: 1 }
-  const p = successes / n
-  const z2 = z * z
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))
-  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) }
-}
-
 export function pointFigures(results: readonly CaseResult[]): PointFigures {
   const outcomes = results.map((r) => ({
     caseKey: `${r.suite}/${r.caseId}`,
@@ -56,7 +43,7 @@ export function pointFigures(results: readonly CaseResult[]): PointFigures {
   const a = aggregate(outcomes)
   const { k } = runFigures(outcomes)
   const credit = results.reduce((s, r) => s + r.score, 0)
-  const { low, high } = wilsonInterval(credit, results.length)
+  const [low, high] = wilson(credit, results.length)
   const modelMs = results.reduce((s, r) => s + r.modelMs, 0)
   const tokens = results.reduce((s, r) => s + (r.completionTokens ?? 0), 0)
   return {

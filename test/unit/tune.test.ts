@@ -3,6 +3,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { wilson } from '../../src/eval/stats.js'
 import { tuneScatter } from '../../src/training/tune-chart.js'
 import {
   bestPoint,
@@ -10,12 +11,16 @@ import {
   type PointOutcome,
   paretoFront,
   tuneTable,
-  wilsonInterval,
 } from '../../src/training/tune-figures.js'
 import { expandGrid, GridError, numberList, parseGrid } from '../../src/training/tune-spec.js'
 import { TuneDir, TuneStoreError } from '../../src/training/tune-store.js'
 import { lastRecord, trainConfigFor } from '../../src/training/tune-train.js'
 import { makeTempDir } from '../helpers/temp.js'
+
+const interval = (successes: number, n: number) => {
+  const [low, high] = wilson(successes, n)
+  return { low, high }
+}
 
 function outcome(index: number, meanScore: number, medianCaseMs: number, key = `p${index}`): PointOutcome {
   const figures: PointFigures = {
@@ -25,7 +30,7 @@ function outcome(index: number, meanScore: number, medianCaseMs: number, key = `
     passAt1: meanScore,
     passAllK: meanScore,
     meanScore,
-    ...wilsonInterval(meanScore * 6, 6),
+    ...interval(meanScore * 6, 6),
     medianCaseMs,
     errors: 0,
   }
@@ -92,20 +97,6 @@ describe('the grid spec', () => {
 })
 
 describe('figures', () => {
-  it('gives the Wilson 95% interval, inside [0, 1] at the edges', () => {
-    const near = (x: number, y: number) => expect(x).toBeCloseTo(y, 3)
-    const half = wilsonInterval(5, 10)
-    near(half.low, 0.2366)
-    near(half.high, 0.7634)
-    const none = wilsonInterval(0, 10)
-    near(none.low, 0)
-    near(none.high, 0.2775)
-    const all = wilsonInterval(10, 10)
-    near(all.low, 0.7225)
-    near(all.high, 1)
-    expect(wilsonInterval(0, 0)).toEqual({ low: 0, high: 1 })
-  })
-
   it('marks the Pareto front of quality against latency and the best by score, latency breaking ties', () => {
     const points = [
       outcome(1, 0.9, 2000),
