@@ -123,7 +123,8 @@ export function loadTrainConfig(path: string, overrides: Record<string, unknown>
   } catch (error) {
     throw new TrainConfigError(`${path}: ${(error as Error).message}`)
   }
-  if (!value || typeof value !== 'object') throw new TrainConfigError(`${path}: expected a mapping of settings`)
+  if (!value || typeof value !== 'object')
+    throw new TrainConfigError(`${path}: expected a mapping of settings`)
   try {
     return parseTrainConfig({ ...value, ...overrides }, dirname(resolve(path)))
   } catch (error) {

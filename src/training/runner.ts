@@ -34,6 +34,8 @@ export type TrainFailure =
   | { kind: 'divergence'; message: string }
   | { kind: 'timeout'; message: string }
   | { kind: 'crash'; message: string }
+  /** A pipeline check failed (before training, the adapter files, the smoke eval, the quantization check). */
+  | { kind: 'check'; message: string }
 
 /** A saved adapter state the run can resume from or pick as the best. */
 export interface Checkpoint {
@@ -73,6 +75,8 @@ export interface TrainingRunner {
   readonly name: 'mlx' | 'trl'
   /** The dataset format the trainer reads, by `formatByName`. */
   readonly defaultFormat: string
+  /** Whether the trainer counts iterations from 1 again on resume (mlx-lm does; the HF Trainer does not). */
+  readonly resumeRestartsCount: boolean
   /** The files a loadable adapter folder holds. */
   readonly adapterFiles: readonly string[]
   /** Writes the trainer's own config next to the data folder (which run.ts has written already). */
@@ -91,6 +95,8 @@ export interface TrainingRunner {
   fuseCommand(config: TrainConfig, paths: RunPaths, options: { dequantize: boolean }): Command
   /** The commands that quantize the fused model to `bits`, in order; a skip when the tools are missing. */
   quantizeCommands(config: TrainConfig, paths: RunPaths, bits: number): Command[] | Skip
+  /** mlx_lm.convert refuses an existing output folder; llama.cpp's tools write files into one that exists. */
+  readonly quantizeOutput: 'absent' | 'folder'
   /** The model folder or file a server loads after quantizing. */
   quantizedModel(paths: RunPaths, bits: number): string
 }
