@@ -141,7 +141,7 @@ describe('the mlx-lm config and command lines', () => {
     const command = mlxRunner.command(c, p)
     expect(command.argv).toEqual(['mlx_lm.lora', '--config', join(dir, 'lora_config.yaml')])
     expect(files).toEqual([join(dir, 'lora_config.yaml')])
-    const written = parse(readFileSync(files[0], 'utf8'))
+    const written = parse(readFileSync(files[0] as string, 'utf8'))
     expect(written.lora_parameters.rank).toBe(16)
     expect(mlxRunner.fuseCommand(c, p, { dequantize: true }).argv).toEqual([
       'mlx_lm.fuse',
