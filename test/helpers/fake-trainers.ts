@@ -24,7 +24,7 @@ const safetensors = (path) => {
 const trainLoss = (it) => 2.0 * Math.exp(-it / 25) + 0.35
 // Validation falls, then rises past iteration 40 (overfitting): the best checkpoint is not the last one.
 const valLoss = (it) => 1.6 - 0.02 * Math.min(it, 40) + 0.015 * Math.max(0, it - 40)
-const child = () => { const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); return c.pid }
+const child = () => { const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); c.unref(); return c.pid }
 `
 
 const MLX_LORA = String.raw`#!/usr/bin/env node
