@@ -107,7 +107,8 @@ function progressPrinter() {
   const started = Date.now()
   let startIteration: number | undefined
   return (record: TrainRecord, event: { type: string }) => {
-    if (event.type !== 'train' && event.type !== 'val') return
+    // Off a terminal, one line per train report; a validation loss shows in the next one.
+    if (event.type !== 'train' && (tty ? event.type !== 'val' : true)) return
     startIteration ??= record.metrics.iteration
     const eta = etaSeconds(record.metrics, Date.now() - started, startIteration)
     const line = progressLine(record.metrics, eta)
