@@ -464,6 +464,9 @@ function addTrainCommands(program: Command): void {
     .action((id: string, opts: { bits: number; json?: boolean }) =>
       runTrain((m) => m.trainQuantizeCommand(id, opts)),
     )
+  // A usage error (an unknown option, a missing argument) exits 2, as the help text says; help itself exits 0.
+  for (const command of [train, ...train.commands])
+    command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
 }
 
 async function runTrain(run: (m: typeof import('./train-command.js')) => Promise<void>): Promise<void> {

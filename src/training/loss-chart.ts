@@ -113,8 +113,28 @@ export function renderTrainReport(record: TrainRecord): string {
 ${lossChart(record.metrics.train, record.metrics.val, record.bestCheckpoint)}
 <h2>Checkpoints</h2>
 <table><tr><th>iteration</th><th>validation loss</th><th></th><th>path</th></tr>${checkpoints || row(['none', '', '', ''])}</table>
+${exportSection(record)}
 <h2>Checks</h2>
 <table><tr><th>level</th><th>check</th><th>result</th></tr>${checks}</table>
 </body></html>
 `
+}
+
+function exportSection(record: TrainRecord): string {
+  const q = record.quantized
+  if (!record.fused && !q) return ''
+  const score = (s?: { score: number; passed: number; total: number }) =>
+    s ? `${s.score.toFixed(2)} (${s.passed}/${s.total})` : '—'
+  const items = [
+    ...(record.fused
+      ? [`fused: ${record.fused.path}${record.fused.dequantized ? ' (dequantized)' : ''}`]
+      : []),
+    ...(q
+      ? [
+          q.skipped ??
+            `${q.bits}-bit: ${q.path ?? ''} · score ${score(q.quantizedScore)} against ${score(q.fusedScore)} unquantized · ${q.passed === undefined ? 'not scored' : q.passed ? 'passed' : `FAILED (drop over ${q.maxDrop})`}`,
+        ]
+      : []),
+  ]
+  return `<h2>Fuse and quantize</h2><ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`
 }
