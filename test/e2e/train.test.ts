@@ -1,6 +1,6 @@
 // `punie train` against fake trainer executables (test/helpers/fake-trainers.ts): real processes, real logs in
 // mlx-lm's and the TRL script's formats, real files; only the GPU is missing.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -9,6 +9,7 @@ import { parseTrainConfig } from '../../src/training/config.js'
 import type { TrainRecord } from '../../src/training/record.js'
 import { newRecord, resumePoint, trainRun } from '../../src/training/run.js'
 import { FACT_SUITE, writeDataset, writeFakeTrainers } from '../helpers/fake-trainers.js'
+import { needs } from '../helpers/needs.js'
 import { makeTempDir } from '../helpers/temp.js'
 
 const temp = makeTempDir('punie-train-')
@@ -161,6 +162,17 @@ describe('punie train with TRL/PEFT (fake Python)', () => {
     expect(record.failure).toMatchObject({ kind: 'missing-packages', packages: ['trl', 'peft'] })
     expect(record.failure?.message).toContain('pip install trl peft')
   })
+
+  needs('python3').it(
+    'runs the shipped script with a real Python, which names the packages it lacks',
+    async (ctx) => {
+      if (spawnSync('python3', ['-c', 'import torch, trl, peft']).status === 0)
+        return ctx.skip('this Python has torch, trl and peft: scripts/gpu-smoke.sh trains for real')
+      const record = await trainRun({ record: start('trl', { python: 'python3' }), save })
+      expect(record.failure?.kind).toBe('missing-packages')
+      expect(record.failure?.message).toMatch(/pip install .*trl/)
+    },
+  )
 
   it('reports a CUDA out-of-memory crash', async () => {
     process.env.FAKE_TRAIN_MODE = 'oom'
