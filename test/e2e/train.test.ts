@@ -133,6 +133,28 @@ describe('punie train with mlx-lm (fake mlx_lm.lora)', () => {
     expect(resumed.bestCheckpoint?.iteration).toBe(40)
   })
 
+  it('stops the trainer when interrupted and keeps what it saved, to resume from', async () => {
+    process.env.FAKE_STEP_MS = '20'
+    const controller = new AbortController()
+    try {
+      const record = await trainRun({
+        record: start('mlx'),
+        save,
+        signal: controller.signal,
+        killGraceMs: 500,
+        onEvent: (_, event) => {
+          if (event.type === 'train' && event.iteration >= 20) controller.abort()
+        },
+      })
+      expect(record.status).toBe('interrupted')
+      const [trainer] = starts()
+      expect(processAlive(trainer?.pid as number)).toBe(false)
+      expect(resumePoint(record)?.checkpoint.iteration).toBeGreaterThanOrEqual(10)
+    } finally {
+      delete process.env.FAKE_STEP_MS
+    }
+  })
+
   it('stops before training when the checks fail, naming a missing dataset format', async () => {
     const record = await trainRun({ record: start('mlx', { format: 'mlx' }), save })
     expect(record.status).toBe('failed')
