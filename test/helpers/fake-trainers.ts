@@ -67,7 +67,7 @@ safetensors(join(adapterPath, 'adapters.safetensors'))
 console.log('Saved final weights to ' + join(adapterPath, 'adapters.safetensors') + '.')
 `
 
-const MLX_FUSE = String.raw`#!/usr/bin/env node
+const MLX_FUSE = `#!/usr/bin/env node
 ${COMMON}
 record({})
 const out = arg('--save-path')
@@ -77,7 +77,7 @@ writeFileSync(join(out, 'config.json'), JSON.stringify({ base: arg('--model'), a
 safetensors(join(out, 'model.safetensors'))
 `
 
-const MLX_CONVERT = String.raw`#!/usr/bin/env node
+const MLX_CONVERT = `#!/usr/bin/env node
 ${COMMON}
 record({})
 const out = arg('--mlx-path')
