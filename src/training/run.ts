@@ -3,7 +3,7 @@
 // whole group, and afterwards the checkpoints, the best one by validation loss, the adapter check and a smoke
 // eval. The record is saved as it goes, so a killed run can be resumed from its last checkpoint.
 import { spawn } from 'node:child_process'
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs'
+import { appendFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { dieWithThisProcess, signalProcessGroup } from '../processes.js'
@@ -13,7 +13,7 @@ import { prepareData } from './data.js'
 import { applyEvent, bestCheckpoint, emptyMetrics, type RunMetrics, withValLoss } from './metrics.js'
 import { mlxRunner } from './mlx-runner.js'
 import type { TrainRecord } from './record.js'
-import type { Checkpoint, ResumePoint, RunPaths, TrainEvent, TrainFailure, TrainingRunner } from './runner.js'
+import type { ResumePoint, RunPaths, TrainEvent, TrainFailure, TrainingRunner } from './runner.js'
 import type { ModelEvaluator } from './serve-eval.js'
 import { trlRunner } from './trl-runner.js'
 
@@ -314,8 +314,4 @@ function truncateMetrics(metrics: RunMetrics, iteration: number): void {
   const losses = metrics.train.map((p) => p.loss)
   if (losses.length) metrics.bestTrainLoss = Math.min(...losses)
   else delete metrics.bestTrainLoss
-}
-
-export function lastCheckpoint(record: TrainRecord): Checkpoint | undefined {
-  return existsSync(record.root) ? resumePoint(record)?.checkpoint : undefined
 }
