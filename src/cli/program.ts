@@ -363,6 +363,8 @@ export function buildProgram(version: string): Command {
       }
     })
 
+  addTrainCommands(program)
+
   program
     .command('tools')
     .description(
@@ -543,6 +545,123 @@ function parseTopP(value: string): number {
   if (!Number.isFinite(n) || n <= 0 || n > 1)
     throw new InvalidArgumentError('top_p must be above 0 and at most 1')
   return n
+}
+
+function trainSettings(command: Command): Command {
+  return command
+    .option('--config <file>', 'a YAML run config (see docs/training.md); the flags below override it')
+    .option('--runner <name>', 'mlx (mlx-lm, Apple silicon) or trl (TRL/PEFT, Linux/CUDA)')
+    .option('--base-model <model>', 'the model to adapt (a Hugging Face id or a folder)')
+    .option('--dataset <file>', 'canonical JSONL (punie flywheel export / punie dataset)')
+    .option(
+      '--format <name>',
+      'the dataset format the trainer reads (default: mlx for mlx-lm, openai for TRL)',
+    )
+    .option('--rank <n>', 'LoRA rank', parseInteger('rank', 1, 4096))
+    .option('--alpha <n>', 'LoRA alpha (mlx-lm scale = alpha / rank)', parseNumber('alpha', 0, 1e6))
+    .option('--dropout <p>', 'LoRA dropout', parseNumber('dropout', 0, 1))
+    .option('--num-layers <n>', 'layers to adapt (-1: all)', parseInteger('num layers', -1, 1000))
+    .option('--learning-rate <lr>', 'learning rate', parseNumber('learning rate', 0, 1))
+    .option('--batch-size <n>', 'batch size', parseInteger('batch size', 1, 4096))
+    .option('--iters <n>', 'iterations', parseInteger('iters', 1, 10_000_000))
+    .option('--epochs <n>', 'epochs (when --iters is not given)', parseNumber('epochs', 0, 10_000))
+    .option('--seed <n>', 'seed', parseInteger('seed', 0, 2 ** 31 - 1))
+    .option(
+      '--max-seq-length <n>',
+      'longest sequence in tokens',
+      parseInteger('max seq length', 1, 10_000_000),
+    )
+    .option(
+      '--validation-split <f>',
+      'share held out for validation',
+      parseNumber('validation split', 0, 0.5),
+    )
+    .option('--output-dir <dir>', 'where runs go (default $PUNIE_HOME/train)')
+    .option('--gpus <n>', 'GPUs (TRL: accelerate launch for more than one)', parseInteger('gpus', 1, 1024))
+    .option(
+      '--python <path>',
+      'the Python with mlx-lm or torch/trl/peft (default $PUNIE_PYTHON, else python3)',
+    )
+}
+
+function addTrainCommands(program: Command): void {
+  const train = program
+    .command('train')
+    .description(
+      'train a LoRA adapter with mlx-lm or TRL/PEFT; checks, progress, checkpoints, fuse, quantize',
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done, 1 the run or a check failed, 2 bad usage (config, unknown run), 130 interrupted.\n' +
+        'Runs are recorded in $PUNIE_HOME/eval.db; their files are in $PUNIE_HOME/train/RUN (or output_dir).',
+    )
+  trainSettings(train.command('run').description('check, then train; progress on stderr'))
+    .option(
+      '--json',
+      'print the final run record as JSON: runId, status, bestCheckpoint, adapterPath, metrics',
+    )
+    .action((opts: import('./train-command.js').TrainFlags) => runTrain((m) => m.trainRunCommand(opts)))
+  train
+    .command('resume')
+    .description('resume a stopped, failed or interrupted run from its last checkpoint')
+    .argument('<run>', 'run id, or "latest"')
+    .option('--json', 'print the final run record as JSON')
+    .action((id: string, opts: { json?: boolean }) => runTrain((m) => m.trainResumeCommand(id, opts)))
+  trainSettings(train.command('check').description('the checks before training, alone (exit 1 on an error)'))
+    .option('--json', 'print the checks as JSON')
+    .action((opts: import('./train-command.js').TrainFlags) => runTrain((m) => m.trainCheckCommand(opts)))
+  train
+    .command('list')
+    .description('recent training runs')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => runTrain(async (m) => m.trainListCommand(opts)))
+  train
+    .command('show')
+    .description('a run: command, loss curves, checkpoints, checks')
+    .argument('<run>', 'run id, or "latest"')
+    .option('--html [file]', 'also write the HTML report with the loss chart (default RUN/report.html)')
+    .option('--json', 'print the whole record as JSON')
+    .action((id: string, opts: { html?: string | boolean; json?: boolean }) =>
+      runTrain(async (m) => m.trainShowCommand(id, opts)),
+    )
+  train
+    .command('fuse')
+    .description('merge the best adapter into the base model (mlx_lm.fuse, or PEFT merge_and_unload)')
+    .argument('<run>', 'run id, or "latest"')
+    .option(
+      '--dequantize',
+      'fuse into a dequantized (float16) model: re-quantizing below 5 bits loses the adapter',
+    )
+    .action((id: string, opts: { dequantize?: boolean }) => runTrain((m) => m.trainFuseCommand(id, opts)))
+  train
+    .command('quantize')
+    .description(
+      'quantize the fused model (mlx_lm.convert, or GGUF with llama.cpp) and fail on a quality drop against it',
+    )
+    .argument('<run>', 'run id, or "latest"')
+    .requiredOption(
+      '--bits <n>',
+      'bits per weight (5 or more keeps the LoRA signal)',
+      parseInteger('bits', 2, 8),
+    )
+    .option('--json', 'print the quantization record as JSON')
+    .action((id: string, opts: { bits: number; json?: boolean }) =>
+      runTrain((m) => m.trainQuantizeCommand(id, opts)),
+    )
+  // A usage error (an unknown option, a missing argument) exits 2, as the help text says; help itself exits 0.
+  for (const command of [train, ...train.commands])
+    command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+}
+
+async function runTrain(run: (m: typeof import('./train-command.js')) => Promise<void>): Promise<void> {
+  const m = await import('./train-command.js')
+  try {
+    await run(m)
+  } catch (error) {
+    if (!(error instanceof m.TrainUsageError)) throw error
+    process.stderr.write(`punie train: ${error.message}\n`)
+    process.exitCode = 2
+  }
 }
 
 async function runEval(run: (m: typeof import('./eval-command.js')) => Promise<void>): Promise<void> {

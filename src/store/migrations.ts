@@ -74,4 +74,13 @@ export const MIGRATIONS: readonly string[] = [
     claimed_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE train_runs (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  `,
 ]

@@ -18,6 +18,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // `punie mcp`: a surface over the session's tool-call path, using the client's diff rendering.
   ['mcp/server'],
   ['client'],
+  // LoRA training: runners, log parsing, pipeline checks; scores models with `punie eval` (and, for tune, eval).
+  ['training'],
   ['server', 'eval'],
   ['acp'],
   // MCP: servers' tools as registry tools for the ACP surface (client), registry tools served over MCP (server).
