@@ -5,6 +5,7 @@ import { SERVER_KINDS, type ServerKind } from '../model/servers/commands.js'
 import { DEFAULT_SERVE_PORT } from '../server/port.js'
 import { PERMISSION_MODES } from '../tools/permission.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
+import { addGenerateCommand as addDatasetGenerate } from './dataset-generate.js'
 import { runAgent } from './run-agent.js'
 
 export function buildProgram(version: string): Command {
@@ -248,6 +249,12 @@ export function buildProgram(version: string): Command {
     .description('check suite files against the schema')
     .argument('<suites...>', 'suite files')
     .action((suites: string[]) => runEval(async (m) => m.evalValidateCommand(suites)))
+
+  // Temporary until src/cli/dataset-command.ts (another branch) creates `punie dataset`: only generate here.
+  const dataset = program
+    .command('dataset')
+    .description('training datasets: generate examples from the tool registry')
+  addDatasetGenerate(dataset)
 
   program
     .command('tools')
