@@ -7,7 +7,7 @@ import type { ToolMode } from '../tools/tool-mode.js'
 import type { Example, ToolDefinition } from './example.js'
 import { seededRng, TASK_TEMPLATES, type TaskTemplate, type ToolTask } from './templates.js'
 import { codeForCall } from './templates-code.js'
-import { DIRECT_ANSWERS } from './templates-direct.js'
+import { DIRECT_ANSWERS, type DirectAnswer } from './templates-direct.js'
 import type { WorkspaceFacts } from './templates-workspace.js'
 
 export const GENERATOR = 'registry'
@@ -90,16 +90,22 @@ export async function* generateExamples(
   const failures = new Map<string, number>()
   const seen = new Set<string>()
   let cycle: TaskTemplate[] = []
-  let answers: { id: string; question: string; answer: string }[] = []
+  let answers: DirectAnswer[] = []
   let directCount = 0
 
   for (const slot of slots) {
     if (slot === 'direct') {
-      if (!answers.length) answers = rng.shuffle(directPool())
+      // Every answer once before any twice, in one of its wordings.
+      if (!answers.length) answers = rng.shuffle(DIRECT_ANSWERS)
       const next = answers.pop()
       if (!next) continue
+      const wording = rng.int(next.questions.length)
       directCount++
-      yield directExample(offer, next, directCount)
+      yield directExample(
+        offer,
+        { id: `${next.id}-${wording + 1}`, question: next.questions[wording] as string, answer: next.answer },
+        directCount,
+      )
       continue
     }
     // Each template gets its turn before any gets a second: coverage over repetition.
@@ -134,12 +140,6 @@ export async function* generateExamples(
   }
 }
 
-function directPool(): { id: string; question: string; answer: string }[] {
-  return DIRECT_ANSWERS.flatMap((d) =>
-    d.questions.map((question, i) => ({ id: `${d.id}-${i + 1}`, question, answer: d.answer })),
-  )
-}
-
 function directExample(
   offer: ExampleOffer,
   item: { id: string; question: string; answer: string },
@@ -153,7 +153,7 @@ function directExample(
     ],
     tools: offer.tools,
     metadata: {
-      id: `${GENERATOR}/direct/${item.id}/${n}`,
+      id: `${GENERATOR}/direct/${item.id}/${offer.toolMode}-${n}`,
       source: 'punie dataset generate',
       category: 'direct',
       toolMode: offer.toolMode === 'code' ? 'code' : 'direct',
@@ -199,7 +199,7 @@ async function toolExample(
       ],
       tools: offer.tools,
       metadata: {
-        id: `${GENERATOR}/${template.id}/${template.tool}/${n}`,
+        id: `${GENERATOR}/${template.id}/${template.tool}/${offer.toolMode}-${n}`,
         source: 'punie dataset generate',
         category: template.tool,
         toolMode: form === 'code' ? 'code' : 'direct',

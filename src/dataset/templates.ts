@@ -78,10 +78,11 @@ export function listed(items: readonly string[], max = 8): string {
 
 const code = (text: string) => `\`${text.replaceAll('`', "'")}\``
 
-const sourceFiles = (f: WorkspaceFacts) =>
-  f.pythonFiles.filter((p) => !f.testFiles.includes(p)).length
-    ? f.pythonFiles.filter((p) => !f.testFiles.includes(p))
-    : f.pythonFiles
+/** The Python files that are neither tests nor pytest's conftest.py; all of them when that leaves none. */
+const sourceFiles = (f: WorkspaceFacts) => {
+  const sources = f.pythonFiles.filter((p) => !f.testFiles.includes(p) && !/(^|\/)conftest\.py$/.test(p))
+  return sources.length ? sources : f.pythonFiles
+}
 
 /** Symbols worth asking about: not dunder methods, not tests, long enough to be unambiguous in a search. */
 const namedSymbols = (f: WorkspaceFacts, kind?: PythonSymbol['kind']) =>
