@@ -12,7 +12,7 @@ export interface GenerateCommandOptions {
   toolMode: ToolMode
   directShare: number
   out?: string
-  tools?: string
+  only?: string
   displayRoot?: string
 }
 
@@ -33,7 +33,7 @@ export function addGenerateCommand(dataset: Command): Command {
         .default('both'),
     )
     .option('--direct-share <share>', 'share of examples answered without a tool (0..1)', share, 0.3)
-    .option('--tools <names>', 'only templates of these tools, comma-separated')
+    .option('--only <tools>', 'only templates of these tools, comma-separated (e.g. grep,read_file)')
     .option('--display-root <path>', 'the workspace root the system prompt names (default: its real path)')
     .option('-o, --out <file>', 'where to write the JSONL (default: stdout)')
     .addHelpText(
@@ -94,7 +94,7 @@ export async function runGenerate(opts: GenerateCommandOptions): Promise<number>
     import('../dataset/jsonl.js'),
     import('../log/logger.js'),
   ])
-  const only = opts.tools
+  const only = opts.only
     ?.split(',')
     .map((t) => t.trim())
     .filter(Boolean)
@@ -113,7 +113,7 @@ export async function runGenerate(opts: GenerateCommandOptions): Promise<number>
   const unknown = only?.filter((t) => !known.has(t)) ?? []
   if (unknown.length) {
     await kit.close()
-    say(`punie dataset generate: --tools: no tool named ${unknown.join(', ')}`)
+    say(`punie dataset generate: --only: no tool named ${unknown.join(', ')}`)
     return USAGE
   }
   const templates = usableTemplates(kit.offer, only)
