@@ -17,6 +17,8 @@ export interface GenerateCommandOptions {
 }
 
 const USAGE = 2
+/** Edits, tests and type checks each run on a fresh copy of the workspace: past this, they are left out. */
+const MAX_COPY_BYTES = 64 * 1024 * 1024
 
 export function addGenerateCommand(dataset: Command): Command {
   return dataset
@@ -108,6 +110,7 @@ export async function runGenerate(opts: GenerateCommandOptions): Promise<number>
     toolMode: opts.toolMode,
     ...(opts.displayRoot ? { displayRoot: opts.displayRoot } : {}),
     logger: log.silentLogger,
+    files: facts.files,
   })
   const known = new Set(kit.offer.all.map((t) => t.name))
   const unknown = only?.filter((t) => !known.has(t)) ?? []
@@ -129,6 +132,7 @@ export async function runGenerate(opts: GenerateCommandOptions): Promise<number>
       seed: opts.seed,
       directShare: opts.directShare,
       ...(only ? { tools: only } : {}),
+      copyable: !facts.truncated && facts.bytes <= MAX_COPY_BYTES,
       onNote: (note) => say(`${tty ? '\r\x1b[K' : ''}note: ${note}`),
     })) {
       await writer.write(example)

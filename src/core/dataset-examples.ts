@@ -2,9 +2,9 @@
 // request in each tool mode (session/tool-kit.ts, session/system-prompt.ts), and the session's own tool-call path
 // to run each call. Read-only calls run in the workspace in read-only mode, so that the policy refuses any write;
 // every other call runs in a fresh temporary copy of the workspace, removed afterwards.
-import { cp, mkdtemp, realpath, rm } from 'node:fs/promises'
+import { copyFile, cp, mkdir, mkdtemp, realpath, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { DEFAULT_CODE_LIMITS } from '../codemode/execute-code.js'
 import { CodeSandbox } from '../codemode/sandbox.js'
 import { createStubCache } from '../codemode/stub-cache.js'
@@ -32,6 +32,11 @@ export interface RegistryExamplesOptions {
   logger: Logger
   /** The built-in tools (default: all of them). */
   tools?: readonly Tool[]
+  /**
+   * The files a temporary copy holds, relative to `root` (the workspace walk: .gitignore honoured, no .git, no
+   * symlinks); the whole directory when absent.
+   */
+  files?: readonly string[]
 }
 
 export interface RegistryExamples {
@@ -98,7 +103,7 @@ export async function registryExamples(options: RegistryExamplesOptions): Promis
       if (where === 'workspace') return runIn(root, 'read-only', call)
       const copy = await realpath(await mkdtemp(join(tmpdir(), 'punie-dataset-')))
       try {
-        await cp(root, copy, { recursive: true, verbatimSymlinks: true })
+        await copyWorkspace(root, copy, options.files)
         return await runIn(copy, 'yolo', call)
       } finally {
         await rm(copy, { recursive: true, force: true })
@@ -112,6 +117,14 @@ export async function registryExamples(options: RegistryExamplesOptions): Promis
       sandbox?.dispose()
       await projects.dispose()
     },
+  }
+}
+
+async function copyWorkspace(root: string, to: string, files: readonly string[] | undefined): Promise<void> {
+  if (!files) return cp(root, to, { recursive: true, verbatimSymlinks: true })
+  for (const file of files) {
+    await mkdir(dirname(join(to, file)), { recursive: true })
+    await copyFile(join(root, file), join(to, file))
   }
 }
 

@@ -46,6 +46,8 @@ export interface GenerateOptions {
   directShare: number
   /** Only these tools' templates; all when absent. */
   tools?: readonly string[]
+  /** False when the workspace is too big to copy: the templates that need a copy are left out. */
+  copyable?: boolean
   /** Said for each template left out and each run that failed. */
   onNote?: (note: string) => void
 }
@@ -87,6 +89,12 @@ export async function* generateExamples(
     ...Array.from({ length: options.n - direct }, () => 'tool' as const),
   ])
   let templates = usableTemplates(offer, options.tools)
+  if (options.copyable === false) {
+    const left = templates.filter((t) => t.copy)
+    if (left.length)
+      note(`${left.map((t) => t.id).join(', ')}: left out, the workspace is too big to copy for them`)
+    templates = templates.filter((t) => !t.copy)
+  }
   const failures = new Map<string, number>()
   const seen = new Set<string>()
   let cycle: TaskTemplate[] = []

@@ -87,7 +87,7 @@ function treeHash(root: string): string {
 
 async function generate(toolMode: ToolMode, options: Partial<GenerateOptions> = {}): Promise<Example[]> {
   const facts = await workspaceFacts(dir.path)
-  const kit = await registryExamples({ root: dir.path, toolMode, logger: silentLogger })
+  const kit = await registryExamples({ root: dir.path, toolMode, logger: silentLogger, files: facts.files })
   const out: Example[] = []
   try {
     for await (const e of generateExamples(facts, kit.offer, kit.runner, {
