@@ -4,8 +4,8 @@
 import { EXECUTE_CODE } from '../codemode/execute-code.js'
 import type { Tool } from '../tools/define.js'
 import type { ToolMode } from '../tools/tool-mode.js'
-import type { Example, ToolDefinition } from './example.js'
-import { seededRng, TASK_TEMPLATES, type TaskTemplate, type ToolTask } from './templates.js'
+import type { Example, Message, ToolDefinition } from './example.js'
+import { seededRng, TASK_TEMPLATES, type TaskStep, type TaskTemplate, type ToolTask } from './templates.js'
 import { codeForCall } from './templates-code.js'
 import { DIRECT_ANSWERS, type DirectAnswer } from './templates-direct.js'
 import type { WorkspaceFacts } from './templates-workspace.js'
@@ -177,15 +177,44 @@ async function toolExample(
   task: ToolTask,
   n: number,
 ): Promise<{ ok: true; example: Example } | { ok: false; message: string }> {
-  const form = formFor(offer, template.tool) as Form
-  const tool = offer.all.find((t) => t.name === template.tool) as Tool
-  const call: ToolCallToRun = { id: 'call_1', ...outerCall(form, tool, task.args) }
-  const outcome = await runner.run(call, template.copy ? 'copy' : 'workspace')
-  if (!outcome.ok) return outcome
-  const output = innerOutput(form, outcome.output)
+  const where = template.copy ? 'copy' : 'workspace'
+  const byName = (name: string) => offer.all.find((t) => t.name === name) as Tool
+  // Several steps are one snippet wherever Punie offers execute_code for them (its prompt says so in `both`).
+  const oneSnippet = template.next !== undefined && offer.toolMode !== 'direct'
+  const turns: Message[] = []
+  const outputs: unknown[] = []
+  let form: Form = 'json'
+  const steps = oneSnippet ? 1 : template.next ? 2 : 1
+  let args: Record<string, unknown> | undefined = task.args
+  for (let step = 0; step < steps && args; step++) {
+    const toolName = step === 0 ? template.tool : (template.next as TaskStep).tool
+    form = oneSnippet ? 'code' : (formFor(offer, toolName) as Form)
+    const call: ToolCallToRun = {
+      id: `call_${step + 1}`,
+      ...(oneSnippet
+        ? { name: EXECUTE_CODE, arguments: JSON.stringify({ code: (template.next as TaskStep).code(args) }) }
+        : outerCall(form, byName(toolName), args)),
+    }
+    const outcome = await runner.run(call, where)
+    if (!outcome.ok) return outcome
+    const output = innerOutput(form, outcome.output)
+    if (oneSnippet) outputs.push(...(Array.isArray(output) ? output : [output]))
+    else outputs.push(output)
+    turns.push(
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } },
+        ],
+      },
+      { role: 'tool', tool_call_id: call.id, content: outcome.content },
+    )
+    args = step === 0 && template.next && !oneSnippet ? template.next.args(output) : undefined
+  }
   let answer: string
   try {
-    answer = template.summarise(output, task.args, task.vars ?? {})
+    answer = template.summarise(template.next ? outputs : outputs[0], task.args, task.vars ?? {})
   } catch (error) {
     return { ok: false, message: `its result could not be summarised (${(error as Error).message})` }
   }
@@ -195,14 +224,7 @@ async function toolExample(
       messages: [
         { role: 'system', content: offer.systemPrompt },
         { role: 'user', content: task.prompt },
-        {
-          role: 'assistant',
-          content: null,
-          tool_calls: [
-            { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } },
-          ],
-        },
-        { role: 'tool', tool_call_id: call.id, content: outcome.content },
+        ...turns,
         { role: 'assistant', content: answer },
       ],
       tools: offer.tools,

@@ -1,6 +1,7 @@
 // The task templates behind `punie dataset generate`: for each tool, user prompts in several wordings, the
 // arguments taken from a real workspace, and a summariser that words the final answer from the tool's real
 // result (counts, names, lines), never from what the template expected. Pure: running the tools is the caller's.
+import { pythonLiteral } from './templates-code.js'
 import type { PythonSymbol, WorkspaceFacts } from './templates-workspace.js'
 
 /** A seeded source of choices, so that a seed gives the same dataset every time. */
@@ -57,8 +58,21 @@ export interface TaskTemplate {
   copy: boolean
   /** A task from the workspace; undefined when the workspace has nothing it could ask about. */
   make(facts: WorkspaceFacts, rng: Rng): ToolTask | undefined
-  /** The final answer, from the tool's typed result. */
+  /**
+   * A second step: its call made from the first call's result (as JSON calls, or both in one snippet). Only for
+   * templates that run in the workspace, since each call in a copy gets a fresh copy.
+   */
+  next?: TaskStep
+  /** The final answer, from the tool's typed result (for a two-step task, both results in order). */
   summarise(output: unknown, args: Record<string, unknown>, vars: Record<string, string>): string
+}
+
+export interface TaskStep {
+  tool: string
+  /** The second call's arguments from the first call's result; undefined when there is nothing to do next. */
+  args(first: unknown): Record<string, unknown> | undefined
+  /** Both steps as one Code Mode snippet, whose value is the list of both results. */
+  code(args: Record<string, unknown>): string
 }
 
 export function fill(template: string, vars: Record<string, string | number>): string {
@@ -96,6 +110,11 @@ const namedSymbols = (f: WorkspaceFacts, kind?: PythonSymbol['kind']) =>
   )
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+const definitionPattern = (name: string) => `^\\s*(async\\s+)?(def|class)\\s+${escapeRegex(name)}\\b`
+
+/** A definition's code as read_file shows it: the first lines from its `def` or `class` line. */
+const DEFINITION_LINES = 15
 
 /** Definitions named in a file's text: what a reader of read_file's result could state. */
 function definitionsIn(content: string): { classes: string[]; functions: string[] } {
@@ -258,7 +277,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
       ])
       return {
         prompt: fill(prompt, { symbol: s.name }),
-        args: { pattern: `^\\s*(async\\s+)?(def|class)\\s+${escapeRegex(s.name)}\\b` },
+        args: { pattern: definitionPattern(s.name) },
         vars: { symbol: s.name },
       }
     },
@@ -275,6 +294,49 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
             ]
           : []),
       ].join(' ')
+    },
+  },
+  {
+    id: 'definition-code',
+    tool: 'grep',
+    copy: false,
+    make: (f, rng) => {
+      const symbols = namedSymbols(f)
+      if (!symbols.length) return undefined
+      const s = rng.pick(symbols)
+      const prompt = rng.pick([
+        'Find where {symbol} is defined and show me its code.',
+        'Show me the code of {symbol}.',
+        'How is {symbol} implemented?',
+      ])
+      return {
+        prompt: fill(prompt, { symbol: s.name }),
+        args: { pattern: definitionPattern(s.name) },
+        vars: { symbol: s.name },
+      }
+    },
+    next: {
+      tool: 'read_file',
+      args: (first) => {
+        const hit = (first as GrepOut).matches[0]
+        return hit ? { path: hit.path, line: hit.line, limit: DEFINITION_LINES } : undefined
+      },
+      code: (args) =>
+        [
+          `found = grep(pattern=${pythonLiteral(String(args.pattern))})`,
+          'hit = found["matches"][0]',
+          `code = read_file(path=hit["path"], line=hit["line"], limit=${DEFINITION_LINES})`,
+          '[found, code]',
+        ].join('\n'),
+    },
+    summarise: (output, _args, vars) => {
+      const [found, read] = output as [GrepOut, ReadOut | undefined]
+      const name = vars.symbol ?? 'it'
+      const hit = found.matches[0]
+      if (!hit || !read) return `I found no definition of ${name} in ${plural(found.filesSearched, 'file')}.`
+      const body = read.content.split('\n').filter((l) => l.trim() && !l.startsWith('[truncated'))
+      const last = body.at(-1)?.trim()
+      return `${name} is defined in ${hit.path} at line ${hit.line}: ${code(hit.text.trim())}. I read lines ${read.startLine}-${read.endLine}: ${plural(body.length, 'non-blank line')}${last ? `, the last ${code(last)}` : ''}.`
     },
   },
   {
@@ -301,7 +363,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
       const name = vars.symbol ?? 'it'
       if (!out.matches.length) return `Nothing mentions ${name} in ${plural(out.filesSearched, 'file')}.`
       const files = new Set(out.matches.map((m) => m.path)).size
-      return `${plural(out.matches.length, 'line')} in ${plural(files, 'file')} mention ${name}${out.truncated ? ' (the search stopped at its cap)' : ''}: ${grepCounts(out)}.`
+      return `${plural(out.matches.length, 'line')} in ${plural(files, 'file')} ${out.matches.length === 1 ? 'mentions' : 'mention'} ${name}${out.truncated ? ' (the search stopped at its cap)' : ''}: ${grepCounts(out)}.`
     },
   },
   {

@@ -169,6 +169,25 @@ describe('punie dataset generate: examples from the tool registry', () => {
     }
   })
 
+  it('makes a two-step task two JSON calls in direct mode, the second from the first one’s real result, and one snippet in code mode', {
+    timeout: 60_000,
+  }, async () => {
+    const direct = await generate('direct', { n: 40, tools: ['grep'] })
+    const twoStep = direct.find((e) => e.metadata?.id?.startsWith('registry/definition-code/'))
+    if (!twoStep) throw new Error('no definition-code example')
+    const calls = twoStep.messages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []) : []))
+    expect(calls.map((c) => c.function.name)).toEqual(['grep', 'read_file'])
+    const hit = /^([^:]+):(\d+): /.exec(toolResult(twoStep)) as RegExpExecArray
+    expect(JSON.parse(calls[1]?.function.arguments ?? '{}')).toMatchObject({
+      path: hit[1],
+      line: Number(hit[2]),
+    })
+    const code = await generate('code', { n: 40, tools: ['grep'] })
+    const snippet = code.find((e) => e.metadata?.id?.startsWith('registry/definition-code/'))
+    expect(snippet && toolResult(snippet)).toMatch(/\(2 tool calls\)$/)
+    expect(answer(snippet as Example)).toBe(answer(twoStep))
+  })
+
   needs('pytest').it(
     "runs pytest for run_tests and answers with the run's real counts and failing test",
     { timeout: 60_000 },
@@ -221,10 +240,10 @@ describe('punie dataset generate: examples from the tool registry', () => {
       expect(e.tools?.map((t) => t.function.name)).toEqual(['execute_code'])
       expect(e.metadata?.toolMode).toBe('code')
       const { code } = callArgs(e)
-      expect(code).toMatch(/^result = (read_file|grep|find_pattern)\(/)
-      expect(toolResult(e)).toMatch(/^\(no output\)\nResult: \{.*\}\n\(1 tool call\)$/s)
+      expect(code).toMatch(/^(result|found) = (read_file|grep|find_pattern)\(/)
+      expect(toolResult(e)).toMatch(/^\(no output\)\nResult: [{[].*[}\]]\n\(\d tool calls?\)$/s)
     }
-    const read = examples.find((e) => e.metadata?.category === 'read_file')
+    const read = examples.find((e) => e.metadata?.id?.startsWith('registry/read-file/'))
     if (read) {
       const result = JSON.parse(toolResult(read).split('\n')[1]?.slice('Result: '.length) ?? '{}')
       expect(FILES[result.path]).toContain(result.content)
