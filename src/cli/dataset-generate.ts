@@ -1,7 +1,7 @@
 // `punie dataset generate`: tool-calling examples from the tool registry on a real workspace (see
 // src/dataset/templates-generate.ts). Progress on stderr; exit 0 when all N were written, 1 when fewer, 2 usage.
-import { realpathSync, statSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { accessSync, constants, realpathSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { type Command, InvalidArgumentError, Option } from 'commander'
 import { isToolMode, TOOL_MODES, type ToolMode } from '../tools/tool-mode.js'
 
@@ -79,6 +79,17 @@ export async function runGenerate(opts: GenerateCommandOptions): Promise<number>
     say(`punie dataset generate: --workspace ${opts.workspace}: ${(error as Error).message}`)
     return USAGE
   }
+  const out = opts.out && opts.out !== '-' ? resolve(opts.out) : undefined
+  if (out) {
+    try {
+      accessSync(dirname(out), constants.W_OK)
+    } catch {
+      say(
+        `punie dataset generate: --out ${opts.out}: cannot write in ${dirname(out)} (missing, or not writable)`,
+      )
+      return USAGE
+    }
+  }
   if (!isToolMode(opts.toolMode)) {
     say(`punie dataset generate: --tool-mode must be one of ${TOOL_MODES.join(', ')}`)
     return USAGE
@@ -123,7 +134,7 @@ export async function runGenerate(opts: GenerateCommandOptions): Promise<number>
   say(
     `generate: ${opts.n} examples, seed ${opts.seed}, tool mode ${opts.toolMode}, ${Math.round(opts.directShare * 100)}% direct; ${templates.length} templates over ${new Set(templates.map((t) => t.tool)).size} tools`,
   )
-  const writer = new JsonlWriter(opts.out && opts.out !== '-' ? opts.out : process.stdout)
+  const writer = new JsonlWriter(out ?? process.stdout)
   const byCategory = new Map<string, number>()
   const tty = process.stderr.isTTY === true
   try {
