@@ -298,6 +298,17 @@ describe('punie dataset generate (the command)', () => {
       'json',
     ]).catch((e: { code: number }) => e)
     expect((badMode as { code: number }).code).toBe(2)
+    const badOut = await run(process.execPath, [
+      BIN,
+      'dataset',
+      'generate',
+      '--workspace',
+      dir.path,
+      '-o',
+      join(dir.path, 'no', 'such', 'dir', 'out.jsonl'),
+    ]).catch((e: { code: number; stderr: string }) => e)
+    expect((badOut as { code: number }).code).toBe(2)
+    expect((badOut as { stderr: string }).stderr).toContain('cannot write in')
     const empty = makeTempDir('punie-dataset-empty-')
     try {
       const fewer = await run(process.execPath, [
