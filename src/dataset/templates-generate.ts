@@ -100,6 +100,7 @@ export async function* generateExamples(
   let cycle: TaskTemplate[] = []
   let answers: DirectAnswer[] = []
   let directCount = 0
+  let repeatsNoted = false
 
   for (const slot of slots) {
     if (slot === 'direct') {
@@ -117,7 +118,8 @@ export async function* generateExamples(
       continue
     }
     // Each template gets its turn before any gets a second: coverage over repetition.
-    for (let attempt = 0; attempt < 4 * TASK_TEMPLATES.length && templates.length; attempt++) {
+    let made = false
+    for (let attempt = 0; attempt < 4 * TASK_TEMPLATES.length && templates.length && !made; attempt++) {
       if (!cycle.length) cycle = rng.shuffle(templates)
       const template = cycle.pop() as TaskTemplate
       const task = template.make(facts, rng)
@@ -142,8 +144,12 @@ export async function* generateExamples(
         continue
       }
       seen.add(key)
+      made = true
       yield example.example
-      break
+    }
+    if (!made && templates.length && !repeatsNoted) {
+      repeatsNoted = true
+      note('no new task found: on this workspace the templates repeat what was already written')
     }
   }
 }
