@@ -5,7 +5,11 @@ import { SERVER_KINDS, type ServerKind } from '../model/servers/commands.js'
 import { DEFAULT_SERVE_PORT } from '../server/port.js'
 import { PERMISSION_MODES } from '../tools/permission.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
+<<<<<<< HEAD
 import { addConvertCommand } from './dataset-convert.js'
+=======
+import { addGenerateCommand as addDatasetGenerate } from './dataset-generate.js'
+>>>>>>> registry-examples
 import { runAgent } from './run-agent.js'
 
 export function buildProgram(version: string): Command {
@@ -365,6 +369,7 @@ export function buildProgram(version: string): Command {
 
   addTrainCommands(program)
 
+
   program
     .command('tools')
     .description(
@@ -411,7 +416,11 @@ export function buildProgram(version: string): Command {
     })
 
   // Until dataset-command.ts (the `dataset` command and its other subcommands) is merged, convert hangs here.
-  addConvertCommand(program.command('dataset').description('training datasets: convert between formats'))
+  const dataset = program
+    .command('dataset')
+    .description('training datasets: generate examples from the tool registry, convert between formats')
+  addConvertCommand(dataset)
+  addDatasetGenerate(dataset)
   const flywheel = program
     .command('flywheel')
     .description('training data from your own sessions, for the projects you opt in: stats, review, export')
