@@ -5,11 +5,8 @@ import { SERVER_KINDS, type ServerKind } from '../model/servers/commands.js'
 import { DEFAULT_SERVE_PORT } from '../server/port.js'
 import { PERMISSION_MODES } from '../tools/permission.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
-<<<<<<< HEAD
 import { addConvertCommand } from './dataset-convert.js'
-=======
 import { addGenerateCommand as addDatasetGenerate } from './dataset-generate.js'
->>>>>>> registry-examples
 import { runAgent } from './run-agent.js'
 
 export function buildProgram(version: string): Command {
