@@ -366,7 +366,6 @@ export function buildProgram(version: string): Command {
 
   addTrainCommands(program)
 
-
   program
     .command('tools')
     .description(
