@@ -315,8 +315,11 @@ export function buildProgram(version: string): Command {
     )
     .argument('<session>', 'session id, a unique prefix of one, or "latest"')
     .option('-o, --out <file>', 'the cassette file (default: print it)')
+    .option('--raw', 'keep the secrets the session saw (scrubbed by default)')
     .addHelpText('after', '\nReplay it with `punie eval replay FILE`; see docs/eval.md.')
-    .action((id: string, opts: { out?: string }) => runSession(async (m) => m.sessionExportCommand(id, opts)))
+    .action((id: string, opts: { out?: string; raw?: boolean }) =>
+      runSession(async (m) => m.sessionExportCommand(id, opts)),
+    )
 
   program
     .command('tune')

@@ -1,9 +1,11 @@
 // `punie session list|export`: the sessions Punie recorded, and a session written out as a replayable cassette.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import { homePaths, punieHome } from '../config/home.js'
 import type { Cassette } from '../eval/cassette.js'
 import { cassetteFrom } from '../eval/cassette-record.js'
+import { scrubStrings } from '../flywheel/scrub-example.js'
 import type { SessionRecord } from '../session/ports.js'
 import { SqliteStore } from '../store/sqlite-store.js'
 import { packageVersion } from '../version.js'
@@ -43,18 +45,23 @@ export function sessionCassette(id: string, home = punieHome()): Cassette {
   try {
     const record = findSession(store, id)
     const cassette = cassetteFrom({ record, events: store.events(record.id), punieVersion: packageVersion() })
-    // Issue 13: the secret scrubber (src/flywheel/scrub.ts) runs on the cassette here, before it leaves the store.
     return cassette
   } finally {
     store.close()
   }
 }
 
-export function sessionExportCommand(id: string, opts: { out?: string }) {
-  const cassette = sessionCassette(id)
+export function sessionExportCommand(id: string, opts: { out?: string; raw?: boolean }) {
+  const recorded = sessionCassette(id)
+  // Secrets the session saw (keys, tokens, passwords, the home path) are replaced before the cassette leaves the
+  // store; a replay then sees the same placeholders in its starting files. --raw keeps them, for exact replays.
+  const { value: cassette, found } = opts.raw
+    ? { value: recorded, found: {} }
+    : scrubStrings(recorded, { home: homedir() })
   const text = `${JSON.stringify(cassette, null, 2)}\n`
   const requests = cassette.turns.reduce((n, t) => n + t.exchanges.length, 0)
-  const summary = `session ${cassette.session.id}: ${cassette.turns.length} turns, ${requests} model requests, ${Object.keys(cassette.files.start).length} starting files`
+  const redacted = Object.entries(found).map(([kind, n]) => `${kind} ${n}`)
+  const summary = `session ${cassette.session.id}: ${cassette.turns.length} turns, ${requests} model requests, ${Object.keys(cassette.files.start).length} starting files${redacted.length ? `; redacted: ${redacted.join(', ')} (--raw keeps them)` : ''}`
   if (!opts.out) {
     process.stdout.write(text)
     process.stderr.write(`${summary}\n`)

@@ -84,3 +84,17 @@ function deep(value: unknown, text: (s: string) => string): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), deep(v, text)]))
   return value
 }
+
+/** Any JSON value (a cassette) with every string in it scrubbed, keys too, and what was found. */
+export function scrubStrings<T>(
+  value: T,
+  options: Pick<ScrubOptions, 'home'> = {},
+): { value: T; found: ScrubResult['found'] } {
+  const found: ScrubResult['found'] = {}
+  const scrubbed = deep(value, (s) => {
+    const result = scrub(s, options)
+    addFound(found, result.found)
+    return result.text
+  }) as T
+  return { value: scrubbed, found }
+}

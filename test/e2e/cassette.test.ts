@@ -18,7 +18,10 @@ import { makeTempDir } from '../helpers/temp.js'
 const exec = promisify(execFile)
 
 const APP = 'def add(a, b):\n    return a - b\n\n\nprint(add(2, 3))\n'
-const NOTES = 'release on friday\nowner: sam\n'
+// A token the session reads: the exported cassette replaces it, and the replay still matches.
+const TOKEN = `ghp_${'x7Q2'.repeat(9)}`
+const NOTES = `release on friday\ntoken: ${TOKEN}\n`
+const SCRUBBED_NOTES = NOTES.replace(TOKEN, '[REDACTED:github-token]')
 
 /** The first turn's answers: read, edit, run, then the answer. */
 const TURN_ONE: StaticReply[] = [
@@ -127,6 +130,8 @@ describe('replayable sessions', () => {
 
   it('exports every model request and answer, the tool calls and the touched files of the session', () => {
     const text = readFileSync(cassettePath, 'utf8')
+    expect(text).not.toContain(TOKEN)
+    expect(text).toContain('[REDACTED:github-token]')
     const cassette = parseCassette(text, cassettePath)
     expect(cassette.session).toMatchObject({ id: sessionId, mode: 'ask', toolMode: 'both' })
     expect(cassette.turns.map((t) => [t.mode, t.exchanges.length])).toEqual([
@@ -167,8 +172,11 @@ describe('replayable sessions', () => {
       ['execute_code', 'completed', undefined, false],
       ['read_file', 'completed', undefined, true],
     ])
-    expect(cassette.files.start).toEqual({ 'app.py': APP, 'notes.txt': NOTES })
-    expect(cassette.files.end).toEqual({ 'app.py': APP.replace('a - b', 'a + b'), 'notes.txt': NOTES })
+    expect(cassette.files.start).toEqual({ 'app.py': APP, 'notes.txt': SCRUBBED_NOTES })
+    expect(cassette.files.end).toEqual({
+      'app.py': APP.replace('a - b', 'a + b'),
+      'notes.txt': SCRUBBED_NOTES,
+    })
     // Paths are the workspace's, not this machine's.
     expect(text).not.toContain(workspace.path)
     // Each message of the history is logged about once, not once per request: the store stays linear.
