@@ -5,6 +5,7 @@ import { SERVER_KINDS, type ServerKind } from '../model/servers/commands.js'
 import { DEFAULT_SERVE_PORT } from '../server/port.js'
 import { PERMISSION_MODES } from '../tools/permission.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
+import { addDatasetCommand } from './dataset-command.js'
 import { runAgent } from './run-agent.js'
 
 export function buildProgram(version: string): Command {
@@ -293,6 +294,8 @@ export function buildProgram(version: string): Command {
       const { runTrust } = await import('./trust-command.js')
       process.stdout.write(`${runTrust(dir, opts)}\n`)
     })
+
+  addDatasetCommand(program)
 
   const perf = program.command('perf').description('performance figures from the sessions Punie recorded')
   const scoped = (command: Command) =>
