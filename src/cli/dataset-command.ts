@@ -2,8 +2,8 @@
 // dataset-run.ts (loaded when a command runs) over the library in src/dataset/.
 import { type Command, type CommanderError, InvalidArgumentError, Option } from 'commander'
 
-/** Exit codes: 0 ok, 1 problems found in the data, 2 a command line or file Punie cannot use. */
-export const EXIT = { ok: 0, problems: 1, usage: 2 } as const
+/** Exit code for a command line Punie cannot use; dataset-run.ts has the others. */
+const USAGE = 2
 
 type Run = typeof import('./dataset-run.js')
 
@@ -14,7 +14,7 @@ export function addDatasetCommand(program: Command): Command {
     // Bad flags and missing arguments are usage errors: exit 2, as for a missing file.
     .exitOverride((error: CommanderError) => {
       const helpShown = error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
-      process.exit(helpShown ? EXIT.ok : EXIT.usage)
+      process.exit(helpShown ? 0 : USAGE)
     })
     .addHelpText(
       'after',
@@ -29,7 +29,7 @@ export function addDatasetCommand(program: Command): Command {
   const example = (command: Command, text: string) => command.addHelpText('after', `\nExample:\n  ${text}`)
   const run = (name: string, fn: (m: Run) => Promise<number>) => async () => {
     const m = await import('./dataset-run.js')
-    await m.runDatasetCommand(name, fn)
+    await m.runDatasetCommand(name, () => fn(m))
   }
 
   example(

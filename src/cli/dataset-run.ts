@@ -15,8 +15,10 @@ import { StatsAccumulator, statsText } from '../dataset/stats.js'
 import { renderStatsHtml } from '../dataset/stats-html.js'
 import { stratumOf } from '../dataset/strata.js'
 import { type LocatedProblem, type ToolCatalog, validateFiles } from '../dataset/validate.js'
-import { EXIT } from './dataset-command.js'
 import { createProgress, formatCount, type Progress } from './progress.js'
+
+/** Exit codes: 0 ok, 1 problems found in the data, 2 a command line or file Punie cannot use. */
+export const EXIT = { ok: 0, problems: 1, usage: 2 } as const
 
 export class UsageError extends Error {}
 
@@ -26,13 +28,10 @@ interface Common {
   reportRss?: boolean
 }
 
-export async function runDatasetCommand(
-  name: string,
-  fn: (m: typeof import('./dataset-run.js')) => Promise<number>,
-): Promise<void> {
+export async function runDatasetCommand(name: string, work: () => Promise<number>): Promise<void> {
   const reportRss = process.argv.includes('--report-rss')
   try {
-    process.exitCode = await fn(await import('./dataset-run.js'))
+    process.exitCode = await work()
   } catch (error) {
     if (!(error instanceof UsageError) && !isFileError(error)) throw error
     process.stderr.write(`punie dataset ${name}: ${(error as Error).message}\n`)
