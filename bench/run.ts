@@ -16,6 +16,7 @@ import {
   firstRequests,
   TOOL_MODES,
 } from './context.js'
+import { datasetFigures } from './dataset.js'
 import { devtoolFigures } from './devtools.js'
 import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
 import { evalOverheadMs } from './eval.js'
@@ -126,6 +127,7 @@ async function main() {
     const knowledge = await knowledgeFigures(home.path, model)
 
     const context = await contextFigures(CONTEXT_TURNS, 4096)
+    const dataset = await datasetFigures()
 
     const bareMs = median(bare)
     const initMs = median(init)
@@ -387,6 +389,7 @@ async function main() {
         unit: context.codewordAtLastTurn ? '(yes)' : '(no)',
         target: 'yes',
       },
+      ...dataset,
       {
         name: 'model requests per plain text turn',
         value: round(requests.length / (TURNS + 1), 2),
