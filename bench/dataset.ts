@@ -89,7 +89,7 @@ function example(i: number, random: () => number): unknown {
           role: 'assistant',
           tool_calls: [call('c2', 'edit_file', { path: file, old: 'total = sum', new: 'subtotal = sum' })],
         },
-        { role: 'tool', tool_call_id: 'c2', content: '{"path":"' + file + '","replacements":1}' },
+        { role: 'tool', tool_call_id: 'c2', content: `{"path":"${file}","replacements":1}` },
         { role: 'assistant', content: `Renamed total to subtotal in ${file}.` },
       ],
       tools: TOOLS,

@@ -19,7 +19,7 @@ const punie = (...args: string[]) =>
 const write = (name: string, lines: readonly (object | string)[]) => {
   writeFileSync(
     join(dir.path, name),
-    lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n',
+    `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`,
   )
   return name
 }
@@ -150,12 +150,7 @@ describe('punie dataset validate', () => {
       },
       { messages: [user('q'), calls(call('c1', 'frobnicate', '{}')), result('c1'), answer('a')] },
       {
-        messages: [
-          user('q'),
-          calls(call('c1', 'read_file', '{"line":2}')),
-          result('c1'),
-          answer('a'),
-        ],
+        messages: [user('q'), calls(call('c1', 'read_file', '{"line":2}')), result('c1'), answer('a')],
       },
     ])
     const out = JSON.parse(punie('validate', 'punie.jsonl', '--tools-from', 'punie', '--json').stdout) as {
