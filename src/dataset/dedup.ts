@@ -1,6 +1,6 @@
 // `punie dataset dedup`: exact duplicates by a hash of the normalised conversation, near duplicates by MinHash
-// signatures over word shingles and an LSH index (the `minhash` package). Memory per kept example: a 16-byte
-// digest, and with --near its signature (numPerm numbers) and its LSH bands.
+// signatures over word shingles and an LSH index (the `minhash` package). Memory per kept example: a 22-character
+// digest; with --near also its signature (64 numbers, 512 B) and its keys in the LSH index's bands.
 import { createHash } from 'node:crypto'
 import { LshIndex, Minhash } from 'minhash'
 import type { Example } from './example.js'
@@ -73,7 +73,7 @@ export interface Duplicate {
 export class Deduplicator {
   private readonly exact = new Map<string, number>()
   private readonly index: LshIndex | undefined
-  private readonly signatures = new Map<string, { line: number; hash: Minhash }>()
+  private readonly signatures = new Map<string, { line: number; values: Float64Array }>()
 
   constructor(private readonly near?: number) {
     // Fewer rows a band find more candidates; each is checked against the threshold anyway.
@@ -96,14 +96,22 @@ export class Deduplicator {
         if (other === id) continue
         const kept = this.signatures.get(other)
         if (!kept) continue
-        const similarity = hash.jaccard(kept.hash)
+        const similarity = agreement(hash.hashvalues, kept.values)
         if (similarity >= this.near && (!best || similarity > best.similarity))
           best = { line: kept.line, similarity }
       }
       if (best) return { line, of: best.line, kind: 'near', similarity: best.similarity }
-      this.signatures.set(id, { line, hash })
+      // Only the numbers are kept: the package's Minhash object also carries its permutations.
+      this.signatures.set(id, { line, values: Float64Array.from(hash.hashvalues) })
     }
     this.exact.set(key, line)
     return undefined
   }
+}
+
+/** The MinHash estimate of Jaccard similarity: the share of signature positions that agree (as Minhash.jaccard). */
+function agreement(a: readonly number[], b: Float64Array): number {
+  let same = 0
+  for (let i = 0; i < b.length; i++) if (a[i] === b[i]) same++
+  return same / b.length
 }
