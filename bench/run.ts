@@ -16,7 +16,7 @@ import {
   firstRequests,
   TOOL_MODES,
 } from './context.js'
-import { convertFigures } from './dataset-convert.js'
+import { datasetFigures } from './dataset.js'
 import { devtoolFigures } from './devtools.js'
 import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
 import { evalOverheadMs } from './eval.js'
@@ -129,7 +129,7 @@ async function main() {
     const mcp = await mcpFigures(model, TURNS)
 
     const context = await contextFigures(CONTEXT_TURNS, 4096)
-    const convert = await convertFigures()
+    const dataset = await datasetFigures()
 
     const bareMs = median(bare)
     const initMs = median(init)
@@ -417,26 +417,13 @@ async function main() {
         unit: context.codewordAtLastTurn ? '(yes)' : '(no)',
         target: 'yes',
       },
+      ...dataset,
       {
         name: 'model requests per plain text turn',
         value: round(requests.length / (TURNS + 1), 2),
         unit: 'requests',
         target: 'exactly 1',
       },
-      ...convert.flatMap((c): Figure[] => [
-        {
-          name: `dataset convert openai → qwen3-coder, ${c.lines.toLocaleString('en-US')} lines`,
-          value: Math.round(c.linesPerSecond),
-          unit: 'examples/s',
-          note: `${round(c.megabytes)} MB in`,
-        },
-        {
-          name: `dataset convert peak RSS, ${c.lines.toLocaleString('en-US')} lines`,
-          value: round(c.peakRssMb),
-          unit: 'MB',
-          target: 'flat as the file grows',
-        },
-      ]),
     ]
     print(figures)
     printContributors(first)

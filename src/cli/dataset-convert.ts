@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs'
 import { type Command, Option } from 'commander'
 import { FORMATS, formatByName, formatNames } from '../dataset/formats/index.js'
+import { createProgress } from './progress.js'
 
 const USAGE_ERROR = 2
 const DEFAULT_PROGRESS_SECONDS = 5
@@ -74,7 +75,10 @@ export async function runConvert(input: string, opts: ConvertCommandOptions): Pr
     return usage('--progress must be a number of seconds')
 
   const { convertDataset } = await import('../dataset/convert.js')
-  const progress = progressPrinter(size, opts.progress)
+  const progress = createProgress({ lineEverySeconds: opts.progress })
+  progress.start('convert', size)
+  // The converter reports running totals; the progress line takes what was done since the last report.
+  const done = { lines: 0, bytes: 0 }
   try {
     const summary = await convertDataset({
       input,
@@ -82,59 +86,22 @@ export async function runConvert(input: string, opts: ConvertCommandOptions): Pr
       from,
       to,
       codeForm: opts.codeForm === true,
-      onProblem: (line, problem) => {
-        progress.clear()
-        process.stderr.write(`${input}:${line}: ${problem}\n`)
+      onProblem: (line, problem) => progress.note(`${input}:${line}: ${problem}`),
+      onProgress: (lines, bytes) => {
+        progress.tick(lines - done.lines, bytes - done.bytes)
+        done.lines = lines
+        done.bytes = bytes
       },
-      onProgress: progress.update,
     })
-    progress.end()
     const bad = summary.problems
       ? `; ${summary.problems} bad line${summary.problems === 1 ? '' : 's'} skipped`
       : ''
-    process.stderr.write(
-      `converted ${summary.written} of ${summary.lines} lines from ${from.name} to ${to.name}${opts.output === '-' ? '' : ` into ${opts.output}`}${bad}\n`,
+    progress.done(
+      `converted ${summary.written} of ${summary.lines} lines from ${from.name} to ${to.name}${opts.output === '-' ? '' : ` into ${opts.output}`}${bad}`,
     )
     return summary.problems ? 1 : 0
   } catch (error) {
-    progress.end()
-    process.stderr.write(`punie dataset convert: ${(error as Error).message}\n`)
+    progress.note(`punie dataset convert: ${(error as Error).message}`)
     return 1
   }
-}
-
-/** Progress on stderr: an updating line on a terminal (ten times a second at most), else a line per interval. */
-function progressPrinter(totalBytes: number, seconds: number) {
-  const tty = process.stderr.isTTY === true
-  const interval = tty ? 100 : seconds * 1000
-  let last = Date.now()
-  let shown = false
-  const text = (lines: number, bytes: number) => {
-    const percent = totalBytes ? ` (${Math.min(100, Math.floor((bytes / totalBytes) * 100))}%)` : ''
-    return `converting: ${lines.toLocaleString('en-US')} lines, ${megabytes(bytes)} of ${megabytes(totalBytes)}${percent}`
-  }
-  return {
-    update: (lines: number, bytes: number) => {
-      const now = Date.now()
-      if (now - last < interval) return
-      last = now
-      if (tty) {
-        process.stderr.write(`\r\x1b[2K${text(lines, bytes)}`)
-        shown = true
-      } else process.stderr.write(`${text(lines, bytes)}\n`)
-    },
-    /** Before another line is written: a terminal's progress line is wiped so the two do not mix. */
-    clear: () => {
-      if (shown) process.stderr.write('\r\x1b[2K')
-      shown = false
-    },
-    end: () => {
-      if (shown) process.stderr.write('\n')
-      shown = false
-    },
-  }
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1_000_000).toFixed(1)} MB`
 }

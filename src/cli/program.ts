@@ -5,8 +5,7 @@ import { SERVER_KINDS, type ServerKind } from '../model/servers/commands.js'
 import { DEFAULT_SERVE_PORT } from '../server/port.js'
 import { PERMISSION_MODES } from '../tools/permission.js'
 import { AGENT_FLAGS, type AgentOptions, DEFAULT_LOG_LEVEL } from './agent-options.js'
-import { addConvertCommand } from './dataset-convert.js'
-import { addGenerateCommand as addDatasetGenerate } from './dataset-generate.js'
+import { addDatasetCommand } from './dataset-command.js'
 import { runAgent } from './run-agent.js'
 
 export function buildProgram(version: string): Command {
@@ -414,12 +413,7 @@ export function buildProgram(version: string): Command {
       process.stdout.write(`${runTrust(dir, opts)}\n`)
     })
 
-  // Until dataset-command.ts (the `dataset` command and its other subcommands) is merged, convert hangs here.
-  const dataset = program
-    .command('dataset')
-    .description('training datasets: generate examples from the tool registry, convert between formats')
-  addConvertCommand(dataset)
-  addDatasetGenerate(dataset)
+  addDatasetCommand(program)
   const flywheel = program
     .command('flywheel')
     .description('training data from your own sessions, for the projects you opt in: stats, review, export')

@@ -3,9 +3,11 @@
 // files are there and loadable). Each check is a value; `punie train check` prints them, a run stops on errors.
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs'
 import { join } from 'node:path'
+import { ArgumentChecker } from '../dataset/argument-check.js'
 import { isDirectAnswer } from '../dataset/example.js'
 import { formatByName, formatNames } from '../dataset/formats/index.js'
 import { readExamples } from '../dataset/read-examples.js'
+import { checkExample } from '../dataset/validate.js'
 import type { TrainConfig } from './config.js'
 import type { TrainingRunner } from './runner.js'
 
@@ -102,7 +104,8 @@ export async function beforeTraining(config: TrainConfig, runner: TrainingRunner
         },
   )
   checks.push(templateCheck(config.base_model, formatName, config.tool_format))
-  // The full `punie dataset validate` (tool calls answered, ids, duplicates) joins here once it is merged.
+  // The checks of `punie dataset validate`: schema, then roles, calls answered, arguments, empty answers.
+  const checker = new ArgumentChecker()
   const stats = { valid: 0, invalid: 0, direct: 0, overLength: 0, longest: 0, problems: [] as string[] }
   const files = [config.dataset, ...(config.valid_dataset ? [config.valid_dataset] : [])]
   for (const file of files) {
@@ -115,6 +118,13 @@ export async function beforeTraining(config: TrainConfig, runner: TrainingRunner
         stats.invalid++
         if (stats.problems.length < 5)
           stats.problems.push(`${file}:${entry.line}: ${entry.problems.join('; ')}`)
+        continue
+      }
+      const problems = checkExample(entry.example, { checker })
+      if (problems.length) {
+        stats.invalid++
+        if (stats.problems.length < 5)
+          stats.problems.push(`${file}:${entry.line}: ${problems.map((p) => p.message).join('; ')}`)
         continue
       }
       stats.valid++

@@ -155,12 +155,11 @@ describe('punie dataset convert', () => {
     })
     const [code] = (await once(child, 'close')) as [number | null]
     expect(code).toBe(0)
-    const wipe = '\r\u001b[2K'
-    expect(screen).toContain(`${wipe}converting: `)
+    expect(screen).toContain('\rconvert [')
     expect(
       screen
-        .split(wipe)
-        .some((part) => /^converting: [\d,]+ lines, [\d.]+ MB of [\d.]+ MB \(\d+%\)/.test(part)),
+        .split('\r')
+        .some((part) => /^convert \[[#-]+\] \d+% {2}[\d,]+ lines, [\d.]+ [KM]B of [\d.]+ [KM]B/.test(part)),
     ).toBe(true)
     expect(screen).toContain('converted 20000 of 20000 lines from openai to hermes')
   })
@@ -208,7 +207,7 @@ describe('punie dataset convert', () => {
         `${Math.round(100_000 / l.seconds)} lines/s)\n`,
     )
     expect(l.stderr).toContain('converted 100000 of 100000 lines')
-    expect(l.stderr).toMatch(/converting: [\d,]+ lines, [\d.]+ MB of [\d.]+ MB \(\d+%\)/)
+    expect(l.stderr).toMatch(/convert: \d+%, [\d,]+ lines, [\d.]+ [KM]B of [\d.]+ [KM]B/)
     // Ten times the lines, and a file bigger than the difference allowed: memory held whole would show here.
     expect(l.maxRss - s.maxRss).toBeLessThanOrEqual(48 * 1024 * 1024)
     expect(inputMb).toBeGreaterThan(48)

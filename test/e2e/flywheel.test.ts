@@ -196,6 +196,9 @@ pytest.it(
       if (line.ok) canonical.push(line.example)
     }
     expect(canonical).toHaveLength(4)
+    // What `punie dataset validate` checks: roles, every call answered, arguments against each tool's schema.
+    const validated = await punie(['dataset', 'validate', canonicalPath, '--quiet'])
+    expect(validated.code, validated.stdout + validated.stderr).toBe(0)
 
     // The system prompt and tools the store does not keep are derived again: as the agent really sent them.
     const first = model.chatRequests()[0]?.body

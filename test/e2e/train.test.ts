@@ -156,9 +156,9 @@ describe('punie train with mlx-lm (fake mlx_lm.lora)', () => {
   })
 
   it('stops before training when the checks fail, naming a missing dataset format', async () => {
-    const record = await trainRun({ record: start('mlx', { format: 'mlx' }), save })
+    const record = await trainRun({ record: start('mlx', { format: 'chatml-v9' }), save })
     expect(record.status).toBe('failed')
-    expect(record.failure?.message).toMatch(/dataset format "mlx" is not available/)
+    expect(record.failure?.message).toMatch(/dataset format "chatml-v9" is not available/)
     expect(starts()).toEqual([])
   })
 })
@@ -231,7 +231,7 @@ describe('the workflow through the punie binary', () => {
         'runner: mlx',
         'base_model: mlx-community/Qwen2.5-Coder-1.5B-Instruct-4bit',
         'dataset: data.jsonl',
-        'format: openai',
+        'format: mlx',
         'rank: 16',
         'alpha: 32',
         'iters: 60',

@@ -183,6 +183,15 @@ export function writeFakeTrainers(dir: string): string {
   return bin
 }
 
+const READ_FILE_TOOL = {
+  type: 'function',
+  function: {
+    name: 'read_file',
+    description: 'Read a text file.',
+    parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+  },
+}
+
 /** A small canonical dataset: `direct` of every `n` examples answer without a tool. */
 export function writeDataset(path: string, count: number, directEvery = 3): void {
   const lines: string[] = []
@@ -206,7 +215,7 @@ export function writeDataset(path: string, count: number, directEvery = 3): void
         { role: 'tool', tool_call_id: `c${i}`, content: `contents ${i}` },
         { role: 'assistant', content: `It holds contents ${i}.` },
       )
-    lines.push(JSON.stringify({ messages }))
+    lines.push(JSON.stringify({ messages, tools: [READ_FILE_TOOL] }))
   }
   writeFileSync(path, `${lines.join('\n')}\n`)
 }
