@@ -372,7 +372,7 @@ describe('checks', () => {
   it('holds out a stable, seeded share of lines', () => {
     const held = Array.from({ length: 1000 }, (_, i) => isHeldOut(i + 1, 7, 0.1)).filter(Boolean).length
     expect(held).toBeGreaterThan(60)
-    expect(held).toBeLessThan(140)
+    expect(held).toBeLessThanOrEqual(139)
     expect(isHeldOut(5, 7, 0.1)).toBe(isHeldOut(5, 7, 0.1))
   })
 })
