@@ -23,6 +23,11 @@ export interface ServerStartOptions {
   draftModel?: string
   draftTokens?: number
   ctxSize?: number
+  parallel?: number
+  gpuLayers?: number
+  tensorParallel?: number
+  pipelineParallel?: number
+  dataParallel?: number
   toolCalls: boolean
   toolCallParser?: string
   binary?: string
@@ -46,6 +51,11 @@ export async function runServerStart(kind: ServerKind, opts: ServerStartOptions,
         ...(opts.draftModel ? { draftModel: opts.draftModel } : {}),
         ...(opts.draftTokens ? { draftTokens: opts.draftTokens } : {}),
         ...(opts.ctxSize ? { contextSize: opts.ctxSize } : {}),
+        ...(opts.parallel ? { parallel: opts.parallel } : {}),
+        ...(opts.gpuLayers !== undefined ? { gpuLayers: opts.gpuLayers } : {}),
+        ...(opts.tensorParallel ? { tensorParallel: opts.tensorParallel } : {}),
+        ...(opts.pipelineParallel ? { pipelineParallel: opts.pipelineParallel } : {}),
+        ...(opts.dataParallel ? { dataParallel: opts.dataParallel } : {}),
         ...(opts.toolCallParser ? { toolCallParser: opts.toolCallParser } : {}),
         ...(opts.binary ? { binary: opts.binary } : {}),
         ...(extraArgs.length ? { extraArgs } : {}),
