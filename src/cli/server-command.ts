@@ -72,6 +72,9 @@ export async function runServerStart(kind: ServerKind, opts: ServerStartOptions,
     process.stdout.write(
       `${record.name}: ${record.command} is healthy at ${record.baseURL} (pid ${record.pid})\n` +
         `  use it with --model ${record.baseURL}${record.model && kind !== 'ollama' ? '' : '/MODEL'}\n` +
+        (record.slots
+          ? `  serves ${record.slots} requests at once (punie eval and punie tune use that many unless -j says otherwise)\n`
+          : '') +
         `  log: ${record.logFile}\n`,
     )
   })
