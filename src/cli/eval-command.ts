@@ -9,6 +9,7 @@ import { problemText, type Suite, SuiteError } from '../eval/suite.js'
 import { createFileLogger } from '../log/logger.js'
 import { chooseModelSpec } from '../model/choose.js'
 import { type Concurrency, chooseConcurrency, reportedSlots } from '../model/concurrency.js'
+import { servedModelName } from '../model/servers/commands.js'
 import { listModelServers, readRecord } from '../model/servers/managed.js'
 import { EvalStore } from '../store/eval-store.js'
 import type { AgentOptions } from './agent-options.js'
@@ -186,7 +187,9 @@ function modelFor(opts: EvalRunOptions, agent: AgentOptions, home: string): stri
     const record = readRecord(serversDir(home), opts.server)
     if (!record)
       throw new EvalCommandError(`no managed server named "${opts.server}" (see punie server list)`)
-    return record.baseURL
+    // A vLLM adapter is a model of its own; the bare URL would get the base model, listed first.
+    const served = servedModelName(record.kind, record.args)
+    return served ? `${record.baseURL}/${served}` : record.baseURL
   }
   return chooseModelSpec({
     flag: agent.model,

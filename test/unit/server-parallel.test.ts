@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { AUTO_JOBS_CAP, chooseConcurrency } from '../../src/model/concurrency.js'
 import { slotsFromLlamaProps, windowFromLlamaProps } from '../../src/model/context-probe.js'
-import { configuredSlots, serverCommand } from '../../src/model/servers/commands.js'
+import { configuredSlots, servedModelName, serverCommand } from '../../src/model/servers/commands.js'
 
 const at = { host: '127.0.0.1', port: 9000 }
 
@@ -109,5 +109,18 @@ describe('eval concurrency', () => {
     })
     expect(chooseConcurrency({}).jobs).toBe(1)
     expect(chooseConcurrency({}).why).toMatch(/does not say/)
+  })
+})
+
+describe('served adapters', () => {
+  it('names the model a vLLM adapter is served as, and nothing for servers that apply theirs to every request', () => {
+    const vllm = serverCommand({ kind: 'vllm', model: 'b', ...at, adapter: '/runs/r/best-adapter' })
+    expect(vllm.args).toEqual(
+      expect.arrayContaining(['--enable-lora', '--lora-modules', 'adapter=/runs/r/best-adapter']),
+    )
+    expect(servedModelName('vllm', vllm.args)).toBe('adapter')
+    expect(servedModelName('vllm', ['serve', 'b'])).toBeUndefined()
+    const llama = serverCommand({ kind: 'llamacpp', model: 'q.gguf', ...at, adapter: 'lora.gguf' })
+    expect(servedModelName('llamacpp', llama.args)).toBeUndefined()
   })
 })

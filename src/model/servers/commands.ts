@@ -131,7 +131,9 @@ export function serverCommand(spec: ServerLaunchSpec): ServerCommand {
           spec.host,
           '--port',
           String(spec.port),
-          ...(spec.adapter ? ['--enable-lora', '--lora-modules', `adapter=${spec.adapter}`] : []),
+          ...(spec.adapter
+            ? ['--enable-lora', '--lora-modules', `${VLLM_ADAPTER_NAME}=${spec.adapter}`]
+            : []),
           ...(speculative ? ['--speculative-config', JSON.stringify(speculative)] : []),
           ...(spec.contextSize ? ['--max-model-len', String(spec.contextSize)] : []),
           ...(spec.tensorParallel ? ['--tensor-parallel-size', String(spec.tensorParallel)] : []),
@@ -159,6 +161,19 @@ export function serverCommand(spec: ServerLaunchSpec): ServerCommand {
         healthUrl: `${origin}/api/tags`,
       }
   }
+}
+
+/** The model name vLLM serves an adapter under; its base model stays listed first, under its own name. */
+export const VLLM_ADAPTER_NAME = 'adapter'
+
+/**
+ * The model a client must ask for to get what the server was started to serve, where it is not the first one it
+ * lists: vLLM serves a LoRA adapter as a model of its own (llama.cpp and mlx-lm apply theirs to every request).
+ */
+export function servedModelName(kind: ServerKind, args: readonly string[]): string | undefined {
+  if (kind !== 'vllm') return undefined
+  const modules = args[args.indexOf('--lora-modules') + 1]
+  return args.includes('--lora-modules') && modules ? modules.split('=')[0] : undefined
 }
 
 const PARALLEL_FLAGS = [
