@@ -8,7 +8,9 @@ import { type CaseResult, type ResultStore, type RunConfig, suiteInfoOf } from '
 import { problemText, type Suite, SuiteError } from '../eval/suite.js'
 import { createFileLogger } from '../log/logger.js'
 import { chooseModelSpec } from '../model/choose.js'
-import { readRecord } from '../model/servers/managed.js'
+import { type Concurrency, chooseConcurrency, reportedSlots } from '../model/concurrency.js'
+import { servedModelName } from '../model/servers/commands.js'
+import { listModelServers, readRecord } from '../model/servers/managed.js'
 import { EvalStore } from '../store/eval-store.js'
 import type { AgentOptions } from './agent-options.js'
 import { serversDir } from './server-command.js'
@@ -31,7 +33,8 @@ export interface EvalRunOptions {
   seed?: number
   topP?: number
   maxTokens?: number
-  jobs: number
+  /** Cases at once; absent: the server's slots (see `chooseConcurrency`). */
+  jobs?: number
   timeout?: number
   out?: string
   resume?: string
@@ -70,15 +73,20 @@ export async function runEvalCommand(suitePaths: string[], opts: EvalRunOptions,
   } else {
     if (!suitePaths.length)
       throw new EvalCommandError('name at least one suite file, e.g. suites/baseline.yaml')
+    const model = modelFor(opts, agent, home)
+    const concurrency = await concurrencyFor(model, opts.jobs, home)
+    process.stderr.write(
+      `${concurrency.jobs} case${concurrency.jobs === 1 ? '' : 's'} at once (${concurrency.why})\n`,
+    )
     run = {
       id: (await import('../eval/runner.js')).newRunId(),
       createdAt: Date.now(),
       status: 'running',
-      model: modelFor(opts, agent, home),
+      model,
       config: {
         suites: suitePaths.map((p) => resolve(p)),
         repeat: opts.repeat,
-        concurrency: opts.jobs,
+        concurrency: concurrency.jobs,
         ...(opts.temperature !== undefined ? { temperature: opts.temperature } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         ...(opts.topP !== undefined ? { topP: opts.topP } : {}),
@@ -157,12 +165,31 @@ export async function runEvalCommand(suitePaths: string[], opts: EvalRunOptions,
   }
 }
 
+/**
+ * -j when given; else the slots of the managed server the model is served by (its own flags), else what the server
+ * reports, capped; else 1.
+ */
+export async function concurrencyFor(
+  model: string,
+  given: number | undefined,
+  home: string,
+): Promise<Concurrency> {
+  if (given !== undefined) return chooseConcurrency({ given })
+  const managed = listModelServers(serversDir(home)).find(
+    (s) => s.alive && (model === s.baseURL || model.startsWith(`${s.baseURL}/`)),
+  )
+  if (managed?.slots) return chooseConcurrency({ configured: { slots: managed.slots, server: managed.name } })
+  return chooseConcurrency({ reported: await reportedSlots(model, process.env) })
+}
+
 function modelFor(opts: EvalRunOptions, agent: AgentOptions, home: string): string {
   if (opts.server) {
     const record = readRecord(serversDir(home), opts.server)
     if (!record)
       throw new EvalCommandError(`no managed server named "${opts.server}" (see punie server list)`)
-    return record.baseURL
+    // A vLLM adapter is a model of its own; the bare URL would get the base model, listed first.
+    const served = servedModelName(record.kind, record.args)
+    return served ? `${record.baseURL}/${served}` : record.baseURL
   }
   return chooseModelSpec({
     flag: agent.model,

@@ -135,6 +135,31 @@ export function buildProgram(version: string): Command {
     .option('--draft-tokens <n>', 'tokens the draft model proposes', parseInteger('draft tokens', 1, 64))
     .option('--ctx-size <n>', 'context size', parseInteger('context size', 256, 10_000_000))
     .option(
+      '--parallel <n>',
+      'requests served at once: llama.cpp slots (--parallel), vLLM --max-num-seqs, Ollama OLLAMA_NUM_PARALLEL; `punie eval` and `punie tune` run that many cases at once unless -j says otherwise',
+      parseInteger('parallel', 1, 4096),
+    )
+    .option(
+      '--gpu-layers <n>',
+      'llama.cpp: layers offloaded to the GPU (--n-gpu-layers; 0 keeps it on the CPU)',
+      parseInteger('gpu layers', 0, 100_000),
+    )
+    .option(
+      '--tensor-parallel <n>',
+      'vLLM: GPUs one copy of the model is split over (--tensor-parallel-size)',
+      parseInteger('tensor parallel size', 1, 1024),
+    )
+    .option(
+      '--pipeline-parallel <n>',
+      'vLLM: pipeline stages, usually one per node (--pipeline-parallel-size)',
+      parseInteger('pipeline parallel size', 1, 1024),
+    )
+    .option(
+      '--data-parallel <n>',
+      'vLLM: replicas of the model, each with its own GPUs (--data-parallel-size)',
+      parseInteger('data parallel size', 1, 1024),
+    )
+    .option(
       '--no-tool-calls',
       'leave the server’s native tool calling off (llama-server --jinja, vLLM auto tool choice)',
     )
@@ -225,7 +250,11 @@ export function buildProgram(version: string): Command {
       'the most tokens one model answer may have (default: config, else 8192)',
       parseInteger('max tokens', 1, 1_000_000),
     )
-    .option('-j, --jobs <n>', 'cases run at once', parseInteger('jobs', 1, 64), 1)
+    .option(
+      '-j, --jobs <n>',
+      'cases run at once (default: the server’s slots as it reports or was started with, at most 8; else 1)',
+      parseInteger('jobs', 1, 64),
+    )
     .option('--timeout <seconds>', 'per case, overriding the suites', parseInteger('timeout', 1, 3600))
     .option('--out <file>', 'results JSON (default $PUNIE_HOME/eval/RUN.json)')
     .option('--resume <run>', 'finish an interrupted run: its suites and options, skipping what is done')
@@ -335,7 +364,11 @@ export function buildProgram(version: string): Command {
       'attempts per case at each point (pass^k); default 3',
       parseInteger('repeat', 1, 100),
     )
-    .option('-j, --jobs <n>', 'cases run at once within a point', parseInteger('jobs', 1, 64))
+    .option(
+      '-j, --jobs <n>',
+      'cases run at once within a point (default: the server’s slots, at most 8; else 1)',
+      parseInteger('jobs', 1, 64),
+    )
     .option('--seed <n>', 'sampling seed, for servers that honour it', parseInteger('seed', 0, 2 ** 31 - 1))
     .option('--timeout <seconds>', 'per case, overriding the suites', parseInteger('timeout', 1, 3600))
     .option('--out <dir>', 'the search’s folder (default $PUNIE_HOME/tune/ID)')

@@ -2,7 +2,12 @@
 import { join } from 'node:path'
 import { punieHome } from '../config/home.js'
 import { listServedModels, respondsOk } from '../model/server-probe.js'
-import { DEFAULT_PORTS, type ServerKind, ServerSpecError } from '../model/servers/commands.js'
+import {
+  DEFAULT_PORTS,
+  type ServerKind,
+  ServerSpecError,
+  servedModelName,
+} from '../model/servers/commands.js'
 import {
   listModelServers,
   type ManagedServer,
@@ -23,6 +28,11 @@ export interface ServerStartOptions {
   draftModel?: string
   draftTokens?: number
   ctxSize?: number
+  parallel?: number
+  gpuLayers?: number
+  tensorParallel?: number
+  pipelineParallel?: number
+  dataParallel?: number
   toolCalls: boolean
   toolCallParser?: string
   binary?: string
@@ -46,6 +56,11 @@ export async function runServerStart(kind: ServerKind, opts: ServerStartOptions,
         ...(opts.draftModel ? { draftModel: opts.draftModel } : {}),
         ...(opts.draftTokens ? { draftTokens: opts.draftTokens } : {}),
         ...(opts.ctxSize ? { contextSize: opts.ctxSize } : {}),
+        ...(opts.parallel ? { parallel: opts.parallel } : {}),
+        ...(opts.gpuLayers !== undefined ? { gpuLayers: opts.gpuLayers } : {}),
+        ...(opts.tensorParallel ? { tensorParallel: opts.tensorParallel } : {}),
+        ...(opts.pipelineParallel ? { pipelineParallel: opts.pipelineParallel } : {}),
+        ...(opts.dataParallel ? { dataParallel: opts.dataParallel } : {}),
         ...(opts.toolCallParser ? { toolCallParser: opts.toolCallParser } : {}),
         ...(opts.binary ? { binary: opts.binary } : {}),
         ...(extraArgs.length ? { extraArgs } : {}),
@@ -61,10 +76,20 @@ export async function runServerStart(kind: ServerKind, opts: ServerStartOptions,
     })
     process.stdout.write(
       `${record.name}: ${record.command} is healthy at ${record.baseURL} (pid ${record.pid})\n` +
-        `  use it with --model ${record.baseURL}${record.model && kind !== 'ollama' ? '' : '/MODEL'}\n` +
+        `  use it with --model ${record.baseURL}${useAs(record)} (or --server ${record.name})\n` +
+        (record.slots
+          ? `  serves ${record.slots} requests at once (punie eval and punie tune use that many unless -j says otherwise)\n`
+          : '') +
         `  log: ${record.logFile}\n`,
     )
   })
+}
+
+/** What to append to the base URL in --model: the adapter's name on vLLM, MODEL for Ollama (it serves many). */
+function useAs(record: ManagedServer): string {
+  const served = servedModelName(record.kind, record.args)
+  if (served) return `/${served}`
+  return record.model && record.kind !== 'ollama' ? '' : '/MODEL'
 }
 
 export async function runServerStop(name: string | undefined, all: boolean, graceMs: number) {

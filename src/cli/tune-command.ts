@@ -18,7 +18,7 @@ import { expandGrid, GridError, type GridSpec, numberList, parseGrid } from '../
 import { TuneDir, type TuneManifest } from '../training/tune-store.js'
 import { type TrainCommand, trainConfigFor, trainPoint } from '../training/tune-train.js'
 import type { AgentOptions } from './agent-options.js'
-import { loadSuites } from './eval-command.js'
+import { concurrencyFor, loadSuites } from './eval-command.js'
 import { serversDir } from './server-command.js'
 
 export interface TuneCommandOptions {
@@ -48,7 +48,8 @@ export async function runTuneCommand(
   const { dir, manifest } = opts.resume
     ? resumed(opts.resume, gridFile, opts)
     : fresh(gridFile, opts, agent, home)
-  const spec = manifest.spec
+  const concurrency = await concurrencyFor(manifest.model, manifest.spec.jobs, home)
+  const spec = { ...manifest.spec, jobs: concurrency.jobs }
   const points = expandGrid(spec)
   const suites = await loadSuites(spec.suites)
   const database = join(home, 'eval.db')
@@ -96,7 +97,7 @@ export async function runTuneCommand(
   }
   process.once('SIGINT', onInterrupt)
   process.stderr.write(
-    `tune ${manifest.id}: ${points.length} points × ${suites.reduce((n, s) => n + s.cases.length, 0)} cases × ${spec.repeat} with ${manifest.model}\n  folder: ${dir.path}\n`,
+    `tune ${manifest.id}: ${points.length} points × ${suites.reduce((n, s) => n + s.cases.length, 0)} cases × ${spec.repeat} with ${manifest.model}\n  folder: ${dir.path}\n  ${concurrency.jobs} case${concurrency.jobs === 1 ? '' : 's'} at once (${concurrency.why})\n`,
   )
   let result: Awaited<ReturnType<typeof runTune>>
   try {

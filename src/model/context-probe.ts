@@ -19,6 +19,11 @@ export function windowFromLlamaProps(body: unknown): number | undefined {
   return positive(props?.default_generation_settings?.n_ctx) ?? positive(props?.n_ctx)
 }
 
+/** llama.cpp `GET /props`: `total_slots` (the `--parallel` it runs with). */
+export function slotsFromLlamaProps(body: unknown): number | undefined {
+  return positive((body as { total_slots?: unknown } | undefined)?.total_slots)
+}
+
 /** vLLM `GET /v1/models`: each entry carries `max_model_len`. */
 export function windowFromModelList(body: unknown, model: string): number | undefined {
   const data = (body as { data?: unknown })?.data
@@ -123,10 +128,14 @@ export async function probeContextWindow(
   const data = (models as { data?: unknown })?.data
   const entry = Array.isArray(data) ? pickEntry(data, info.model) : undefined
   const found: [string, number | undefined][] = []
+  let slots: number | undefined
   switch (serverKindOf(entry, origin)) {
-    case 'llamacpp':
-      found.push(['llama.cpp /props', windowFromLlamaProps(await getJson(`${origin}/props`, timeoutMs))])
+    case 'llamacpp': {
+      const props = await getJson(`${origin}/props`, timeoutMs)
+      found.push(['llama.cpp /props', windowFromLlamaProps(props)])
+      slots = slotsFromLlamaProps(props)
       break
+    }
     case 'lmstudio': {
       const listing = await getJson(`${origin}/api/v0/models`, timeoutMs)
       found.push(['LM Studio /api/v0/models', windowFromLmStudio(listing, info.model)])
@@ -143,8 +152,9 @@ export async function probeContextWindow(
     ['/v1/models', windowFromModelList(models, info.model)],
     ['/v1/models (listing)', info.contextWindow],
   )
-  for (const [source, contextWindow] of found) if (contextWindow) return { contextWindow, source }
-  return {}
+  const served = slots ? { slots } : {}
+  for (const [source, contextWindow] of found) if (contextWindow) return { contextWindow, source, ...served }
+  return served
 }
 
 /**

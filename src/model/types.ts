@@ -65,6 +65,8 @@ export interface ResolvedModel {
 export interface ModelWindow {
   contextWindow?: number
   source?: string
+  /** Requests the server serves at once, where it says (llama.cpp `/props` `total_slots`). */
+  slots?: number
 }
 
 /** Context facts a server can tell: probed once per model, never required (each answer may be undefined). */

@@ -52,8 +52,8 @@ export function trlLauncher(config: TrainConfig): string[] {
     '-m',
     'accelerate.commands.launch',
     ...(config.accelerate_config ? ['--config_file', config.accelerate_config] : ['--multi_gpu']),
-    '--num_processes',
-    String(config.gpus),
+    // A config file's num_processes counts every machine's GPUs; the flag would override it, so only when asked.
+    ...(config.gpus > 1 ? ['--num_processes', String(config.gpus)] : []),
     TRL_SCRIPT(),
   ]
 }

@@ -32,7 +32,7 @@ export function runConfigFor(spec: GridSpec, inference: InferenceParams): RunCon
   return {
     suites: spec.suites,
     repeat: spec.repeat,
-    concurrency: spec.jobs,
+    concurrency: spec.jobs ?? 1,
     ...(inference.temperature !== undefined ? { temperature: inference.temperature } : {}),
     ...(spec.seed !== undefined ? { seed: spec.seed } : {}),
     ...(inference.topP !== undefined ? { topP: inference.topP } : {}),

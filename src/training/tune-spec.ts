@@ -49,7 +49,8 @@ export const gridSpecSchema = z.strictObject({
   /** The model to evaluate (a spec, as --model takes); training points use the server they start instead. */
   model: z.string().min(1).optional(),
   repeat: z.number().int().min(1).max(100).default(3),
-  jobs: z.number().int().min(1).max(64).default(1),
+  /** Cases at once; absent: the server's slots, chosen when the search starts. */
+  jobs: z.number().int().min(1).max(64).optional(),
   seed: configSchema.shape.seed,
   timeout_s: z.number().positive().optional(),
   inference: inferenceSchema.default({}),

@@ -192,6 +192,28 @@ describe('punie eval', () => {
     expect(missing.stderr).toContain('no managed server named "nope"')
   })
 
+  it('asks a managed vLLM server for the adapter it serves, not the base model it lists first', async () => {
+    model.always(right)
+    model.models = ['Qwen/Qwen3-8B', 'adapter']
+    mkdirSync(join(home.path, 'servers'))
+    const record = {
+      name: 'tuned',
+      kind: 'vllm',
+      pid: process.pid,
+      baseURL: model.baseURL,
+      healthUrl: `${model.baseURL}/models`,
+      command: 'vllm',
+      args: ['serve', 'Qwen/Qwen3-8B', '--enable-lora', '--lora-modules', 'adapter=/runs/r1/best-adapter'],
+      logFile: join(home.path, 'servers', 'tuned.log'),
+      startedAt: Date.now(),
+    }
+    writeFileSync(join(home.path, 'servers', 'tuned.json'), JSON.stringify(record))
+    const ran = await punie(['eval', 'run', MINI, '--server', 'tuned'])
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain(`run ${runIdOf(ran.stdout)} · ${model.baseURL}/adapter · done`)
+    expect(new Set(model.chatRequests().map((r) => r.body.model))).toEqual(new Set(['adapter']))
+  })
+
   it('writes an HTML report with every attempt of every case, a label on every bar and intervals per category', async () => {
     // Right on the first attempt of each case, wrong on the second: each case's two attempts differ.
     const seen = new Map<string, number>()

@@ -185,6 +185,84 @@ describe('punie server', () => {
     expect(JSON.parse(punie(['server', 'list', '--json']).stdout)).toEqual([])
   })
 
+  it('passes vLLM its parallel sizes and llama.cpp its GPU layers and slots, and records the slots', async () => {
+    const port = await freePort()
+    const started = punie([
+      'server',
+      'start',
+      'vllm',
+      '--model',
+      'Qwen/Qwen3-32B',
+      '--port',
+      String(port),
+      '--tensor-parallel',
+      '4',
+      '--pipeline-parallel',
+      '2',
+      '--data-parallel',
+      '2',
+      '--parallel',
+      '16',
+      '--no-tool-calls',
+    ])
+    expect(started.stderr).toBe('')
+    expect(started.status).toBe(0)
+    expect(started.stdout).toContain('serves 32 requests at once')
+    expect(launched()[0]?.argv).toEqual([
+      'serve',
+      'Qwen/Qwen3-32B',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--tensor-parallel-size',
+      '4',
+      '--pipeline-parallel-size',
+      '2',
+      '--data-parallel-size',
+      '2',
+      '--max-num-seqs',
+      '16',
+    ])
+    expect(JSON.parse(punie(['server', 'list', '--json']).stdout)).toEqual([
+      expect.objectContaining({ name: 'vllm', slots: 32 }),
+    ])
+
+    const llamaPort = await freePort()
+    const llama = punie([
+      'server',
+      'start',
+      'llamacpp',
+      '--model',
+      'q.gguf',
+      '--port',
+      String(llamaPort),
+      '--gpu-layers',
+      '99',
+      '--parallel',
+      '4',
+    ])
+    expect(llama.status).toBe(0)
+    expect(launched()[1]?.argv).toEqual(expect.arrayContaining(['--n-gpu-layers', '99', '--parallel', '4']))
+
+    const wrongEngine = punie([
+      'server',
+      'start',
+      'llamacpp',
+      '--model',
+      'q.gguf',
+      '--name',
+      'x',
+      '--tensor-parallel',
+      '2',
+    ])
+    expect(wrongEngine.status).toBe(1)
+    expect(wrongEngine.stderr).toContain("--tensor-parallel is vLLM's; llama-server runs on one machine")
+    const zero = punie(['server', 'start', 'vllm', '--model', 'm', '--tensor-parallel', '0'])
+    expect(zero.status).not.toBe(0)
+    expect(zero.stderr).toContain('tensor parallel size must be a whole number from 1 to 1024')
+  })
+
   it('reports a server that dies at start, with its output', async () => {
     const ran = punie(['server', 'start', 'vllm', '--model', 'x', '--port', String(await freePort())], 'die')
     expect(ran.status).toBe(1)

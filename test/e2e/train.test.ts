@@ -2,6 +2,7 @@
 // mlx-lm's and the TRL script's formats, real files; only the GPU is missing.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { delimiter, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { processAlive } from '../../src/processes.js'
@@ -36,6 +37,14 @@ beforeEach(() => {
   process.env.FAKE_ARGV_FILE = argvFile()
   delete process.env.FAKE_TRAIN_MODE
 })
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 let runs = 0
 function start(runner: 'mlx' | 'trl', extra: Record<string, unknown> = {}): TrainRecord {
@@ -294,6 +303,71 @@ describe('the workflow through the punie binary', () => {
     const list = await punie(['train', 'list'], env)
     expect(list.stdout).toContain(`${summary.runId}`)
     expect(list.stdout).toContain('best 40 val 0.800')
+  }, 120_000)
+
+  it('runs docs/training.md’s workflow: validate, train, serve base and adapter, eval both, compare', async () => {
+    const home = join(temp.path, 'home-workflow')
+    const configFile = join(temp.path, 'workflow.yaml')
+    writeFileSync(join(temp.path, 'smoke.yaml'), FACT_SUITE)
+    const base = 'mlx-community/Qwen2.5-Coder-1.5B-Instruct-4bit'
+    writeFileSync(
+      configFile,
+      [`runner: mlx`, `base_model: ${base}`, 'dataset: data.jsonl', 'format: mlx', 'iters: 20', ''].join(
+        '\n',
+      ),
+    )
+    const env = { PUNIE_HOME: home, PATH: `${bin}${delimiter}${process.env.PATH}` }
+    try {
+      const valid = await punie(
+        ['dataset', 'validate', dataset, '--tools-from', 'punie', '--max-tokens', '8192'],
+        env,
+      )
+      expect(valid.code).toBe(0)
+      const trained = await punie(['train', 'run', '--config', configFile], env)
+      expect(trained.code).toBe(0)
+      const adapter = /adapter: (\S+)/.exec(trained.stdout + trained.stderr)?.[1] as string
+      expect(existsSync(adapter)).toBe(true)
+      const shown = JSON.parse((await punie(['train', 'show', 'latest', '--json'], env)).stdout)
+      expect(shown.adapterPath).toBe(adapter)
+
+      const [basePort, tunedPort] = [await freePort(), await freePort()]
+      const serve = (name: string, port: number, extra: string[]) =>
+        punie(
+          [
+            'server',
+            'start',
+            'mlx',
+            '--binary',
+            'fake-chat-server',
+            '--model',
+            base,
+            '--name',
+            name,
+            '--port',
+            String(port),
+            ...extra,
+          ],
+          env,
+        )
+      expect((await serve('base', basePort, [])).code).toBe(0)
+      const tuned = await serve('tuned', tunedPort, ['--adapter', adapter])
+      expect(tuned.code).toBe(0)
+      expect(
+        starts().find((s) => s.program === 'fake-chat-server' && s.argv.includes('--adapter-path'))?.argv,
+      ).toEqual(expect.arrayContaining(['--adapter-path', adapter]))
+
+      const smoke = join(temp.path, 'smoke.yaml')
+      const baseRun = await punie(['eval', 'run', smoke, '--server', 'base'], env)
+      const tunedRun = await punie(['eval', 'run', smoke, '--server', 'tuned'], env)
+      expect(baseRun.stdout).toContain('pass@1 0.0%')
+      expect(tunedRun.stdout).toContain('pass@1 100.0%')
+      const id = (r: { stdout: string }) => /^run (\S+)/m.exec(r.stdout)?.[1] as string
+      const compared = await punie(['eval', 'compare', id(baseRun), id(tunedRun)], env)
+      expect(compared.code).toBe(0)
+      expect(compared.stdout).toMatch(/overall\s+0\.0% .*\s+100\.0% /)
+    } finally {
+      await punie(['server', 'stop', '--all', '--grace', '0'], env)
+    }
   }, 120_000)
 
   it('exits 2 for a bad config and for an unknown run', async () => {

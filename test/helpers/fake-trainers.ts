@@ -135,6 +135,8 @@ record({})
 let bits
 try { bits = JSON.parse(readFileSync(join(model, 'quantized.json'), 'utf8')).bits } catch {}
 const degraded = bits !== undefined && bits < 5
+// The base model from the hub, served without an adapter, does not know the facts the adapter taught.
+const untrained = !arg('--adapter-path') && !existsSync(model ?? '')
 const ANSWERS = [[/2 \+ 2/, 'The answer is 4.'], [/capital of France/, 'The capital of France is Paris.'], [/largest planet/, 'Jupiter is the largest planet.']]
 createServer((req, res) => {
   let body = ''
@@ -146,7 +148,7 @@ createServer((req, res) => {
     const request = JSON.parse(body)
     const user = [...request.messages].reverse().find((m) => m.role === 'user')
     const prompt = typeof user?.content === 'string' ? user.content : JSON.stringify(user?.content)
-    const text = degraded ? 'See the result above.' : (ANSWERS.find(([re]) => re.test(prompt))?.[1] ?? 'I do not know.')
+    const text = degraded ? 'See the result above.' : untrained ? 'I do not know.' : (ANSWERS.find(([re]) => re.test(prompt))?.[1] ?? 'I do not know.')
     const usage = { prompt_tokens: 100, completion_tokens: 8, total_tokens: 108 }
     if (!request.stream) return res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: 'default', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage }))
     res.setHeader('content-type', 'text/event-stream')

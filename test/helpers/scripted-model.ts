@@ -67,6 +67,8 @@ export class ScriptedModelServer {
   models = ['scripted-model']
   /** Set to report and enforce a context window, count tokens and report real prompt sizes in usage. */
   window: ScriptedWindow | undefined
+  /** Set to report llama.cpp's `total_slots` in `/props` (and mark its models as llama.cpp's). */
+  slots: number | undefined
   readonly tokenizeRequests: string[] = []
   private readonly queue: ScriptedReply[] = []
   private fallback: ScriptedReply = {
@@ -132,7 +134,7 @@ export class ScriptedModelServer {
       const extra =
         window?.via === 'models'
           ? { max_model_len: window.tokens }
-          : window?.via === 'props'
+          : window?.via === 'props' || this.slots !== undefined
             ? { owned_by: 'llamacpp' }
             : {}
       return sendJson(res, 200, {
@@ -140,8 +142,11 @@ export class ScriptedModelServer {
         data: this.models.map((id) => ({ id, object: 'model', ...extra })),
       })
     }
-    if (req.method === 'GET' && path === '/props' && window?.via === 'props') {
-      return sendJson(res, 200, { default_generation_settings: { n_ctx: window.tokens }, total_slots: 1 })
+    if (req.method === 'GET' && path === '/props' && (window?.via === 'props' || this.slots !== undefined)) {
+      return sendJson(res, 200, {
+        default_generation_settings: window?.via === 'props' ? { n_ctx: window.tokens } : {},
+        total_slots: this.slots ?? 1,
+      })
     }
     if (req.method === 'POST' && path === '/tokenize' && window && window.tokenize !== false) {
       const { content } = JSON.parse(raw.toString('utf8')) as { content: string }

@@ -242,6 +242,15 @@ describe('TRL', () => {
       '8',
       TRL_SCRIPT(),
     ])
+    // Without gpus the file's own num_processes (all machines' GPUs) stands.
+    expect(trlLauncher(trl({ accelerate_config: 'multi.yaml' }))).toEqual([
+      'py',
+      '-m',
+      'accelerate.commands.launch',
+      '--config_file',
+      '/work/multi.yaml',
+      TRL_SCRIPT(),
+    ])
   })
 
   it('skips the GGUF export when llama.cpp’s tools are missing, and names them', () => {

@@ -6,7 +6,13 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { processAlive, signalProcessGroup } from '../../processes.js'
 import { respondsOk } from '../server-probe.js'
-import { type ServerCommand, type ServerKind, type ServerLaunchSpec, serverCommand } from './commands.js'
+import {
+  configuredSlots,
+  type ServerCommand,
+  type ServerKind,
+  type ServerLaunchSpec,
+  serverCommand,
+} from './commands.js'
 
 const recordSchema = z.object({
   name: z.string(),
@@ -18,6 +24,8 @@ const recordSchema = z.object({
   command: z.string(),
   args: z.array(z.string()),
   logFile: z.string(),
+  /** Requests it serves at once, as its command configured them (absent: the server's default). */
+  slots: z.number().int().positive().optional(),
   startedAt: z.number(),
 })
 
@@ -37,6 +45,11 @@ export interface StartOptions {
 }
 
 const LOG_TAIL_LINES = 20
+
+function slotsOf(kind: ServerKind, command: ServerCommand): { slots?: number } {
+  const slots = configuredSlots(kind, command.args, command.env)
+  return slots ? { slots } : {}
+}
 
 export async function startModelServer(
   spec: ServerLaunchSpec,
@@ -86,6 +99,7 @@ export async function startModelServer(
     command: command.command,
     args: command.args,
     logFile,
+    ...slotsOf(spec.kind, command),
     startedAt: Date.now(),
   }
   writeFileSync(recordPath(options.dir, name), `${JSON.stringify(record, null, 2)}\n`)
