@@ -1,6 +1,8 @@
 // The task templates behind `punie dataset generate`: for each tool, user prompts in several wordings, the
 // arguments taken from a real workspace, and a summariser that words the final answer from the tool's real
 // result (counts, names, lines), never from what the template expected. Pure: running the tools is the caller's.
+
+import { seededRandom } from './random.js'
 import { pythonLiteral } from './templates-code.js'
 import type { PythonSymbol, WorkspaceFacts } from './templates-workspace.js'
 
@@ -13,16 +15,9 @@ export interface Rng {
   shuffle<T>(items: readonly T[]): T[]
 }
 
-/** mulberry32: small, fast, and good enough to choose among templates. */
+/** Choices among templates, from the seeded generator split and sample use. */
 export function seededRng(seed: number): Rng {
-  let state = seed >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = seededRandom(seed)
   const int = (n: number) => Math.floor(next() * n)
   return {
     next,

@@ -3,6 +3,7 @@
 // corpus of real code found on this machine (this repository's sources and Python fixtures, CPython's stdlib).
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { seededRandom } from '../../src/dataset/random.js'
 import type { SecretKind } from '../../src/flywheel/scrub.js'
 
 export interface PlantedSecret {
@@ -19,17 +20,8 @@ export interface CorpusDocument {
   secrets: PlantedSecret[]
 }
 
-/** A small deterministic generator (mulberry32), so every run plants the same secrets. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A deterministic generator, so every run plants the same secrets. */
+export const seeded = seededRandom
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const UPPER_NUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
