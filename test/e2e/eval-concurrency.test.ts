@@ -1,11 +1,8 @@
-// `punie eval run` and `punie tune` without -j size their concurrency to the server: the slots a managed server
-// was started with, else what llama.cpp's /props reports (capped), else 1; -j given wins. Each says what it chose.
-import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AUTO_JOBS_CAP } from '../../src/model/concurrency.js'
-import { BIN, REPO_ROOT } from '../helpers/acp-harness.js'
+import { runPunie } from '../helpers/run-punie.js'
 import { type RecordedRequest, ScriptedModelServer, type StaticReply } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
 
@@ -50,23 +47,7 @@ afterEach(async () => {
   home.remove()
 })
 
-function punie(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PUNIE_HOME: home.path },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString()
-    })
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-    })
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const punie = (args: string[]) => runPunie(args, { home: home.path })
 
 const concurrencyOf = (stdout: string) => {
   const id = /^run (\S+)/m.exec(stdout)?.[1] as string

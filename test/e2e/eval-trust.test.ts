@@ -1,14 +1,11 @@
-// Evals that cannot be fooled, through the binary: a scripted model that calls the right tools and answers
-// vaguely fails the shipped cases that check facts; compare refuses runs of different suites (exit 2) and compares
-// only the cases both ran; validate reports every problem of every file in one pass, with its line.
-import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { caseFacts } from '../../src/eval/scorers.js'
 import { type EvalCase, loadSuite } from '../../src/eval/suite.js'
-import { BIN, REPO_ROOT } from '../helpers/acp-harness.js'
+import { REPO_ROOT } from '../helpers/acp-harness.js'
 import { needs } from '../helpers/needs.js'
+import { runPunie } from '../helpers/run-punie.js'
 import { type RecordedRequest, ScriptedModelServer, type StaticReply } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
 
@@ -27,23 +24,7 @@ afterEach(async () => {
   home.remove()
 })
 
-function punie(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PUNIE_HOME: home.path },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString()
-    })
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-    })
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const punie = (args: string[]) => runPunie(args, { home: home.path })
 
 const runIdOf = (output: string) => /^run (\S+)/m.exec(output)?.[1] as string
 const firstUser = (r: RecordedRequest) => r.body.messages.find((m) => m.role === 'user')?.content ?? ''

@@ -9,6 +9,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml'
 import { loadSuite, parseSuite, SuiteError } from '../../src/eval/suite.js'
 import { BIN, REPO_ROOT } from '../helpers/acp-harness.js'
 import { chromiumPath, needs } from '../helpers/needs.js'
+import { runPunie } from '../helpers/run-punie.js'
 import { type RecordedRequest, ScriptedModelServer, type StaticReply } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
 
@@ -71,23 +72,7 @@ afterEach(async () => {
   home.remove()
 })
 
-function punie(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PUNIE_HOME: home.path },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString()
-    })
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-    })
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const punie = (args: string[]) => runPunie(args, { home: home.path })
 
 const runIdOf = (output: string) => /^run (\S+)/m.exec(output)?.[1] as string
 const resultsOf = (home: string, runId: string) =>
