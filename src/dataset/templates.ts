@@ -108,6 +108,19 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 
 const definitionPattern = (name: string) => `^\\s*(async\\s+)?(def|class)\\s+${escapeRegex(name)}\\b`
 
+/** A grep for where a symbol of the workspace is defined, asked in one of `prompts`. */
+function definitionTask(f: WorkspaceFacts, rng: Rng, prompts: readonly string[]): ToolTask | undefined {
+  const symbols = namedSymbols(f)
+  if (!symbols.length) return undefined
+  const s = rng.pick(symbols)
+  const prompt = rng.pick(prompts)
+  return {
+    prompt: fill(prompt, { symbol: s.name }),
+    args: { pattern: definitionPattern(s.name) },
+    vars: { symbol: s.name },
+  }
+}
+
 /** A definition's code as read_file shows it: the first lines from its `def` or `class` line. */
 const DEFINITION_LINES = 15
 
@@ -261,21 +274,12 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     id: 'grep-definition',
     tool: 'grep',
     copy: false,
-    make: (f, rng) => {
-      const symbols = namedSymbols(f)
-      if (!symbols.length) return undefined
-      const s = rng.pick(symbols)
-      const prompt = rng.pick([
+    make: (f, rng) =>
+      definitionTask(f, rng, [
         'Where is {symbol} defined?',
         'Find the definition of {symbol}.',
         'In which file is {symbol} defined?',
-      ])
-      return {
-        prompt: fill(prompt, { symbol: s.name }),
-        args: { pattern: definitionPattern(s.name) },
-        vars: { symbol: s.name },
-      }
-    },
+      ]),
     summarise: (output, _args, vars) => {
       const out = output as GrepOut
       const name = vars.symbol ?? 'it'
@@ -295,21 +299,12 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     id: 'definition-code',
     tool: 'grep',
     copy: false,
-    make: (f, rng) => {
-      const symbols = namedSymbols(f)
-      if (!symbols.length) return undefined
-      const s = rng.pick(symbols)
-      const prompt = rng.pick([
+    make: (f, rng) =>
+      definitionTask(f, rng, [
         'Find where {symbol} is defined and show me its code.',
         'Show me the code of {symbol}.',
         'How is {symbol} implemented?',
-      ])
-      return {
-        prompt: fill(prompt, { symbol: s.name }),
-        args: { pattern: definitionPattern(s.name) },
-        vars: { symbol: s.name },
-      }
-    },
+      ]),
     next: {
       tool: 'read_file',
       args: (first) => {

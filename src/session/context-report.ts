@@ -1,7 +1,9 @@
 // `/context`: what the next model request carries, part by part, so the user can see what was loaded. Pure.
+
+import { estimateTokens } from '../model/token-estimate.js'
 import type { ChatMessage, ToolSchema } from '../model/types.js'
 import { formatBytes } from '../tools/limits.js'
-import { type ContextState, estimateTokens, renderView } from './context-view.js'
+import { type ContextState, renderView } from './context-view.js'
 
 export interface ContextReportInput {
   systemPrompt: string

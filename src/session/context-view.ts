@@ -1,5 +1,6 @@
 // The model's view of a session's history: which old tool results it sees as placeholders, which early turns
 // a summary stands for, and the token arithmetic that decides both. Pure: the history itself is never changed.
+import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from '../model/token-estimate.js'
 import type { ChatMessage, ToolCallRequest, ToolSchema } from '../model/types.js'
 
 /** What of the history a request carries; persisted so a reloaded session continues with the same view. */
@@ -16,20 +17,11 @@ export const EMPTY_CONTEXT: ContextState = { maskedBefore: 0 }
 export const MASK_MIN_CHARS = 240
 /** Tool-call argument strings longer than this (file contents, code) are shortened in the masked part. */
 const ARG_KEEP_CHARS = 160
-/** Per-message overhead of chat templates (role markers, separators), in tokens. */
-const MESSAGE_OVERHEAD = 4
 /** What a summary is assumed to cost while choosing how much to summarise. */
 export const SUMMARY_ALLOWANCE_TOKENS = 400
 
-const bytes = (text: string) => Buffer.byteLength(text, 'utf8')
-
-/** A conservative token estimate: real tokenizers average 3.5–4.5 bytes per token on code and prose. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(bytes(text) / 3)
-}
-
 export function messageTokens(message: ChatMessage): number {
-  let n = MESSAGE_OVERHEAD + estimateTokens(message.content)
+  let n = MESSAGE_OVERHEAD_TOKENS + estimateTokens(message.content)
   if (message.role === 'assistant')
     for (const call of message.toolCalls ?? [])
       n += estimateTokens(call.name) + estimateTokens(call.arguments)

@@ -8,6 +8,7 @@ import { isDirectAnswer } from '../dataset/example.js'
 import { formatByName, formatNames } from '../dataset/formats/index.js'
 import { readExamples } from '../dataset/read-examples.js'
 import { checkExample } from '../dataset/validate.js'
+import { estimateTokens } from '../model/token-estimate.js'
 import type { TrainConfig } from './config.js'
 import type { TrainingRunner } from './runner.js'
 
@@ -88,9 +89,6 @@ export function directAnswerCheck(direct: number, total: number): CheckResult {
   return { name: 'direct answers', level: 'ok', message: text }
 }
 
-/** A token estimate without the tokenizer: about three bytes of chat JSON per token. */
-export const estimateTokens = (bytes: number) => Math.ceil(bytes / 3)
-
 export async function beforeTraining(config: TrainConfig, runner: TrainingRunner): Promise<CheckResult[]> {
   const checks: CheckResult[] = []
   const formatName = config.format ?? runner.defaultFormat
@@ -129,9 +127,7 @@ export async function beforeTraining(config: TrainConfig, runner: TrainingRunner
       }
       stats.valid++
       if (isDirectAnswer(entry.example)) stats.direct++
-      const tokens = estimateTokens(
-        Buffer.byteLength(JSON.stringify({ m: entry.example.messages, t: entry.example.tools })),
-      )
+      const tokens = estimateTokens(JSON.stringify({ m: entry.example.messages, t: entry.example.tools }))
       stats.longest = Math.max(stats.longest, tokens)
       if (tokens > config.max_seq_length) stats.overLength++
     }
