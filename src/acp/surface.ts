@@ -80,6 +80,7 @@ export function createAcpSurface(record: SessionRecord, options: AcpSurfaceOptio
     return withMcp.registry
   }
   return {
+    client: 'acp',
     workspace: new AcpWorkspace(client, record.id, options.features, local, options.requestTimeoutMs),
     get tools() {
       return allTools()

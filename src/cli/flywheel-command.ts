@@ -10,6 +10,7 @@ import { JsonlWriter } from '../dataset/jsonl.js'
 import { type CapturedSession, captureSessions } from '../flywheel/capture.js'
 import { type Decision, Decisions } from '../flywheel/decisions.js'
 import { capturedProjects, isCaptured, projectOf, setCaptured, storeSpellings } from '../flywheel/opt-in.js'
+import { exampleLines } from '../flywheel/review.js'
 import { addFound, type SecretKind } from '../flywheel/scrub.js'
 import { SessionReader } from '../flywheel/session-reader.js'
 
@@ -254,23 +255,10 @@ function keep(example: Example, options: ExportOptions, decisions: Decisions | u
 /** A few lines a reviewer can judge an example by. */
 export function summarize(example: Example, decision?: Decision): string {
   const m = example.metadata
-  const cut = (s: string, n: number) => {
-    const one = s.replace(/\s+/g, ' ').trim()
-    return one.length > n ? `${one.slice(0, n - 1)}…` : one
-  }
-  const lines = [
+  return [
     `${m?.id ?? '(no id)'}  ${m?.outcome ?? 'unknown'}  [${(m?.labels ?? []).join(', ')}]${decision ? `  (${decision})` : ''}`,
-  ]
-  for (const msg of example.messages) {
-    if (msg.role === 'user') lines.push(`  user: ${cut(msg.content, 160)}`)
-    if (msg.role === 'assistant') {
-      for (const call of msg.tool_calls ?? [])
-        lines.push(`  call: ${call.function.name} ${cut(call.function.arguments, 120)}`)
-      if (msg.content) lines.push(`  assistant: ${cut(msg.content, 160)}`)
-    }
-    if (msg.role === 'tool') lines.push(`  result: ${cut(msg.content, 100)}`)
-  }
-  return lines.join('\n')
+    ...exampleLines(example).map((line) => `  ${line}`),
+  ].join('\n')
 }
 
 export async function runReview(options: ReviewOptions, io: Io = defaultIo()): Promise<void> {

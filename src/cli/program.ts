@@ -56,9 +56,30 @@ export function buildProgram(version: string): Command {
       parseInteger('idle timeout', 1, 7 * 24 * 60),
       60,
     )
+    .option('--open', 'open the dashboard in the browser, signed in with a one-time link')
     .action(async (opts: import('./serve-command.js').ServeOptions) => {
       const { runServe } = await import('./serve-command.js')
       await runServe(opts, program.opts<AgentOptions>(), version)
+    })
+
+  program
+    .command('dashboard')
+    .description("open the running server's dashboard in the browser, signed in with a one-time link")
+    .option('--no-open', 'print the link instead of opening a browser')
+    .addHelpText(
+      'after',
+      '\nThe link works once, within a minute, and signs the browser in with a cookie; the server token\n' +
+        'never appears in a URL. Start the server with `punie serve` (or `punie serve --open`).',
+    )
+    .action(async (opts: import('./dashboard-command.js').DashboardOptions) => {
+      const m = await import('./dashboard-command.js')
+      try {
+        await m.runDashboard(opts)
+      } catch (error) {
+        if (!(error instanceof m.DashboardCommandError)) throw error
+        process.stderr.write(`punie dashboard: ${error.message}\n`)
+        process.exitCode = 1
+      }
     })
 
   program

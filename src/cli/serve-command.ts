@@ -1,8 +1,10 @@
 // `punie serve`: starts the server and stops it cleanly on SIGINT/SIGTERM.
+import { homedir } from 'node:os'
 import { homePaths, punieHome } from '../config/home.js'
 import { createFileLogger, redirectConsole } from '../log/logger.js'
 import type { AgentOptions } from './agent-options.js'
 import { agentFlags } from './agent-options.js'
+import { showLink } from './dashboard-command.js'
 
 export interface ServeOptions {
   host: string
@@ -10,6 +12,7 @@ export interface ServeOptions {
   auth: boolean
   allowOrigin?: string[]
   idleTimeout: number
+  open?: boolean
 }
 
 export async function runServe(opts: ServeOptions, agent: AgentOptions, version: string): Promise<void> {
@@ -35,6 +38,7 @@ export async function runServe(opts: ServeOptions, agent: AgentOptions, version:
       auth: opts.auth,
       allowedOrigins: opts.allowOrigin ?? [],
       limits: { idleTimeoutMs: opts.idleTimeout * 60_000 },
+      review: { database: paths.database, userConfig: paths.config, home: process.env.HOME || homedir() },
       logger,
     })
   } catch (error) {
@@ -46,9 +50,11 @@ export async function runServe(opts: ServeOptions, agent: AgentOptions, version:
   process.stdout.write(
     `Punie ${version} serving on ${server.url}\n` +
       `  ACP over WebSocket: ${server.url.replace(/^http/, 'ws')}/acp\n` +
+      `  dashboard: ${server.url}/ (sign in with \`punie dashboard\`)\n` +
       `  ${server.token ? `token: in ${paths.server} (mode 0600)` : 'auth: off (loopback only)'}\n` +
       `  log: ${agent.logDir ?? paths.logs}\n`,
   )
+  if (opts.open) await showLink(server.signInLink(), true)
   void core.warmUp()
   const stop = async (signal: string) => {
     process.stdout.write(`\n${signal}: stopping; running turns end as cancelled\n`)

@@ -16,7 +16,7 @@ import { boundaryDirectories } from '../session/project.js'
 import { type ResumeTokenStore, SqliteStore } from '../store/sqlite-store.js'
 import { builtinTools } from '../tools/builtin/index.js'
 import type { Tool } from '../tools/define.js'
-import type { PermissionMode } from '../tools/permission.js'
+import type { PermissionMode, PermissionOutcome } from '../tools/permission.js'
 import { createRegistry } from '../tools/registry.js'
 import type { ToolMode } from '../tools/tool-mode.js'
 import { packageVersion } from '../version.js'
@@ -68,6 +68,8 @@ export interface ClosableCore extends AgentCore {
   resumeTokens: ResumeTokenStore
   /** Prepares what a first session and turn need, yielding to requests between steps; never fails. */
   warmUp(): Promise<void>
+  /** The surface of a session the dashboard started: tools run here, and its permission requests wait for the browser. */
+  browserSurface(record: SessionRecord): SessionSurface
   close(): Promise<void>
 }
 
@@ -127,6 +129,13 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
       askPermission: async () => 'reject_once',
     }),
   })
+  const browserSurface = (record: SessionRecord): SessionSurface => ({
+    client: 'browser',
+    workspace: new LocalWorkspace(record.cwd, boundaryDirectories(record)),
+    tools: registry,
+    // The browser answers through Session.answerPermission; this only waits, and gives up with the turn.
+    askPermission: (_request, signal) => untilAborted(signal),
+  })
   const telemetry = await createOtelExporter(options.env, packageVersion(), options.logger)
   if (telemetry) manager.observe((event) => telemetry.onEvent(event))
   return {
@@ -141,6 +150,7 @@ export async function createAgentCore(options: CoreOptions): Promise<ClosableCor
     logger: options.logger,
     userConfigPath: paths.config,
     resumeTokens: store,
+    browserSurface,
     warmUp: () =>
       warmUp(
         [
@@ -168,4 +178,11 @@ function trustedNow(userConfigPath: string, dir: string): boolean {
   } catch {
     return false
   }
+}
+
+function untilAborted(signal: AbortSignal): Promise<PermissionOutcome> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve('cancelled')
+    else signal.addEventListener('abort', () => resolve('cancelled'), { once: true })
+  })
 }

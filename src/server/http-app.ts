@@ -1,14 +1,20 @@
 // The HTTP side of `punie serve`: health and version, and a read-only REST view of projects, sessions,
 // transcripts and live event streams. Every route but /health needs the bearer token.
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { getCookie } from 'hono/cookie'
 import { streamSSE } from 'hono/streaming'
 import { ACP_PROTOCOL_VERSION } from '../acp/initialize.js'
+import type { ReviewPaths } from '../flywheel/review.js'
 import type { Logger } from '../log/logger.js'
 import type { AgentEvent } from '../session/events.js'
 import { type SessionManager, SessionNotFoundError } from '../session/manager.js'
-import type { SessionRecord } from '../session/ports.js'
 import { InvalidCursorError } from '../store/sqlite-store.js'
 import { originAllowed, presentedToken, sameSecret } from './auth.js'
+import { signInPage } from './dashboard/pages.js'
+import { mountReports } from './dashboard/report-routes.js'
+import { type DashboardDeps, dashboardError, mountDashboard } from './dashboard/routes.js'
+import { cookieName } from './dashboard/sign-in.js'
 
 export interface HttpAppOptions {
   version: string
@@ -18,6 +24,13 @@ export interface HttpAppOptions {
   /** The port the server listens on, for the Origin check. */
   port(): number
   allowedOrigins: readonly string[]
+  /** Where the flywheel's examples are read for review. */
+  review?: ReviewPaths
+  /** The dashboard: its page, sign-ins, live activity and steering. */
+  dashboard: Pick<
+    DashboardDeps,
+    'activity' | 'signIns' | 'assets' | 'baseUrl' | 'browserSurface' | 'knownModels'
+  >
   /** Aborted at shutdown, ending open event streams. */
   shutdown: AbortSignal
   logger: Logger
@@ -27,22 +40,64 @@ const UNAUTHORIZED = {
   error: 'unauthorized: send "Authorization: Bearer <token>" with the token from ~/.punie/server.json',
 }
 
+const MAX_BODY_BYTES = 4 * 1024 * 1024
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+const isJson = (type: string | undefined) => /^application\/json\s*(;|$)/i.test(type ?? '')
+
+/** A page for a browser (the dashboard without its cookie), JSON for everyone else. */
+function unauthorized(c: Context) {
+  c.header('WWW-Authenticate', 'Bearer')
+  if (c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html')) {
+    c.header('Cache-Control', 'no-store')
+    return c.html(signInPage('Not signed in', 'Run <code>punie dashboard</code> for a sign-in link.'), 401)
+  }
+  return c.json(UNAUTHORIZED, 401)
+}
+
 export function createHttpApp(options: HttpAppOptions): Hono {
   const { manager } = options
   const app = new Hono()
 
   app.use('*', async (c, next) => {
-    if (!originAllowed(c.req.header('origin'), options.port(), options.allowedOrigins)) {
-      return c.json({ error: `origin ${c.req.header('origin')} is not allowed` }, 403)
+    const origin = c.req.header('origin')
+    if (!originAllowed(origin, options.port(), options.allowedOrigins)) {
+      return c.json({ error: `origin ${origin} is not allowed` }, 403)
     }
-    if (c.req.path === '/health' || options.token === undefined) return next()
-    const token = presentedToken(c.req.header('authorization'), new URL(c.req.url), 'http')
-    if (!sameSecret(token, options.token)) {
-      c.header('WWW-Authenticate', 'Bearer')
-      return c.json(UNAUTHORIZED, 401)
+    // A browser says where a request comes from; one from another site never gets through, cookie or not.
+    if (c.req.header('sec-fetch-site') === 'cross-site') {
+      return c.json({ error: 'cross-site requests are not allowed' }, 403)
+    }
+    if (c.req.path === '/health' || c.req.path === '/login') return next()
+    const changes = !SAFE_METHODS.has(c.req.method)
+    if (options.token !== undefined) {
+      const token = presentedToken(c.req.header('authorization'), new URL(c.req.url), 'http')
+      const byToken = sameSecret(token, options.token)
+      if (!byToken && !options.dashboard.signIns.signedIn(getCookie(c, cookieName(options.port())))) {
+        return unauthorized(c)
+      }
+      // The cookie goes with every request the browser makes, so a change made with it must show it came
+      // from the dashboard's own page (SameSite=Strict already keeps other sites' requests from carrying it).
+      if (!byToken && changes && !origin) {
+        return c.json({ error: 'a browser request that changes something must carry an Origin header' }, 403)
+      }
+    }
+    // A JSON body cannot be sent across origins without a preflight, which this server never answers.
+    if (changes && c.req.path.startsWith('/api/') && !isJson(c.req.header('content-type'))) {
+      return c.json({ error: 'send the request body as JSON (Content-Type: application/json)' }, 415)
     }
     return next()
   })
+
+  // A prompt is text; nothing the dashboard sends comes near this.
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json({ error: `the body is over ${MAX_BODY_BYTES / 1024 / 1024} MB` }, 413),
+    }),
+  )
 
   app.get('/health', (c) => c.json({ status: 'ok' }))
   app.get('/version', (c) =>
@@ -59,16 +114,9 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       ...(cursor ? { cursor } : {}),
     })
     return c.json({
-      sessions: page.sessions.map((record) => sessionSummary(record, manager)),
+      sessions: page.sessions.map((record) => options.dashboard.activity.summary(record)),
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     })
-  })
-
-  app.get('/api/sessions/:id', (c) => {
-    const id = c.req.param('id')
-    const events = manager.transcript(id)
-    const record = manager.record(id)
-    return c.json({ session: record && sessionSummary(record, manager), events })
   })
 
   app.get('/api/sessions/:id/events', (c) => {
@@ -78,31 +126,28 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     return streamSSE(c, (stream) => streamEvents(stream, { id, after, manager, shutdown: options.shutdown }))
   })
 
+  mountDashboard(app, {
+    ...options.dashboard,
+    version: options.version,
+    manager,
+    token: options.token,
+    port: options.port,
+    shutdown: options.shutdown,
+    logger: options.logger,
+  })
+
+  mountReports(app, { manager, ...(options.review ? { review: options.review } : {}) })
+
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404))
   app.onError((error, c) => {
+    const refused = dashboardError(error)
+    if (refused) return c.json(refused.body, refused.status)
     if (error instanceof SessionNotFoundError) return c.json({ error: error.message }, 404)
     if (error instanceof InvalidCursorError) return c.json({ error: error.message }, 400)
     options.logger.error('HTTP %s %s failed: %s', c.req.method, c.req.path, error)
     return c.json({ error: 'internal error; see the server log' }, 500)
   })
   return app
-}
-
-function sessionSummary(record: SessionRecord, manager: SessionManager) {
-  const live = manager.find(record.id)
-  return {
-    id: record.id,
-    title: record.title ?? null,
-    cwd: record.cwd,
-    project: record.project,
-    model: record.model,
-    mode: record.mode,
-    toolMode: record.toolMode,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    open: live !== undefined,
-    running: live?.isRunning ?? false,
-  }
 }
 
 interface EventStreamOptions {

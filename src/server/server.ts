@@ -1,11 +1,17 @@
 // `punie serve`: one long-running Punie for many clients and projects. HTTP (REST, event streams) and ACP over
 // WebSocket share one session core; server.json tells local clients where it is and which token to present.
 import { createServer, type Server } from 'node:http'
+import { join } from 'node:path'
 import { getRequestListener } from '@hono/node-server'
 import type { ClosableCore } from '../core/core.js'
+import type { ReviewPaths } from '../flywheel/review.js'
 import type { Logger } from '../log/logger.js'
+import { packageRoot } from '../package-root.js'
 import { AcpSocketServer, DEFAULT_SOCKET_LIMITS, type SocketLimits } from './acp-socket.js'
 import { isLoopback } from './auth.js'
+import { ActivityTracker } from './dashboard/activity.js'
+import { DashboardAssets } from './dashboard/assets.js'
+import { SignIns } from './dashboard/sign-in.js'
 import { createHttpApp } from './http-app.js'
 import { httpUrl, readServerFile, runningServer, serverToken, writeServerFile } from './server-file.js'
 
@@ -20,6 +26,10 @@ export interface ServerOptions {
   auth: boolean
   allowedOrigins: readonly string[]
   limits?: Partial<SocketLimits>
+  /** Where the dashboard's review page reads the flywheel's examples. */
+  review?: ReviewPaths
+  /** The dashboard's build (default dist/dashboard in the package). */
+  dashboardDir?: string
   logger: Logger
 }
 
@@ -27,6 +37,8 @@ export interface RunningPunieServer {
   url: string
   port: number
   token: string | undefined
+  /** A one-time link that signs a browser in to the dashboard (valid for a minute). */
+  signInLink(): string
   /** Ends running turns as cancelled, closes every connection, and stores everything. */
   close(): Promise<void>
 }
@@ -50,6 +62,9 @@ export async function startServer(options: ServerOptions): Promise<RunningPunieS
   const limits = { ...DEFAULT_SOCKET_LIMITS, ...options.limits }
   const shutdown = new AbortController()
   let port = options.port
+  const activity = new ActivityTracker(options.core.manager, logger)
+  const signIns = new SignIns()
+  const baseUrl = () => httpUrl(options.host, port)
   const app = createHttpApp({
     version: options.version,
     manager: options.core.manager,
@@ -58,6 +73,15 @@ export async function startServer(options: ServerOptions): Promise<RunningPunieS
     allowedOrigins: options.allowedOrigins,
     shutdown: shutdown.signal,
     logger,
+    ...(options.review ? { review: options.review } : {}),
+    dashboard: {
+      activity,
+      signIns,
+      assets: DashboardAssets.load(options.dashboardDir ?? join(packageRoot(), 'dist', 'dashboard')),
+      baseUrl,
+      browserSurface: (record) => options.core.browserSurface(record),
+      knownModels: options.core.knownModels,
+    },
   })
   const sockets = new AcpSocketServer({
     version: options.version,
@@ -74,7 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningPunieS
   http.on('clientError', (_error, socket) => socket.destroy())
   port = await listen(http, options.host, options.port)
 
-  const url = httpUrl(options.host, port)
+  const url = baseUrl()
   writeServerFile(options.serverFile, {
     token: token ?? serverToken(options.serverFile),
     host: options.host,
@@ -94,6 +118,7 @@ export async function startServer(options: ServerOptions): Promise<RunningPunieS
       await new Promise((resolve) => setTimeout(resolve, 50))
       shutdown.abort()
       await sockets.close()
+      activity.close()
       http.closeAllConnections()
       const file = readServerFile(options.serverFile)
       if (file?.pid === process.pid) writeServerFile(options.serverFile, { token: file.token })
@@ -101,7 +126,11 @@ export async function startServer(options: ServerOptions): Promise<RunningPunieS
     })()
     return closing
   }
-  return { url, port, token, close }
+  const signInLink = () => {
+    if (!token) return `${url}/`
+    return `${url}/login?code=${signIns.issue().code}`
+  }
+  return { url, port, token, signInLink, close }
 }
 
 function listen(http: Server, host: string, port: number): Promise<number> {

@@ -57,6 +57,7 @@ export class InvalidSessionRequestError extends Error {
 export class SessionManager {
   private readonly sessions = new Map<string, Session>()
   private readonly observers = new Set<AgentEventListener>()
+  private readonly openings = new Set<(id: string, open: boolean) => void>()
   private readonly projects: ProjectPool
   /** Code Mode stubs by tool set, shared by this manager's sessions. */
   readonly stubs: StubCache = createStubCache()
@@ -140,6 +141,12 @@ export class SessionManager {
     }
   }
 
+  /** Told when a session opens in this process (created, loaded) and when it closes: for live views. */
+  watchOpenings(listener: (id: string, open: boolean) => void): () => void {
+    this.openings.add(listener)
+    return () => this.openings.delete(listener)
+  }
+
   /** The stored record of a session, open or not. */
   record(id: string): SessionRecord | undefined {
     return this.sessions.get(id)?.info ?? this.deps.store.getSession(id)
@@ -177,6 +184,7 @@ export class SessionManager {
     }
     this.sessions.delete(id)
     await session.close()
+    this.tell(id, false)
   }
 
   /**
@@ -206,7 +214,18 @@ export class SessionManager {
     })
     for (const observer of this.observers) session.subscribe(observer)
     this.sessions.set(record.id, session)
+    this.tell(record.id, true)
     return session
+  }
+
+  private tell(id: string, open: boolean) {
+    for (const listener of this.openings) {
+      try {
+        listener(id, open)
+      } catch (error) {
+        this.deps.logger.error('session watcher failed: %s', error)
+      }
+    }
   }
 }
 

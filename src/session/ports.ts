@@ -97,6 +97,8 @@ export interface PermissionRequest {
 
 /** What the client attached to a session provides: where tools run, which tools exist, who answers questions. */
 export interface SessionSurface {
+  /** Who this is, for views of every session: an ACP client, the dashboard; none for a session nobody drives. */
+  client?: 'acp' | 'browser'
   workspace: Workspace
   tools: ToolRegistry
   /** Settles once the tool set is known (the IDE's catalog may still be on its way). */

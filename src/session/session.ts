@@ -16,7 +16,7 @@ import { ModelSpecError, parseModelSpec } from '../model/spec.js'
 import type { ChatMessage, ModelSource } from '../model/types.js'
 import { quote } from '../quote.js'
 import { changesWorkspace } from '../tools/define.js'
-import { isPermissionMode, PERMISSION_MODES } from '../tools/permission.js'
+import { isPermissionMode, PERMISSION_MODES, type PermissionOutcome } from '../tools/permission.js'
 import { isToolMode, TOOL_MODES } from '../tools/tool-mode.js'
 import { helpText, type ParsedCommand, parseSlashCommand, SLASH_COMMANDS } from './commands.js'
 import type { AgentConfig } from './config.js'
@@ -24,6 +24,7 @@ import { SessionContext } from './context.js'
 import { contextReport } from './context-report.js'
 import { type ContextState, EMPTY_CONTEXT } from './context-view.js'
 import type { AgentEvent, AgentEventBody, AgentEventListener, StopReason } from './events.js'
+import { PermissionBroker } from './permission-broker.js'
 import { type SessionRecord, type SessionStore, type SessionSurface, SessionTakenOverError } from './ports.js'
 import { disposeAll, type ProjectHandle } from './project.js'
 import { type PromptBlock, promptImages, promptPlainText, promptToModelText } from './prompt.js'
@@ -97,6 +98,7 @@ export class Session {
   private knowledgeTold = false
   /** Every model this session has had (also before a restart), so that a client can switch back to any. */
   private readonly modelsHad: string[]
+  private readonly permissions = new PermissionBroker()
 
   constructor(
     private record: SessionRecord,
@@ -211,6 +213,19 @@ export class Session {
     this.surface = surface
     if (previous.workspace !== surface.workspace) void previous.workspace.dispose().catch(() => undefined)
     void previous.dispose?.().catch(() => undefined)
+  }
+
+  /**
+   * Answers a pending permission request from a client other than the attached one (the dashboard). The first
+   * answer wins: false when the request was already answered, or is not pending.
+   */
+  answerPermission(toolCallId: string, outcome: PermissionOutcome): boolean {
+    return this.permissions.answer(toolCallId, outcome)
+  }
+
+  /** Which kind of client drives the session now. */
+  get client(): SessionSurface['client'] {
+    return this.surface.client
   }
 
   /** Why the last turn failed (the model was unreachable, say); undefined when it did not. */
@@ -348,7 +363,8 @@ export class Session {
         mode,
         grants: { allowed: this.allowed, rejected: this.rejected },
         remember: (key, allowed) => this.remember(key, allowed),
-        ask: (request, askSignal) => this.surface.askPermission(request, askSignal),
+        ask: (request, askSignal) =>
+          this.permissions.ask(request, askSignal, (r, s) => this.surface.askPermission(r, s)),
         cancelTurn: () => this.cancel(),
       },
       config: this.deps.config,

@@ -11,7 +11,6 @@ import {
   methods,
   ndJsonStream,
   RequestError,
-  type RequestPermissionResponse,
   type SessionNotification,
   type SessionUpdate,
   type Stream,
@@ -127,9 +126,9 @@ export class AcpHarness {
 function clientApp(harness: () => AcpHarness, ide?: ScriptedIde) {
   let app = client({ name: 'punie-tests' })
     .onNotification(methods.client.session.update, ({ params }) => harness().record(params))
-    .onRequest(methods.client.session.requestPermission, ({ params }): RequestPermissionResponse => {
-      if (ide) return ide.requestPermission(params)
-      return { outcome: { outcome: 'cancelled' } }
+    .onRequest(methods.client.session.requestPermission, ({ params, signal }) => {
+      if (ide) return ide.requestPermission(params, signal)
+      return { outcome: { outcome: 'cancelled' } } as const
     })
   if (!ide) return app
   app = app

@@ -9,7 +9,8 @@ import type {
   RequestPermissionResponse,
 } from '@agentclientprotocol/sdk'
 
-export type PermissionAnswer = PermissionOptionKind | 'cancelled'
+/** `hold`: the dialog stays open, as when nobody is at the IDE, until the agent withdraws it. */
+export type PermissionAnswer = PermissionOptionKind | 'cancelled' | 'hold'
 
 /** The capabilities of an IDE that serves fs and terminals and says it answers `_punie/discover_tools`. */
 export const DISCOVERY_CAPABILITIES: ClientCapabilities = {
@@ -42,6 +43,8 @@ export class ScriptedIde {
   readonly reads: string[] = []
   readonly writes: { path: string; content: string }[] = []
   readonly permissionRequests: RequestPermissionRequest[] = []
+  /** Tool calls whose open permission dialog the agent withdrew (answered elsewhere, or the turn ended). */
+  readonly withdrawnPermissions: string[] = []
   readonly terminalsCreated: {
     command: string
     args: string[]
@@ -92,10 +95,24 @@ export class ScriptedIde {
     return {}
   }
 
-  requestPermission(params: RequestPermissionRequest): RequestPermissionResponse {
+  requestPermission(
+    params: RequestPermissionRequest,
+    signal?: AbortSignal,
+  ): RequestPermissionResponse | Promise<RequestPermissionResponse> {
     this.permissionRequests.push(params)
     const answer = this.answers.shift() ?? this.defaultAnswer
     if (answer === 'cancelled') return { outcome: { outcome: 'cancelled' } }
+    if (answer === 'hold') {
+      // Withdrawn with `$/cancel_request`: the SDK aborts the handler's signal, and ACP says to answer cancelled.
+      return new Promise((resolve) => {
+        const withdraw = () => {
+          this.withdrawnPermissions.push(params.toolCall.toolCallId)
+          resolve({ outcome: { outcome: 'cancelled' } })
+        }
+        if (signal?.aborted) withdraw()
+        else signal?.addEventListener('abort', withdraw, { once: true })
+      })
+    }
     const option = params.options.find((o) => o.kind === answer)
     if (!option) throw new Error(`the agent offered no ${answer} option`)
     return { outcome: { outcome: 'selected', optionId: option.optionId } }
