@@ -16,6 +16,7 @@ import {
   firstRequests,
   TOOL_MODES,
 } from './context.js'
+import { dashboardFigures } from './dashboard.js'
 import { datasetFigures } from './dataset.js'
 import { devtoolFigures } from './devtools.js'
 import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
@@ -123,6 +124,7 @@ async function main() {
     const structural = await structuralFigures()
     const server = await serverFigures(model, TURNS)
     const mcpServer = await mcpServerFigures()
+    const dashboard = await dashboardFigures()
     const harness = await evalOverheadMs(model)
     const first = await firstRequests(home.path, workspace.path, model)
     const knowledge = await knowledgeFigures(home.path, model)
@@ -418,6 +420,7 @@ async function main() {
         target: 'yes',
       },
       ...dataset,
+      ...dashboard,
       {
         name: 'model requests per plain text turn',
         value: round(requests.length / (TURNS + 1), 2),

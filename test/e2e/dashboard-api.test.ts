@@ -239,6 +239,18 @@ describe('dashboard steering', () => {
     expect((await browser.post(`/api/sessions/${sessionId}/cancel`, {})).status).toBe(409)
   })
 
+  it('tells the IDE when the browser switches its session’s mode', async () => {
+    const { acp } = await ide()
+    const { sessionId } = await acp.newSession(tempDir('punie-dash-ws-'))
+    expect((await browser.post(`/api/sessions/${sessionId}/mode`, { mode: 'yolo' })).body.mode).toBe('yolo')
+    const told = await until(async () =>
+      acp.updates(sessionId).find((u) => u.sessionUpdate === 'current_mode_update'),
+    )
+    expect(told).toMatchObject({ currentModeId: 'yolo' })
+    // The IDE keeps the session: the browser's switch did not take it over.
+    expect((await browser.json(`/api/sessions/${sessionId}`)).session.client).toBe('acp')
+  })
+
   it('starts a session and a prompt from the browser, streams the answer, and switches its mode and model', async () => {
     const cwd = tempDir('punie-dash-ws-')
     model.enqueue({ text: 'Hello from the scripted model', chunkSize: 4, delayMs: 2 })
