@@ -45,7 +45,8 @@ export async function runAsk(options: AskOptions, term: AskTerminal, link: Agent
   const app = serveLocalWorkspace(
     client({ name: 'punie-ask' })
       .onNotification(methods.client.session.update, ({ params }) => output.update(params.update))
-      .onRequest(methods.client.session.requestPermission, ({ params }) =>
+      // The request's own signal ends the question when the agent withdraws it (answered in the dashboard).
+      .onRequest(methods.client.session.requestPermission, ({ params, signal }) =>
         answerPermission(
           params,
           {
@@ -54,7 +55,7 @@ export async function runAsk(options: AskOptions, term: AskTerminal, link: Agent
             note,
             workspace: options.workspace,
           },
-          interrupted.signal,
+          AbortSignal.any([interrupted.signal, signal]),
         ),
       ),
     options.workspace,

@@ -58,6 +58,7 @@ export async function answerPermission(
     try {
       line = await policy.ask(`Allow ${title}? [y]es / [n]o / [a]lways: `, signal)
     } catch {
+      policy.note(`no longer asked: ${title} (answered in another client, or the turn ended)`)
       return { outcome: { outcome: 'cancelled' } }
     }
     const kind = ANSWERS[line.trim().toLowerCase()]
