@@ -2,7 +2,7 @@
 
 import { timeFormatFor } from './axis.js'
 import type { PerfFigures } from './figures.js'
-import { barChart, timeChart } from './svg.js'
+import { barChart, categoryMargin, timeChart } from './svg.js'
 
 export const COLORS = {
   model: '#4f6bed',
@@ -18,6 +18,10 @@ export function perfCharts(figures: PerfFigures): string[] {
   const turns = figures.recentTurns
   const turnTime = timeFormatFor(turns.map((t) => t.at))
   const turnLabels = turns.map((t, i) => `#${i + 1} ${turnTime.label(t.at)}`)
+  const toolLabels = figures.tools.map((t) => `${t.key} (${t.calls})`)
+  const backendLabels = figures.backends.map((b) => `${b.key} (${b.calls})`)
+  // The bar charts share one left edge, so that they read as one page.
+  const margin = categoryMargin([...turnLabels, ...toolLabels, ...backendLabels])
   return [
     barChart({
       id: 'turn-timeline',
@@ -30,28 +34,31 @@ export function perfCharts(figures: PerfFigures): string[] {
       ],
       unit: 'ms',
       stacked: true,
+      margin,
       empty: 'no turns in this range',
     }),
     barChart({
       id: 'tool-latency',
       title: 'Tool latency by tool (p50 and p95)',
-      categories: figures.tools.map((t) => `${t.key} (${t.calls})`),
+      categories: toolLabels,
       series: [
         { name: 'p50', color: COLORS.tools, values: figures.tools.map((t) => t.p50) },
         { name: 'p95', color: COLORS.p95, values: figures.tools.map((t) => t.p95) },
       ],
       unit: 'ms',
+      margin,
       empty: 'no tool calls in this range',
     }),
     barChart({
       id: 'backend-latency',
       title: 'Tool latency by where it ran: IDE, local, sandbox (p50 and p95)',
-      categories: figures.backends.map((b) => `${b.key} (${b.calls})`),
+      categories: backendLabels,
       series: [
         { name: 'p50', color: COLORS.model, values: figures.backends.map((b) => b.p50) },
         { name: 'p95', color: COLORS.p95, values: figures.backends.map((b) => b.p95) },
       ],
       unit: 'ms',
+      margin,
       empty: 'no tool calls in this range',
     }),
     barChart({
@@ -64,6 +71,7 @@ export function perfCharts(figures: PerfFigures): string[] {
       ],
       unit: 'tokens',
       stacked: true,
+      margin,
       empty: 'no turns in this range',
     }),
     timeChart({

@@ -24,6 +24,13 @@ export interface BarChartOptions {
   formatValue?: (value: number) => string
   /** Said in place of the bars when there are no categories. */
   empty?: string
+  /** The left margin for the category labels (default: `categoryMargin` of these), to align several charts. */
+  margin?: number
+}
+
+/** A left margin that fits the longest category, cut beyond a third of the width. */
+export function categoryMargin(categories: readonly string[]): number {
+  return clamp(Math.max(0, ...categories.map((c) => textWidth(c))) + 14, 60, CHART_WIDTH / 3)
 }
 
 const TOP = 36
@@ -44,8 +51,7 @@ export function barChart(o: BarChartOptions): string {
   const valueLabels = o.stacked
     ? totals.map(show)
     : o.categories.flatMap((_, i) => o.series.map((s) => show(value(s, i))))
-  // Margins fit the longest category (cut beyond a third of the width) and the longest value label.
-  const left = clamp(Math.max(0, ...o.categories.map((c) => textWidth(c))) + 14, 60, CHART_WIDTH / 3)
+  const left = o.margin ?? categoryMargin(o.categories)
   const right = clamp(Math.max(0, ...valueLabels.map((v) => textWidth(v))) + 16, 40, CHART_WIDTH / 4)
   const plotWidth = CHART_WIDTH - left - right
   const max = Math.max(1e-9, ...totals)
