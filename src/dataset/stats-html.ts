@@ -79,7 +79,7 @@ export function renderStatsHtml(
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(meta.title)}</title>
 <style>
-body{font:14px system-ui,sans-serif;margin:2rem;color:#1d2330;max-width:760px}
+body{font:14px system-ui,sans-serif;margin:2rem;color:#1d2330;max-width:1200px}
 table{border-collapse:collapse;margin-bottom:1.5rem}td{padding:.2rem .8rem .2rem 0;vertical-align:top}
 td:first-child{color:#5a6270}.warn{color:#b3541e}
 figure{margin:1.5rem 0}.title{font-weight:600;font-size:14px}.label{font-size:12px;fill:#333}.value{font-size:12px;fill:#555}.axis{stroke:#aaa}

@@ -113,7 +113,6 @@ export function renderEvalReport(
       },
     ],
     unit: '%',
-    labelEach: true,
     formatValue: (v) => `${v.toFixed(1)}%`,
   })
   const o = figures.overall

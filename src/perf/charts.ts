@@ -1,6 +1,8 @@
 // The performance charts, from figures: one definition for the HTML report and the dashboard. Pure, no Node.
+
+import { timeFormatFor } from './axis.js'
 import type { PerfFigures } from './figures.js'
-import { barChart, lineChart } from './svg.js'
+import { barChart, categoryMargin, timeChart } from './svg.js'
 
 export const COLORS = {
   model: '#4f6bed',
@@ -14,7 +16,12 @@ export const COLORS = {
 /** Each chart as an inline SVG `<figure>`: the per-turn time split, tool and backend latency, tokens, trend. */
 export function perfCharts(figures: PerfFigures): string[] {
   const turns = figures.recentTurns
-  const turnLabels = turns.map((t, i) => `#${i + 1} ${new Date(t.at).toISOString().slice(11, 19)}`)
+  const turnTime = timeFormatFor(turns.map((t) => t.at))
+  const turnLabels = turns.map((t, i) => `#${i + 1} ${turnTime.label(t.at)}`)
+  const toolLabels = figures.tools.map((t) => `${t.key} (${t.calls})`)
+  const backendLabels = figures.backends.map((b) => `${b.key} (${b.calls})`)
+  // The bar charts share one left edge, so that they read as one page.
+  const margin = categoryMargin([...turnLabels, ...toolLabels, ...backendLabels])
   return [
     barChart({
       id: 'turn-timeline',
@@ -27,26 +34,32 @@ export function perfCharts(figures: PerfFigures): string[] {
       ],
       unit: 'ms',
       stacked: true,
+      margin,
+      empty: 'no turns in this range',
     }),
     barChart({
       id: 'tool-latency',
       title: 'Tool latency by tool (p50 and p95)',
-      categories: figures.tools.map((t) => `${t.key} (${t.calls})`),
+      categories: toolLabels,
       series: [
         { name: 'p50', color: COLORS.tools, values: figures.tools.map((t) => t.p50) },
         { name: 'p95', color: COLORS.p95, values: figures.tools.map((t) => t.p95) },
       ],
       unit: 'ms',
+      margin,
+      empty: 'no tool calls in this range',
     }),
     barChart({
       id: 'backend-latency',
       title: 'Tool latency by where it ran: IDE, local, sandbox (p50 and p95)',
-      categories: figures.backends.map((b) => `${b.key} (${b.calls})`),
+      categories: backendLabels,
       series: [
         { name: 'p50', color: COLORS.model, values: figures.backends.map((b) => b.p50) },
         { name: 'p95', color: COLORS.p95, values: figures.backends.map((b) => b.p95) },
       ],
       unit: 'ms',
+      margin,
+      empty: 'no tool calls in this range',
     }),
     barChart({
       id: 'tokens-per-turn',
@@ -58,16 +71,20 @@ export function perfCharts(figures: PerfFigures): string[] {
       ],
       unit: 'tokens',
       stacked: true,
+      margin,
+      empty: 'no turns in this range',
     }),
-    lineChart({
+    timeChart({
       id: 'session-trend',
-      title: 'Mean turn time per session, over time',
+      title: 'Mean turn time per session, by when the session started',
       points: figures.trend.map((s) => ({
-        label: new Date(s.at).toISOString().slice(5, 16).replace('T', ' '),
+        at: s.at,
         value: s.meanTurnMs,
+        detail: `${s.turns} ${s.turns === 1 ? 'turn' : 'turns'}`,
       })),
       unit: 'ms',
       color: COLORS.model,
+      empty: 'no sessions in this range',
     }),
   ]
 }

@@ -26,6 +26,7 @@ export interface ModelTiming {
   generationMs?: number
   promptTokens: number
   completionTokens: number
+  /** Absent where the answer came too fast to time (see `tokensPerSecond`). */
   tokensPerSecond?: number
   at: number
 }
@@ -128,7 +129,7 @@ export class PerfCollector {
           ...(generationMs !== undefined ? { generationMs } : {}),
           promptTokens: prompt,
           completionTokens: completion,
-          ...(generationMs && completion ? { tokensPerSecond: completion / (generationMs / 1000) } : {}),
+          ...optionalSpeed(tokensPerSecond(completion, generationMs)),
           at: event.at,
         })
         const turn = this.openTurns.get(key(event.sessionId, event.turnId))
@@ -175,6 +176,35 @@ export class PerfCollector {
     for (const event of events) collector.add(event)
     return collector
   }
+}
+
+/**
+ * Below this, the time from the first token to the end of the stream is not generation but delivery: the
+ * answer came at once (a proxy or server that buffers the stream, a cache, a replay), and the quotient measures
+ * timer resolution and chunk batching (380 tokens in 0.5 ms read as 760,000 tokens/s). A local model streams
+ * at most a few hundred tokens/s, so 50 ms still holds a dozen tokens or more wherever the figure means anything,
+ * and a millisecond of jitter moves it by 2% at most.
+ */
+export const MIN_GENERATION_MS = 50
+/** Tokens after the first needed for a rate: one interval is a latency, not a speed. */
+export const MIN_TOKENS_AFTER_FIRST = 2
+
+/**
+ * Generation speed: the tokens after the first over the time after the first (the first token's wait is time to
+ * first token). Undefined when that time or that count is too small to measure a speed.
+ */
+export function tokensPerSecond(
+  completionTokens: number,
+  generationMs: number | undefined,
+): number | undefined {
+  const after = completionTokens - 1
+  if (generationMs === undefined || generationMs < MIN_GENERATION_MS || after < MIN_TOKENS_AFTER_FIRST)
+    return undefined
+  return after / (generationMs / 1000)
+}
+
+function optionalSpeed(speed: number | undefined): { tokensPerSecond?: number } {
+  return speed === undefined ? {} : { tokensPerSecond: speed }
 }
 
 function key(a: string, b: string): string {

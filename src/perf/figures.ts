@@ -35,7 +35,11 @@ export interface PerfFigures {
   overheadShare: number
   modelRequests: number
   firstTokenP50?: number
+  /** Generation speed over the requests that streamed long enough to time; absent when none did. */
   tokensPerSecondP50?: number
+  tokensPerSecondP95?: number
+  /** How many model requests the speed figures cover. */
+  tokensPerSecondRequests: number
   promptTokens: number
   completionTokens: number
   tools: LatencyRow[]
@@ -74,6 +78,8 @@ export function computeFigures(collector: PerfCollector, recent = 30): PerfFigur
     modelRequests: models.length,
     ...optional('firstTokenP50', quantile(ttft, 0.5)),
     ...optional('tokensPerSecondP50', quantile(speeds, 0.5)),
+    ...optional('tokensPerSecondP95', quantile(speeds, 0.95)),
+    tokensPerSecondRequests: speeds.length,
     promptTokens: sum(models.map((m: ModelTiming) => m.promptTokens)),
     completionTokens: sum(models.map((m: ModelTiming) => m.completionTokens)),
     tools: latencyBy(tools, (t) => t.name),
@@ -130,7 +136,7 @@ function optional<K extends string>(key: K, value: number | undefined): Partial<
 /** The headline figures as label and value, for the terminal summary and the HTML report alike. */
 export function headlineRows(f: PerfFigures): [string, string][] {
   const pct = (v: number) => `${(v * 100).toFixed(0)}%`
-  const ms = (v: number | undefined) => (v === undefined ? '–' : `${format(v)} ms`)
+  const ms = (v: number | undefined) => (v === undefined ? 'n/a' : `${format(v)} ms`)
   return [
     ['sessions / turns', `${f.sessions} / ${f.turns}`],
     ['turn time p50 / p95', `${format(f.turnP50)} / ${format(f.turnP95)} ms`],
@@ -138,10 +144,17 @@ export function headlineRows(f: PerfFigures): [string, string][] {
     ['Punie overhead per turn, p50', ms(f.overheadP50)],
     ['model requests', `${f.modelRequests}`],
     ['time to first token, p50', ms(f.firstTokenP50)],
-    [
-      'generation speed, p50',
-      f.tokensPerSecondP50 === undefined ? '–' : `${format(f.tokensPerSecondP50)} tokens/s`,
-    ],
+    ['generation speed p50 / p95', speed(f)],
     ['tokens: prompt / completion', `${f.promptTokens} / ${f.completionTokens}`],
   ]
+}
+
+function speed(f: PerfFigures): string {
+  if (f.tokensPerSecondP50 === undefined || f.tokensPerSecondP95 === undefined)
+    return f.modelRequests ? 'n/a (no answer streamed long enough to time)' : 'n/a'
+  const covered =
+    f.tokensPerSecondRequests < f.modelRequests
+      ? ` (${f.tokensPerSecondRequests} of ${f.modelRequests} requests timed)`
+      : ''
+  return `${format(f.tokensPerSecondP50)} / ${format(f.tokensPerSecondP95)} tokens/s${covered}`
 }

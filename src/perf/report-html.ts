@@ -1,4 +1,5 @@
 // The standalone HTML performance report: figures, then charts. Nothing is loaded from outside the file.
+// The page is as wide as the charts may grow (svg.ts), so they use it; below 720 px they scroll rather than shrink.
 
 import { perfCharts } from './charts.js'
 import { headlineRows, type PerfFigures } from './figures.js'
@@ -13,11 +14,10 @@ export function renderReport(
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(meta.title)}</title>
 <style>
-body{font:14px system-ui,sans-serif;margin:24px;color:#1d2330;max-width:780px}
+body{font:14px system-ui,sans-serif;margin:24px;color:#1d2330;max-width:1200px}
 h1{font-size:20px;margin:0 0 4px}.meta{color:#667;margin-bottom:16px}
 table{border-collapse:collapse;margin-bottom:16px}td{padding:3px 12px 3px 0}td:first-child{color:#556}
-figure{margin:0 0 18px}svg .title{font-weight:600;font-size:14px}svg .label,svg .value{font-size:11px;fill:#445}
-svg .axis{stroke:#ccd}
+figure{margin:0 0 18px;overflow-x:auto}svg[data-chart]{min-width:720px}
 </style></head><body>
 <h1>${escapeHtml(meta.title)}</h1>
 <div class="meta">${escapeHtml(meta.scope)} · generated ${escapeHtml(meta.generatedAt.toISOString())}</div>

@@ -74,7 +74,8 @@ describe('PerfCollector', () => {
       model: 'm',
       firstTokenMs: 20,
       generationMs: 80,
-      tokensPerSecond: 500,
+      // 39 tokens after the first, in the 80 ms after it.
+      tokensPerSecond: 487.5,
     })
     expect(c.tools[0]).toMatchObject({ name: 'read_file', backend: 'ide', durationMs: 30, ok: true })
   })
