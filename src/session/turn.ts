@@ -19,6 +19,7 @@ import type { SessionContext } from './context.js'
 import type { AgentEventBody, StopReason } from './events.js'
 import type { RequestLog } from './request-log.js'
 import { executeToolCall, type PermissionContext } from './tool-call.js'
+import { uniqueCallIds } from './tool-call-ids.js'
 
 export interface TurnDeps {
   sessionId: string
@@ -88,9 +89,10 @@ export async function runTurn(d: TurnDeps): Promise<StopReason> {
       return 'end_turn'
     }
 
-    d.commit({ role: 'assistant', content: outcome.text, toolCalls: outcome.toolCalls })
+    const calls = uniqueCallIds(outcome.toolCalls, d.history(), () => d.newId('call'))
+    d.commit({ role: 'assistant', content: outcome.text, toolCalls: calls })
     let anyValid = false
-    for (const call of outcome.toolCalls) {
+    for (const call of calls) {
       if (d.signal.aborted) break
       const result = await executeToolCall(call, d)
       d.commit(result.message)

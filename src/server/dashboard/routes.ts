@@ -169,14 +169,20 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
     })
   })
 
-  app.get('/api/overview', (c) => {
-    const limit = Math.min(OVERVIEW_LIMIT, Math.max(1, Number(c.req.query('limit')) || OVERVIEW_LIMIT))
+  /** The `limit` most recent sessions, and every open one even when older. */
+  const overviewSessions = (limit: number) => {
     const page = manager.list({ limit })
     const listed = new Set(page.sessions.map((r) => r.id))
-    // Sessions open now are shown even when older than the most recent `limit`.
     const open = manager.live().flatMap((s) => (listed.has(s.id) ? [] : [s.info as SessionRecord]))
-    const sessions = [...page.sessions, ...open].map((record) => activity.summary(record))
-    return c.json({ version: deps.version, sessions, more: page.nextCursor !== undefined } satisfies Overview)
+    return {
+      sessions: [...page.sessions, ...open].map((record) => activity.summary(record)),
+      more: page.nextCursor !== undefined,
+    }
+  }
+
+  app.get('/api/overview', (c) => {
+    const limit = Math.min(OVERVIEW_LIMIT, Math.max(1, Number(c.req.query('limit')) || OVERVIEW_LIMIT))
+    return c.json({ version: deps.version, ...overviewSessions(limit) } satisfies Overview)
   })
 
   app.get('/api/activity', (c) =>
@@ -187,6 +193,9 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
         queue.push(s)
         wake?.()
       })
+      // Then every session the overview shows as it is now: a page that opens this stream after fetching the
+      // overview misses nothing that changed in between, and a reconnecting one catches up.
+      queue.push(...overviewSessions(OVERVIEW_LIMIT).sessions)
       const ended = new Promise<void>((resolve) => {
         stream.onAbort(resolve)
         deps.shutdown.addEventListener('abort', () => resolve(), { once: true })
