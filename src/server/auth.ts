@@ -45,3 +45,14 @@ export function originAllowed(origin: string | undefined, port: number, extra: r
     return false
   }
 }
+
+/**
+ * A server bound to loopback answers only requests addressed to a loopback name. A page on another site whose
+ * name was made to resolve to 127.0.0.1 (DNS rebinding) sends its own name as Host, and is refused.
+ */
+export function hostAllowed(host: string | undefined, boundTo: string): boolean {
+  if (!isLoopback(boundTo)) return true
+  if (!host) return false
+  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '')
+  return isLoopback(name)
+}

@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.js'
 import type { AgentEvent } from '../session/events.js'
 import { type SessionManager, SessionNotFoundError } from '../session/manager.js'
 import { InvalidCursorError } from '../store/sqlite-store.js'
-import { originAllowed, presentedToken, sameSecret } from './auth.js'
+import { hostAllowed, originAllowed, presentedToken, sameSecret } from './auth.js'
 import { signInPage } from './dashboard/pages.js'
 import { mountReports } from './dashboard/report-routes.js'
 import { type DashboardDeps, dashboardError, mountDashboard } from './dashboard/routes.js'
@@ -21,6 +21,8 @@ export interface HttpAppOptions {
   manager: SessionManager
   /** The bearer token every request but /health must present; undefined when auth is off (loopback only). */
   token: string | undefined
+  /** The address the server is bound to, for the Host check. */
+  host: string
   /** The port the server listens on, for the Origin check. */
   port(): number
   allowedOrigins: readonly string[]
@@ -61,6 +63,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   const app = new Hono()
 
   app.use('*', async (c, next) => {
+    if (!hostAllowed(c.req.header('host'), options.host)) {
+      return c.json(
+        { error: `this server answers only at a loopback address, not ${c.req.header('host')}` },
+        421,
+      )
+    }
     const origin = c.req.header('origin')
     if (!originAllowed(origin, options.port(), options.allowedOrigins)) {
       return c.json({ error: `origin ${origin} is not allowed` }, 403)

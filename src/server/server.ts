@@ -67,6 +67,7 @@ export async function startServer(options: ServerOptions): Promise<RunningPunieS
   const baseUrl = () => httpUrl(options.host, port)
   const app = createHttpApp({
     version: options.version,
+    host: options.host,
     manager: options.core.manager,
     token,
     port: () => port,

@@ -82,7 +82,16 @@ export type AgentEventBody =
       content?: ToolContent[]
       title?: string
     }
-  | { type: 'permission.request'; turnId: string; toolCallId: string; title: string; scope: string }
+  | {
+      type: 'permission.request'
+      turnId: string
+      toolCallId: string
+      title: string
+      /** What an "always" answer would cover. */
+      scope: string
+      /** Set where "always" is not offered (a sensitive write, a compound command). */
+      allowAlways?: false
+    }
   | { type: 'permission.response'; turnId: string; toolCallId: string; outcome: PermissionOutcome }
   | { type: 'plan'; turnId: string; entries: PlanEntry[] }
   | {

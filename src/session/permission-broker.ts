@@ -15,7 +15,9 @@ export class PermissionBroker {
     // (over ACP, `$/cancel_request`).
     const withdraw = new AbortController()
     const onCancel = () => withdraw.abort(signal.reason)
-    signal.addEventListener('abort', onCancel, { once: true })
+    // A turn cancelled while the call was being prepared asks nobody: the asker sees an aborted signal at once.
+    if (signal.aborted) onCancel()
+    else signal.addEventListener('abort', onCancel, { once: true })
     return new Promise<PermissionOutcome>((resolve, reject) => {
       const settle = (finish: () => void) => {
         if (this.waiting.get(toolCallId) !== answer) return

@@ -205,7 +205,14 @@ export async function executeToolCall(call: ToolCallRequest, d: ToolCallDeps): P
   if (verdict.action === 'ask') {
     const card = shown(tool, input)
     const title = card.title
-    d.emit({ type: 'permission.request', turnId, toolCallId, title, scope: scope.allow ?? scope.reject })
+    d.emit({
+      type: 'permission.request',
+      turnId,
+      toolCallId,
+      title,
+      scope: scope.allow ?? scope.reject,
+      ...(verdict.allowKey === null ? { allowAlways: false as const } : {}),
+    })
     let outcome: PermissionOutcome
     try {
       outcome = await d.permissions.ask(

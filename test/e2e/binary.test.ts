@@ -97,7 +97,7 @@ describe('the punie command line', () => {
     home.remove()
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(
-      /^punie: unknown command 'bogus'\nRun `punie --help` for the commands: acp, serve, ask/,
+      /^punie: unknown command 'bogus'\nRun `punie --help` for the commands: acp, serve, dashboard, ask/,
     )
     expect(result.stdout).toBe('')
     expect(near.stderr).toContain("unknown command 'serv' (did you mean serve or server?)")

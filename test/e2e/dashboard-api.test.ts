@@ -1,6 +1,7 @@
 // The dashboard's routes on a real `punie serve`, next to a real ACP client over WebSocket and the scripted
 // model: sign-in, live activity, and steering (permission answers, cancel, prompts, mode) from the browser side.
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
+import { get } from 'node:http'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AcpHarness } from '../helpers/acp-harness.js'
@@ -145,6 +146,15 @@ describe('dashboard sign-in', () => {
     ).toBe(403)
     const overview = await browser.json('/api/overview')
     expect(overview.sessions).toEqual([])
+    // A page whose own name was made to resolve to 127.0.0.1 (DNS rebinding) sends that name as Host.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const url = new URL('/api/overview', served.url)
+      get(url, { headers: { Host: `evil.example:${url.port}`, Cookie: browser.cookie } }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      }).on('error', reject)
+    })
+    expect(rebound).toBe(421)
     // A signed-in browser cannot mint links: only the token holder can.
     expect((await browser.post('/api/sign-in-link', {})).status).toBe(403)
     expect((await browser.post('/api/sessions', { cwd: 'relative/dir' })).body.error).toContain('absolute')
@@ -231,7 +241,8 @@ describe('dashboard steering', () => {
   it('cancels an ACP client’s turn from the browser: the client gets cancelled', async () => {
     const { acp } = await ide(new ScriptedIde().answerPermissions('hold'))
     const { sessionId } = await acp.newSession(tempDir('punie-dash-ws-'))
-    writeThenAnswer('b.txt')
+    // Only the call: the cancelled turn asks the model nothing after it.
+    model.enqueue({ toolCalls: [{ name: 'write_file', arguments: { path: 'b.txt', content: 'no\n' } }] })
     const turn = acp.prompt(sessionId, 'go')
     await until(async () => (await browser.json(`/api/sessions/${sessionId}`)).session.running || undefined)
     expect((await browser.post(`/api/sessions/${sessionId}/cancel`, {})).status).toBe(202)

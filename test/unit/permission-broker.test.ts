@@ -25,10 +25,12 @@ function heldDialog() {
     ask: (_request: PermissionRequest, signal: AbortSignal) =>
       new Promise<PermissionOutcome>((resolve) => {
         dialog.answer = resolve
-        signal.addEventListener('abort', () => {
+        const withdraw = () => {
           dialog.withdrawn = true
           resolve('cancelled')
-        })
+        }
+        if (signal.aborted) withdraw()
+        else signal.addEventListener('abort', withdraw)
       }),
   }
   return dialog
@@ -71,6 +73,15 @@ describe('PermissionBroker', () => {
     expect(broker.pending).toEqual(['c2'])
     expect(broker.answer('c2', 'allow_always')).toBe(true)
     expect(await two).toBe('allow_always')
+  })
+
+  it('withdraws at once when the turn was cancelled before the question was asked', async () => {
+    const broker = new PermissionBroker()
+    const turn = new AbortController()
+    turn.abort()
+    const dialog = heldDialog()
+    expect(await broker.ask(request('e'), turn.signal, dialog.ask)).toBe('cancelled')
+    expect(dialog.withdrawn).toBe(true)
   })
 
   it('passes on the asker’s failure when nobody answered', async () => {

@@ -6,7 +6,7 @@ import type { RequestPermissionRequest } from '@agentclientprotocol/sdk'
 import { describe, expect, it, vi } from 'vitest'
 import { MarkdownLineRenderer } from '../../src/client/markdown.js'
 import { answerPermission } from '../../src/client/permission-prompt.js'
-import { isLoopback, originAllowed, presentedToken, sameSecret } from '../../src/server/auth.js'
+import { hostAllowed, isLoopback, originAllowed, presentedToken, sameSecret } from '../../src/server/auth.js'
 import { acpSocketUrl } from '../../src/server/server-file.js'
 import { boundaryDirectories, ProjectPool, projectRootOf } from '../../src/session/project.js'
 import { makeTempDir } from '../helpers/temp.js'
@@ -15,6 +15,14 @@ describe('server auth rules', () => {
   it('knows loopback addresses', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) expect(isLoopback(host)).toBe(true)
     for (const host of ['0.0.0.0', '192.168.1.5', '::', 'example.com']) expect(isLoopback(host)).toBe(false)
+  })
+
+  it('answers a loopback-bound server only at loopback names, so a rebound DNS name gets nowhere', () => {
+    for (const host of ['127.0.0.1:7777', 'localhost:7777', '[::1]:7777', 'localhost'])
+      expect(hostAllowed(host, '127.0.0.1')).toBe(true)
+    for (const host of ['evil.example:7777', 'evil.example', '127.0.0.1.evil.example:7777', undefined])
+      expect(hostAllowed(host, '127.0.0.1')).toBe(false)
+    expect(hostAllowed('my-box.lan:7777', '0.0.0.0')).toBe(true)
   })
 
   it('lets programs without Origin through, and browsers only from the server itself or allowed origins', () => {

@@ -10,8 +10,11 @@ export type ActivityState = 'idle' | 'thinking' | 'tool' | 'permission' | 'close
 export interface PendingPermission {
   toolCallId: string
   title: string
+  /** What an "always" answer would cover. */
   scope: string
   at: number
+  /** Set where "always" is not offered: an "always" answer counts as once. */
+  allowAlways?: false
 }
 
 export interface SessionActivity {

@@ -58,6 +58,7 @@ export function applyEvent(facts: SessionFacts, event: AgentEvent): boolean {
         title: event.title,
         scope: event.scope,
         at: event.at,
+        ...(event.allowAlways === false ? { allowAlways: false as const } : {}),
       }
       return settle(facts, event.at)
     case 'model.end':
