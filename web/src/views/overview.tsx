@@ -7,31 +7,10 @@ import { useApp } from '../context.js'
 import { baseName, compactNumber, duration, relativeTime, sessionLabel, shortModel } from '../format.js'
 import { useEventStream, useNow } from '../live.js'
 import { sessionHref } from '../router.js'
+import { groupSessions, type ProjectGroup } from '../sessions.js'
 import { StateBadge } from './badge.js'
 
 const ACTIVITY_EVENTS = ['session'] as const
-
-export interface ProjectGroup {
-  project: string
-  sessions: SessionSummary[]
-}
-
-/** Projects by their latest activity; in each, sessions waiting for permission first, then the newest. */
-export function groupSessions(sessions: readonly SessionSummary[]): ProjectGroup[] {
-  const groups = new Map<string, SessionSummary[]>()
-  for (const s of [...sessions].sort((a, b) => b.updatedAt - a.updatedAt)) {
-    const list = groups.get(s.project)
-    if (list) list.push(s)
-    else groups.set(s.project, [s])
-  }
-  for (const list of groups.values())
-    list.sort(
-      (a, b) =>
-        Number(b.activity.state === 'permission') - Number(a.activity.state === 'permission') ||
-        b.updatedAt - a.updatedAt,
-    )
-  return [...groups].map(([project, list]) => ({ project, sessions: list }))
-}
 
 export function OverviewView() {
   const { report } = useApp()
