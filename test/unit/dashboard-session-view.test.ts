@@ -374,7 +374,21 @@ describe('overview order', () => {
     busyMs: 0,
   })
 
-  it('groups by project, newest project first, sessions waiting for permission at the top of theirs', () => {
+  it('groups by project, newest first, sessions waiting for permission at the top of theirs', () => {
+    const groups = groupSessions([
+      summary('a1', '/a', 10),
+      summary('b1', '/b', 30),
+      summary('a2', '/a', 20),
+      summary('c1', '/c', 40),
+    ])
+    expect(groups.map((g) => [g.project, g.sessions.map((s) => s.id)])).toEqual([
+      ['/c', ['c1']],
+      ['/b', ['b1']],
+      ['/a', ['a2', 'a1']],
+    ])
+  })
+
+  it('puts a session waiting for permission, and its project, first', () => {
     const groups = groupSessions([
       summary('a1', '/a', 10),
       summary('b1', '/b', 30),
@@ -382,8 +396,8 @@ describe('overview order', () => {
       summary('a3', '/a', 5, true),
     ])
     expect(groups.map((g) => [g.project, g.sessions.map((s) => s.id)])).toEqual([
-      ['/b', ['b1']],
       ['/a', ['a3', 'a2', 'a1']],
+      ['/b', ['b1']],
     ])
   })
 })

@@ -6,7 +6,12 @@ export interface ProjectGroup {
   sessions: SessionSummary[]
 }
 
-/** Projects by their latest activity; in each, sessions waiting for permission first, then the newest. */
+const waiting = (s: SessionSummary) => Number(s.activity.state === 'permission')
+
+/**
+ * Projects with a session waiting for permission first, then by their latest activity; in each, the sessions
+ * waiting first, then the newest.
+ */
 export function groupSessions(sessions: readonly SessionSummary[]): ProjectGroup[] {
   const groups = new Map<string, SessionSummary[]>()
   for (const s of [...sessions].sort((a, b) => b.updatedAt - a.updatedAt)) {
@@ -15,10 +20,9 @@ export function groupSessions(sessions: readonly SessionSummary[]): ProjectGroup
     else groups.set(s.project, [s])
   }
   for (const list of groups.values())
-    list.sort(
-      (a, b) =>
-        Number(b.activity.state === 'permission') - Number(a.activity.state === 'permission') ||
-        b.updatedAt - a.updatedAt,
-    )
-  return [...groups].map(([project, list]) => ({ project, sessions: list }))
+    list.sort((a, b) => waiting(b) - waiting(a) || b.updatedAt - a.updatedAt)
+  // Sorting is stable: among projects alike in waiting, the newest stays first.
+  return [...groups]
+    .map(([project, list]) => ({ project, sessions: list }))
+    .sort((a, b) => waiting(b.sessions[0] as SessionSummary) - waiting(a.sessions[0] as SessionSummary))
 }

@@ -1,5 +1,5 @@
 // One session, live: its turns as they stream, and the controls that steer it.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
 import type {
   ActivityMessage,
   PermissionAnswer,
@@ -82,6 +82,12 @@ export function SessionPage({ id }: { id: string }) {
   )
 
   const follow = useFollow(view)
+  const post = useCallback(
+    (path: string, body: unknown) => {
+      postJson(`${base}${path}`, body).catch(report)
+    },
+    [base, report],
+  )
 
   if (missing) {
     return (
@@ -91,22 +97,31 @@ export function SessionPage({ id }: { id: string }) {
     )
   }
   if (!loaded || !view) return <p class="empty">Loading…</p>
+  // From the events, not the summary: the turn's own start and end arrive on this stream.
+  const running = runningTurn(view) !== undefined
   return (
     <div class="session" data-testid="session-view" data-session-id={id}>
-      <SessionHeader id={id} base={base} loaded={loaded} view={view} stream={stream} />
-      <Permissions base={base} view={view} summary={loaded.summary} />
+      <SessionHeader id={id} loaded={loaded} view={view} stream={stream} post={post} />
       {view.turns.length === 0 && <p class="empty">No turns yet. Send a prompt below.</p>}
       <div class="turns">
         {view.turns.map((t) => (
           <TurnView key={t.id} turn={t} />
         ))}
       </div>
-      <PromptBox base={base} running={runningTurn(view) !== undefined || loaded.summary.running} />
-      {!follow && (
-        <button type="button" class="jump" onClick={() => scrollTo({ top: document.body.scrollHeight })}>
-          ↓ latest
-        </button>
-      )}
+      {/* Sticky at the bottom: what needs the user (a permission, the prompt, cancel) stays in reach. */}
+      <div class="dock">
+        {!follow && (
+          <button
+            type="button"
+            class="jump"
+            onClick={() => scrollTo({ top: document.documentElement.scrollHeight })}
+          >
+            ↓ latest
+          </button>
+        )}
+        <Permissions base={base} view={view} summary={loaded.summary} />
+        <PromptBox base={base} running={running} onCancel={() => post('/cancel', {})} />
+      </div>
     </div>
   )
 }
@@ -134,24 +149,21 @@ function useFollow(view: SessionView | null): boolean {
 
 function SessionHeader({
   id,
-  base,
   loaded,
   view,
   stream,
+  post,
 }: {
   id: string
-  base: string
   loaded: Loaded
   view: SessionView
   stream: string
+  post: (path: string, body: unknown) => void
 }) {
-  const { report } = useApp()
   const s = loaded.summary
   const mode = view.mode ?? s.mode
   const model = view.model ?? s.model
-  const running = runningTurn(view) !== undefined || s.running
   const models = loaded.models.includes(model) ? loaded.models : [model, ...loaded.models]
-  const post = (path: string, body: unknown) => postJson(`${base}${path}`, body).catch(report)
   return (
     <div class="session-head">
       <div class="head-line">
@@ -161,12 +173,6 @@ function SessionHeader({
         <h1 title={view.title ?? s.title ?? id}>{sessionLabel(view.title ?? s.title, id)}</h1>
         <StateBadge activity={s.activity} />
         <StreamNote state={stream} />
-        <span class="spacer" />
-        {running && (
-          <button type="button" class="danger" data-testid="cancel" onClick={() => post('/cancel', {})}>
-            Cancel
-          </button>
-        )}
       </div>
       <div class="head-meta">
         <span class="muted" title={s.cwd}>
@@ -411,7 +417,7 @@ const Plan = pure(function Plan({ entries }: { entries: PlanEntry[] }) {
   )
 })
 
-function PromptBox({ base, running }: { base: string; running: boolean }) {
+function PromptBox({ base, running, onCancel }: { base: string; running: boolean; onCancel: () => void }) {
   const { report } = useApp()
   const [text, setText] = useState('')
   const [sending, setSending] = useState(false)
@@ -424,17 +430,13 @@ function PromptBox({ base, running }: { base: string; running: boolean }) {
       .catch(report)
       .finally(() => setSending(false))
   }
-  const hint = useMemo(
-    () => (running ? 'A turn is running…' : 'Prompt (Enter sends, Shift+Enter for a new line)'),
-    [running],
-  )
   return (
     <div class="prompt-box">
       <textarea
         data-testid="prompt-input"
         value={text}
-        rows={3}
-        placeholder={hint}
+        rows={2}
+        placeholder={running ? 'A turn is running…' : 'Prompt (Enter sends, Shift+Enter for a new line)'}
         disabled={disabled}
         onInput={(e) => setText(e.currentTarget.value)}
         onKeyDown={(e) => {
@@ -444,6 +446,11 @@ function PromptBox({ base, running }: { base: string; running: boolean }) {
           }
         }}
       />
+      {running && (
+        <button type="button" class="danger" data-testid="cancel" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
       <button
         type="button"
         class="primary"
