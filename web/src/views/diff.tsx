@@ -1,9 +1,11 @@
 // A file change as a coloured line diff (the same diff the terminal client prints).
 import { diffText } from '../../../src/client/diff-text.js'
+import { pure } from './pure.js'
 
 const MAX_DIFF_LINES = 600
 
-export function DiffView({
+/** Pure: the line diff is computed again only when the texts change. */
+export const DiffView = pure(function DiffView({
   path,
   oldText,
   newText,
@@ -26,7 +28,7 @@ export function DiffView({
       )}
     </div>
   )
-}
+})
 
 function lineClass(line: string): string {
   if (line.startsWith('+++') || line.startsWith('---')) return 'meta'

@@ -3,10 +3,18 @@ import type { ToolContent } from '../../../src/tools/define.js'
 import { duration, json, outputParts } from '../format.js'
 import type { ToolCard } from '../session-view.js'
 import { DiffView } from './diff.js'
+import { pure } from './pure.js'
 
 const CODE_TOOL = 'execute_code'
 
-export function ToolCardView({ card, tools }: { card: ToolCard; tools: Readonly<Record<string, ToolCard>> }) {
+/** Re-rendered only when its card or its turn's cards change, not on every message delta. */
+export const ToolCardView = pure(function ToolCardView({
+  card,
+  tools,
+}: {
+  card: ToolCard
+  tools: Readonly<Record<string, ToolCard>>
+}) {
   const code = codeOf(card)
   const parts = card.status === 'completed' || card.status === 'failed' ? outputParts(card.output) : []
   return (
@@ -72,7 +80,7 @@ export function ToolCardView({ card, tools }: { card: ToolCard; tools: Readonly<
       )}
     </div>
   )
-}
+})
 
 export function Content({ content }: { content: ToolContent }) {
   switch (content.type) {
