@@ -387,7 +387,9 @@ const Message = pure(function Message({ text }: { text: string }) {
 const Thought = pure(function Thought({ text }: { text: string }) {
   return (
     <details class="thought">
-      <summary>thinking</summary>
+      <summary>
+        thinking <span class="muted">· {text.split(/\s+/).filter(Boolean).length} words</span>
+      </summary>
       <div class="text">{text}</div>
     </details>
   )
