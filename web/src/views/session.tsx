@@ -24,6 +24,7 @@ import {
   type Turn,
 } from '../session-view.js'
 import { StateBadge } from './badge.js'
+import { Disclosure } from './disclosure.js'
 import { StreamNote } from './overview.js'
 import { pure } from './pure.js'
 import { ModelText } from './text.js'
@@ -386,12 +387,16 @@ const Message = pure(function Message({ text }: { text: string }) {
 
 const Thought = pure(function Thought({ text }: { text: string }) {
   return (
-    <details class="thought">
-      <summary>
-        thinking <span class="muted">· {text.split(/\s+/).filter(Boolean).length} words</span>
-      </summary>
-      <div class="text">{text}</div>
-    </details>
+    <Disclosure
+      class="thought"
+      summary={
+        <>
+          thinking <span class="muted">· {text.split(/\s+/).filter(Boolean).length} words</span>
+        </>
+      }
+    >
+      {() => <div class="text">{text}</div>}
+    </Disclosure>
   )
 })
 

@@ -3,6 +3,7 @@ import type { ToolContent } from '../../../src/tools/define.js'
 import { duration, json, outputParts } from '../format.js'
 import type { ToolCard } from '../session-view.js'
 import { DiffView } from './diff.js'
+import { Disclosure } from './disclosure.js'
 import { pure } from './pure.js'
 
 const CODE_TOOL = 'execute_code'
@@ -16,7 +17,8 @@ export const ToolCardView = pure(function ToolCardView({
   tools: Readonly<Record<string, ToolCard>>
 }) {
   const code = codeOf(card)
-  const parts = card.status === 'completed' || card.status === 'failed' ? outputParts(card.output) : []
+  const done = card.status === 'completed' || card.status === 'failed'
+  const hasOutput = done && card.output !== undefined && card.output !== null && card.output !== ''
   return (
     <div
       class={`tool-card status-${card.status}`}
@@ -60,23 +62,27 @@ export const ToolCardView = pure(function ToolCardView({
         <Content key={i} content={c} />
       ))}
       {card.status === 'failed' && card.error && <pre class="tool-error">{card.error}</pre>}
-      {parts.length > 0 && (
-        <details class="output" open={card.kind === 'execute' || card.status === 'failed'}>
-          <summary>output</summary>
-          {parts.map((p) => (
-            <div key={p.label} class={`out out-${p.label.replace(' ', '-')}`}>
-              <span class="out-label">{p.label}</span>
-              <pre>{p.text.text}</pre>
-              {p.text.more > 0 && <div class="muted more">… {p.text.more} more bytes</div>}
-            </div>
-          ))}
-        </details>
+      {hasOutput && (
+        <Disclosure
+          class="output"
+          summary="output"
+          open={card.kind === 'execute' || card.status === 'failed'}
+        >
+          {() =>
+            outputParts(card.output).map((p) => (
+              <div key={p.label} class={`out out-${p.label.replace(' ', '-')}`}>
+                <span class="out-label">{p.label}</span>
+                <pre>{p.text.text}</pre>
+                {p.text.more > 0 && <div class="muted more">… {p.text.more} more bytes</div>}
+              </div>
+            ))
+          }
+        </Disclosure>
       )}
       {code === null && card.input !== undefined && card.input !== null && (
-        <details class="input">
-          <summary>input</summary>
-          <pre>{json(card.input)}</pre>
-        </details>
+        <Disclosure class="input" summary="input">
+          {() => <pre>{json(card.input)}</pre>}
+        </Disclosure>
       )}
     </div>
   )
