@@ -1,8 +1,7 @@
+// The dashboard page: one Preact tree, routed by the URL's hash.
 import { render } from 'preact'
-
-function App() {
-  return <h1>Punie</h1>
-}
+import { Shell } from './app.js'
+import './styles.css'
 
 const root = document.getElementById('app')
-if (root) render(<App />, root)
+if (root) render(<Shell />, root)
