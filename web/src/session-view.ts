@@ -91,6 +91,8 @@ export interface PendingRequest {
   title: string
   scope: string
   at: number
+  /** False where "always" is not offered (a sensitive write, a compound command). */
+  allowAlways: boolean
 }
 
 export interface SessionView {
@@ -216,7 +218,8 @@ export function applyEvent(view: SessionView, event: AgentEvent): SessionView {
         durationMs: event.durationMs,
         ...(event.output !== undefined ? { output: event.output } : {}),
         ...(event.error !== undefined ? { error: event.error } : {}),
-        ...(event.content ? { content: event.content } : {}),
+        // An empty list keeps the preview (the diff), as the ACP mapping does for the IDE.
+        ...(event.content?.length ? { content: event.content } : {}),
       }))
     case 'permission.request':
       next.pending = [
@@ -227,6 +230,7 @@ export function applyEvent(view: SessionView, event: AgentEvent): SessionView {
           title: event.title,
           scope: event.scope,
           at: event.at,
+          allowAlways: event.allowAlways !== false,
         },
       ]
       return next

@@ -229,7 +229,14 @@ function pendingRequests(view: SessionView, summary: SessionSummary): PendingReq
   const list = [...view.pending]
   const p = summary.activity.state === 'permission' ? summary.activity.permission : undefined
   if (p && !list.some((r) => r.toolCallId === p.toolCallId) && !answered(view, p.toolCallId))
-    list.push({ toolCallId: p.toolCallId, turnId: '', title: p.title, scope: p.scope, at: p.at })
+    list.push({
+      toolCallId: p.toolCallId,
+      turnId: '',
+      title: p.title,
+      scope: p.scope,
+      at: p.at,
+      allowAlways: p.allowAlways !== false,
+    })
   return list
 }
 
@@ -304,7 +311,7 @@ function PermissionBanner({
       ))}
       {note && <div class="perm-note">{note}</div>}
       <div class="perm-actions">
-        {OUTCOMES.map((o) => (
+        {OUTCOMES.filter((o) => request.allowAlways || o.outcome !== 'allow_always').map((o) => (
           <button
             key={o.outcome}
             type="button"

@@ -5,6 +5,7 @@ import type { ToolCard } from '../session-view.js'
 import { DiffView } from './diff.js'
 import { Disclosure } from './disclosure.js'
 import { pure } from './pure.js'
+import { ModelText } from './text.js'
 
 const CODE_TOOL = 'execute_code'
 
@@ -93,7 +94,12 @@ export function Content({ content }: { content: ToolContent }) {
     case 'diff':
       return <DiffView path={content.path} oldText={content.oldText} newText={content.newText} />
     case 'text':
-      return <pre class="tool-text">{content.text}</pre>
+      // A tool's text is often markdown with a fenced block (Code Mode's printed output): the fences are not shown.
+      return (
+        <div class="tool-text">
+          <ModelText text={content.text} />
+        </div>
+      )
     case 'terminal':
       return <div class="muted">terminal {content.terminalId}</div>
   }
