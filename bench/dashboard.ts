@@ -15,17 +15,10 @@ import { chromiumPath } from '../test/helpers/needs.js'
 import { ScriptedModelServer } from '../test/helpers/scripted-model.js'
 import { connectOverWebSocket, startServe } from '../test/helpers/server.js'
 import { makeTempDir } from '../test/helpers/temp.js'
+import type { Figure } from './figure.js'
 
 const ROUNDS = 20
 const SESSIONS = 50
-
-export interface DashboardFigure {
-  name: string
-  value: number
-  unit: string
-  target?: string
-  note?: string
-}
 
 const median = (xs: number[]) => quantile(xs, 0.5) ?? 0
 const round = (x: number) => Math.round(x * 10) / 10
@@ -46,9 +39,9 @@ export function pageSizes(): { jsGzip: number; js: number; cssGzip: number } {
   return { jsGzip: sum('.js', true), js: sum('.js', false), cssGzip: sum('.css', true) }
 }
 
-export async function dashboardFigures(): Promise<DashboardFigure[]> {
+export async function dashboardFigures(): Promise<Figure[]> {
   const sizes = pageSizes()
-  const size: DashboardFigure[] = [
+  const size: Figure[] = [
     {
       name: 'dashboard JavaScript (gzip)',
       value: round(sizes.jsGzip / 1024),

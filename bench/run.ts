@@ -21,6 +21,7 @@ import { datasetFigures } from './dataset.js'
 import { devtoolFigures } from './devtools.js'
 import { collectorMicrosPerTurn, executeCodeMillis, readFileDispatchMicros } from './dispatch.js'
 import { evalOverheadMs } from './eval.js'
+import type { Figure } from './figure.js'
 import { type FirstTurn, firstTurn, IDLE_AFTER_INITIALIZE_MS, silentIde } from './first-turn.js'
 import { grepFigures } from './grep.js'
 import { knowledgeFigures } from './knowledge.js'
@@ -32,14 +33,6 @@ import { structuralFigures } from './structural.js'
 const RUNS = Number(process.env.BENCH_RUNS ?? 10)
 const TURNS = Number(process.env.BENCH_TURNS ?? 20)
 const CONTEXT_TURNS = Number(process.env.BENCH_CONTEXT_TURNS ?? 200)
-
-interface Figure {
-  name: string
-  value: number
-  unit: string
-  target?: string
-  note?: string
-}
 
 const median = (xs: number[]) => quantile(xs, 0.5) ?? 0
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits

@@ -1,12 +1,15 @@
 // The dashboard in headless Chromium, on a real `punie serve`, beside a real ACP client over WebSocket (the
 // SDK's client side) and the scripted model: sign-in, live state, and steering a turn from the page.
 // Screenshots go to each run's temp dir, and to $PUNIE_SCREENSHOTS when it is set.
+
+import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { methods } from '@agentclientprotocol/sdk'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect } from 'vitest'
-import type { AcpHarness } from '../helpers/acp-harness.js'
+import { type AcpHarness, BIN } from '../helpers/acp-harness.js'
 import { launchChromium } from '../helpers/browser.js'
 import { signInLink } from '../helpers/dashboard.js'
 import { ScriptedIde } from '../helpers/ide.js'
@@ -14,6 +17,8 @@ import { needs } from '../helpers/needs.js'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
 import { connectOverWebSocket, type ServedPunie, startServe } from '../helpers/server.js'
 import { makeTempDir } from '../helpers/temp.js'
+
+const run = promisify(execFile)
 
 // CI installs Chromium and requires it (PUNIE_REQUIRE_TOOLS), so these can never be skipped there.
 const chromium = needs('chromium')
@@ -64,6 +69,8 @@ chromium.describe('the dashboard in a browser', () => {
     served = await startServe({ home: home.path, args: ['--model', model.spec] })
     browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
+    // Under the test's own 20 s, so that a wait that never ends names what it waited for.
+    context.setDefaultTimeout(12_000)
     ide = new ScriptedIde()
     ide.defaultAnswer = 'hold'
     acp = connectOverWebSocket(served, ide)
@@ -200,6 +207,34 @@ chromium.describe('the dashboard in a browser', () => {
   )
 
   chromium.it(
+    'accepts a flywheel example in the review page, into the file `flywheel export --accepted` reads',
+    async () => {
+      const cwd = workspace()
+      await run(process.execPath, [BIN, 'flywheel', 'enable', cwd], {
+        env: { ...process.env, PUNIE_HOME: home.path },
+      })
+      const { sessionId } = await acp.newSession(cwd)
+      model.enqueue({ text: 'The answer is 42.' })
+      await acp.prompt(sessionId, 'what is the answer?')
+      const page = await signedInPage('/#/review')
+      const example = page.locator('[data-example-id]').first()
+      await example.waitFor()
+      expect(await example.textContent()).toContain('what is the answer?')
+      const id = (await example.getAttribute('data-example-id')) as string
+      await example.locator('button[data-decision="accepted"]').click()
+      await until(() => {
+        try {
+          const file = JSON.parse(readFileSync(join(home.path, 'flywheel-review.json'), 'utf8'))
+          return file.decisions[id] === 'accepted' ? true : undefined
+        } catch {
+          return undefined
+        }
+      })
+      await page.close()
+    },
+  )
+
+  chromium.it(
     'shows a session with a diff and Code Mode calls nested under their snippet, and the perf panel',
     async () => {
       const cwd = workspace()
@@ -272,3 +307,14 @@ chromium.describe('the dashboard in a browser', () => {
     },
   )
 })
+
+/** Polls `probe` until it gives a value (a deadline, not a timing assertion). */
+async function until<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}

@@ -7,6 +7,11 @@ import { relativeTime } from '../format.js'
 import { useNow } from '../live.js'
 import { sessionHref } from '../router.js'
 
+const CHOICES: { decision: ReviewDecision['decision']; label: string; cls: string }[] = [
+  { decision: 'accepted', label: 'Accept', cls: 'primary' },
+  { decision: 'rejected', label: 'Reject', cls: 'danger' },
+]
+
 export function ReviewView() {
   const { report } = useApp()
   const [list, setList] = useState<ReviewList | null>(null)
@@ -89,22 +94,17 @@ function Example({
         </a>
         <span class="spacer" />
         {item.decision && <strong class={`decision ${item.decision}`}>{item.decision}</strong>}
-        <button
-          type="button"
-          class={item.decision === 'accepted' ? 'primary' : ''}
-          data-decision="accepted"
-          onClick={() => decide(item.id, 'accepted')}
-        >
-          Accept
-        </button>
-        <button
-          type="button"
-          class={item.decision === 'rejected' ? 'danger' : ''}
-          data-decision="rejected"
-          onClick={() => decide(item.id, 'rejected')}
-        >
-          Reject
-        </button>
+        {CHOICES.map((choice) => (
+          <button
+            key={choice.decision}
+            type="button"
+            class={item.decision === choice.decision ? choice.cls : ''}
+            data-decision={choice.decision}
+            onClick={() => decide(item.id, choice.decision)}
+          >
+            {choice.label}
+          </button>
+        ))}
       </div>
       <ol class="lines">
         {item.lines.map((line, i) => (

@@ -1,11 +1,6 @@
 // One session, live: its turns as they stream, and the controls that steer it.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks'
-import type {
-  ActivityMessage,
-  PermissionAnswer,
-  SessionDetail,
-  SessionSummary,
-} from '../../../src/server/dashboard/api.js'
+import type { ActivityMessage, SessionDetail, SessionSummary } from '../../../src/server/dashboard/api.js'
 import type { AgentEvent } from '../../../src/session/events.js'
 import type { PlanEntry } from '../../../src/tools/define.js'
 import { enc, getJson, HttpError, postJson } from '../api.js'
@@ -16,19 +11,18 @@ import { perfHref } from '../router.js'
 import {
   EVENT_TYPES,
   type Item,
-  type PendingRequest,
   reduceEvents,
   runningTurn,
   type SessionView,
-  type ToolCard,
   type Turn,
 } from '../session-view.js'
 import { StateBadge } from './badge.js'
 import { Disclosure } from './disclosure.js'
 import { StreamNote } from './overview.js'
+import { Permissions } from './permissions.js'
 import { pure } from './pure.js'
 import { ModelText } from './text.js'
-import { Content, ToolCardView } from './tool-card.js'
+import { ToolCardView } from './tool-card.js'
 
 const ACTIVITY_EVENTS = ['session'] as const
 /** How close to the bottom (px) counts as "following" the stream. */
@@ -225,110 +219,6 @@ function SessionHeader({
 }
 
 /** Requests still waiting: from the events, and the summary's (which may come first). */
-function pendingRequests(view: SessionView, summary: SessionSummary): PendingRequest[] {
-  const list = [...view.pending]
-  const p = summary.activity.state === 'permission' ? summary.activity.permission : undefined
-  if (p && !list.some((r) => r.toolCallId === p.toolCallId) && !answered(view, p.toolCallId))
-    list.push({
-      toolCallId: p.toolCallId,
-      turnId: '',
-      title: p.title,
-      scope: p.scope,
-      at: p.at,
-      allowAlways: p.allowAlways !== false,
-    })
-  return list
-}
-
-function answered(view: SessionView, toolCallId: string): boolean {
-  for (const t of view.turns) {
-    const card = t.tools[toolCallId]
-    if (card) return card.permission !== undefined || card.status === 'completed' || card.status === 'failed'
-  }
-  return false
-}
-
-function findCard(view: SessionView, toolCallId: string): ToolCard | undefined {
-  for (let i = view.turns.length - 1; i >= 0; i--) {
-    const card = view.turns[i]?.tools[toolCallId]
-    if (card) return card
-  }
-  return undefined
-}
-
-const OUTCOMES: { outcome: PermissionAnswer['outcome']; label: string; cls: string }[] = [
-  { outcome: 'allow_once', label: 'Allow once', cls: 'primary' },
-  { outcome: 'allow_always', label: 'Always allow', cls: '' },
-  { outcome: 'reject_once', label: 'Reject', cls: 'danger' },
-  { outcome: 'reject_always', label: 'Always reject', cls: '' },
-]
-
-function Permissions({ base, view, summary }: { base: string; view: SessionView; summary: SessionSummary }) {
-  const pending = pendingRequests(view, summary)
-  if (pending.length === 0) return null
-  return (
-    <div class="permissions">
-      {pending.map((p) => (
-        <PermissionBanner key={p.toolCallId} base={base} request={p} card={findCard(view, p.toolCallId)} />
-      ))}
-    </div>
-  )
-}
-
-function PermissionBanner({
-  base,
-  request,
-  card,
-}: {
-  base: string
-  request: PendingRequest
-  card: ToolCard | undefined
-}) {
-  const { report } = useApp()
-  const [sent, setSent] = useState<string | null>(null)
-  const [note, setNote] = useState<string | null>(null)
-  const answer = (outcome: PermissionAnswer['outcome']) => {
-    setSent(outcome)
-    const body: PermissionAnswer = { outcome }
-    postJson(`${base}/permissions/${enc(request.toolCallId)}`, body).catch((error) => {
-      if (error instanceof HttpError && error.status === 409)
-        setNote('Another client answered this request first.')
-      else {
-        setSent(null)
-        report(error)
-      }
-    })
-  }
-  return (
-    <div class="permission" data-testid="permission" data-tool-call-id={request.toolCallId}>
-      <div class="perm-head">
-        <strong>Permission needed</strong>
-        <span class="perm-title">{request.title}</span>
-        {request.scope && <code class="muted">{request.scope}</code>}
-      </div>
-      {card?.content.map((c, i) => (
-        <Content key={i} content={c} />
-      ))}
-      {note && <div class="perm-note">{note}</div>}
-      <div class="perm-actions">
-        {OUTCOMES.filter((o) => request.allowAlways || o.outcome !== 'allow_always').map((o) => (
-          <button
-            key={o.outcome}
-            type="button"
-            class={o.cls}
-            data-outcome={o.outcome}
-            disabled={sent !== null}
-            onClick={() => answer(o.outcome)}
-          >
-            {o.label}
-          </button>
-        ))}
-        {sent && !note && <span class="muted">sent: {sent.replace('_', ' ')}…</span>}
-      </div>
-    </div>
-  )
-}
-
 const TurnView = pure(function TurnView({ turn }: { turn: Turn }) {
   const done = turn.stopReason !== undefined
   return (
