@@ -22,6 +22,8 @@ export function Shell() {
   useEffect(() => {
     const onHash = () => setRoute(parseRoute(location.hash))
     addEventListener('hashchange', onHash)
+    // The hash may have changed between the first render and this effect, with nobody listening yet.
+    onHash()
     return () => removeEventListener('hashchange', onHash)
   }, [])
   const report = useCallback((error: unknown) => {

@@ -115,7 +115,12 @@ export function SessionPage({ id }: { id: string }) {
           </button>
         )}
         <Permissions base={base} view={view} summary={loaded.summary} />
-        <PromptBox base={base} running={running} onCancel={() => post('/cancel', {})} />
+        <PromptBox
+          base={base}
+          running={running}
+          cancellable={loaded.summary.running || loaded.summary.activity.state === 'permission'}
+          onCancel={() => post('/cancel', {})}
+        />
       </div>
     </div>
   )
@@ -321,7 +326,18 @@ const Plan = pure(function Plan({ entries }: { entries: PlanEntry[] }) {
   )
 })
 
-function PromptBox({ base, running, onCancel }: { base: string; running: boolean; onCancel: () => void }) {
+function PromptBox({
+  base,
+  running,
+  cancellable,
+  onCancel,
+}: {
+  base: string
+  running: boolean
+  /** A turn may run that this page has not seen start yet (the summary said so first): Cancel is offered. */
+  cancellable: boolean
+  onCancel: () => void
+}) {
   const { report } = useApp()
   const [text, setText] = useState('')
   const [sending, setSending] = useState(false)
@@ -350,7 +366,7 @@ function PromptBox({ base, running, onCancel }: { base: string; running: boolean
           }
         }}
       />
-      {running && (
+      {(running || cancellable) && (
         <button type="button" class="danger" data-testid="cancel" onClick={onCancel}>
           Cancel
         </button>
