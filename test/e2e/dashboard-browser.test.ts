@@ -137,6 +137,44 @@ chromium.describe('the dashboard in a browser', () => {
     await page.close()
   })
 
+  chromium.it(
+    'shows what each session is doing, live: thinking, running a tool, waiting for permission',
+    async () => {
+      const page = await signedInPage()
+      const yolo = (sessionId: string) =>
+        acp.agent.request(methods.agent.session.setConfigOption, {
+          sessionId,
+          configId: 'mode',
+          value: 'yolo',
+        })
+      const thinking = await acp.newSession(workspace())
+      model.enqueue({ text: 'Let me think about this for a while…', stallAfterChunks: 1 })
+      const first = acp.prompt(thinking.sessionId, 'think it over')
+      await page.waitForSelector(`[data-session-id="${thinking.sessionId}"][data-state="thinking"]`)
+
+      const tool = await acp.newSession(workspace())
+      await yolo(tool.sessionId)
+      model.enqueue({ toolCalls: [{ name: 'run_command', arguments: { command: 'sleep 30' } }] })
+      const second = acp.prompt(tool.sessionId, 'run the long job')
+      await page.waitForSelector(`[data-session-id="${tool.sessionId}"][data-state="tool"]`)
+      expect(await page.textContent(`[data-session-id="${tool.sessionId}"]`)).toContain('run_command')
+
+      const asking = await acp.newSession(workspace())
+      model.enqueue({
+        toolCalls: [{ name: 'write_file', arguments: { path: 'settings.toml', content: 'a = 1\n' } }],
+      })
+      const third = acp.prompt(asking.sessionId, 'write the settings')
+      await page.waitForSelector(`[data-session-id="${asking.sessionId}"][data-state="permission"]`)
+      await screenshot(page, 'overview-live')
+
+      for (const id of [thinking.sessionId, tool.sessionId, asking.sessionId]) await acp.cancel(id)
+      for (const turn of [first, second, third]) expect((await turn).stopReason).toBe('cancelled')
+      for (const id of [thinking.sessionId, tool.sessionId, asking.sessionId])
+        await page.waitForSelector(`[data-session-id="${id}"][data-state="idle"]`)
+      await page.close()
+    },
+  )
+
   chromium.it('honours a rejection from the browser', async () => {
     const cwd = workspace()
     const { sessionId } = await acp.newSession(cwd)

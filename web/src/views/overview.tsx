@@ -12,15 +12,24 @@ import { StateBadge } from './badge.js'
 
 const ACTIVITY_EVENTS = ['session'] as const
 
+/** When each summary arrived, by this page's clock: a working session's time goes on from there. */
+const received = new WeakMap<SessionSummary, number>()
+
+const isBusy = (s: SessionSummary) =>
+  s.activity.state === 'thinking' || s.activity.state === 'tool' || s.activity.state === 'permission'
+
 export function OverviewView() {
   const { report } = useApp()
   const [overview, setOverview] = useState<Overview | null>(null)
   const [sessions, setSessions] = useState<ReadonlyMap<string, SessionSummary>>(new Map())
-  const now = useNow()
+  const busy = [...sessions.values()].some(isBusy)
+  // A second's tick while a session works, so its time runs on the page between summaries.
+  const now = useNow(busy ? 1000 : 10_000)
   const load = useCallback(() => {
     getJson<Overview>('/api/overview')
       .then((o) => {
         setOverview(o)
+        for (const s of o.sessions) received.set(s, Date.now())
         setSessions(new Map(o.sessions.map((s) => [s.id, s])))
       })
       .catch(report)
@@ -32,6 +41,7 @@ export function OverviewView() {
     (_type, data) => {
       const s = data as SessionSummary
       if (typeof s?.id !== 'string') return
+      received.set(s, Date.now())
       setSessions((map) => new Map(map).set(s.id, s))
     },
     load,
@@ -132,7 +142,9 @@ function SessionRow({ s, now }: { s: SessionSummary; now: number }) {
       <td class="num" title={`${s.promptTokens} prompt + ${s.completionTokens} completion`}>
         {compactNumber(s.promptTokens + s.completionTokens)}
       </td>
-      <td class="num">{duration(s.busyMs)}</td>
+      <td class="num">
+        {duration(isBusy(s) ? s.busyMs + Math.max(0, now - (received.get(s) ?? now)) : s.busyMs)}
+      </td>
       <td class="num" title={new Date(s.updatedAt).toLocaleString()}>
         {relativeTime(s.updatedAt, now)}
       </td>
