@@ -39,13 +39,15 @@ export async function runDashboard(options: DashboardOptions): Promise<void> {
   await showLink(link, options.open)
 }
 
-/** Opens the link, or prints it where there is no browser to open; it works once, for a minute. */
+/**
+ * Opens the link, and prints it too: for a browser on another machine (over SSH), or when no browser opened. It
+ * works once, within a minute.
+ */
 export async function showLink(link: string, open: boolean): Promise<void> {
   const opened = open ? await openBrowser(link) : { opened: false }
   process.stdout.write(
-    opened.opened
-      ? 'Opened the dashboard in your browser.\n'
-      : `Open this link to sign in to the dashboard (it works once, within a minute):\n  ${link}\n` +
-          (opened.why ? `  (no browser opened: ${opened.why})\n` : ''),
+    `${opened.opened ? 'Opened the dashboard in your browser. ' : ''}` +
+      `Sign-in link (it works once, within a minute):\n  ${link}\n` +
+      (opened.why ? `  (no browser opened: ${opened.why})\n` : ''),
   )
 }

@@ -2,6 +2,9 @@
 // server made, passed as one argument, never through a shell.
 import { spawn } from 'node:child_process'
 
+/** Openers hand the link to a browser and exit at once; one still running after this has started a browser. */
+const SETTLE_MS = 2000
+
 function opener(url: string, env: NodeJS.ProcessEnv): [string, string[]] {
   if (env.BROWSER) return [env.BROWSER, [url]]
   if (process.platform === 'darwin') return ['open', [url]]
@@ -9,15 +12,25 @@ function opener(url: string, env: NodeJS.ProcessEnv): [string, string[]] {
   return ['xdg-open', [url]]
 }
 
-/** Whether an opener started; false (with why) when there is none, as on a machine without a desktop. */
+/**
+ * Whether a browser was opened; false, with why, when there is no opener or it failed (xdg-open without a
+ * desktop exits 3).
+ */
 export function openBrowser(url: string, env = process.env): Promise<{ opened: boolean; why?: string }> {
   const [command, args] = opener(url, env)
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: 'ignore', detached: true })
-    child.once('error', (error) => resolve({ opened: false, why: `${command}: ${error.message}` }))
-    child.once('spawn', () => {
+    const settled = setTimeout(() => {
       child.unref()
       resolve({ opened: true })
+    }, SETTLE_MS)
+    child.once('error', (error) => {
+      clearTimeout(settled)
+      resolve({ opened: false, why: `${command}: ${error.message}` })
+    })
+    child.once('exit', (code, signal) => {
+      clearTimeout(settled)
+      resolve(code === 0 ? { opened: true } : { opened: false, why: `${command} exited with ${code ?? signal}` })
     })
   })
 }

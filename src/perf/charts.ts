@@ -8,6 +8,7 @@ export const COLORS = {
   model: '#4f6bed',
   tools: '#2ea87e',
   overhead: '#e0923a',
+  wait: '#c9ced8',
   p95: '#b0b7c3',
   prompt: '#8c6bd1',
   completion: '#d45087',
@@ -31,6 +32,9 @@ export function perfCharts(figures: PerfFigures): string[] {
         { name: 'model', color: COLORS.model, values: turns.map((t) => t.modelMs) },
         { name: 'tools', color: COLORS.tools, values: turns.map((t) => t.toolMs) },
         { name: 'Punie overhead', color: COLORS.overhead, values: turns.map((t) => t.overheadMs) },
+        ...(turns.some((t) => t.waitMs > 0)
+          ? [{ name: 'waiting for you', color: COLORS.wait, values: turns.map((t) => t.waitMs) }]
+          : []),
       ],
       unit: 'ms',
       stacked: true,

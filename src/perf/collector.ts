@@ -36,8 +36,11 @@ export interface TurnTiming {
   turnId: string
   totalMs: number
   modelMs: number
+  /** Tool time, less the time tools waited for a permission answer. */
   toolMs: number
-  /** What Punie itself took: the turn less model and (top-level) tool time. */
+  /** Time waiting for the user to answer permission requests: a person's time, not Punie's or a tool's. */
+  waitMs: number
+  /** What Punie itself took: the turn less model, (top-level) tool and waiting time. */
   overheadMs: number
   stopReason: StopReason
   modelRequests: number
@@ -51,6 +54,7 @@ interface OpenTurn {
   at: number
   modelMs: number
   toolMs: number
+  waitMs: number
   modelRequests: number
   toolCalls: number
   promptTokens: number
@@ -61,6 +65,8 @@ interface OpenTool {
   name: string
   backend: ToolBackend
   parentToolCallId?: string
+  /** Time this call (or a call made from its code) waited for a permission answer. */
+  waitMs: number
 }
 
 export class PerfCollector {
@@ -71,6 +77,7 @@ export class PerfCollector {
   // Keyed by session and call id: calls of one tool may overlap (code, several sessions).
   private readonly openTools = new Map<string, OpenTool>()
   private readonly requestModel = new Map<string, string>()
+  private readonly asked = new Map<string, number>()
 
   add(event: AgentEvent): void {
     switch (event.type) {
@@ -79,6 +86,7 @@ export class PerfCollector {
           at: event.at,
           modelMs: 0,
           toolMs: 0,
+          waitMs: 0,
           modelRequests: 0,
           toolCalls: 0,
           promptTokens: 0,
@@ -90,8 +98,29 @@ export class PerfCollector {
           name: event.name,
           backend: event.backend ?? 'local',
           ...(event.parentToolCallId ? { parentToolCallId: event.parentToolCallId } : {}),
+          waitMs: 0,
         })
         break
+      case 'permission.request':
+        this.asked.set(key(event.sessionId, event.toolCallId), event.at)
+        break
+      case 'permission.response': {
+        const id = key(event.sessionId, event.toolCallId)
+        const askedAt = this.asked.get(id)
+        this.asked.delete(id)
+        if (askedAt === undefined) break
+        const wait = Math.max(0, event.at - askedAt)
+        // The wait is in this call's time and in that of every call whose code made it.
+        for (let call = this.openTools.get(id); call; ) {
+          call.waitMs += wait
+          call = call.parentToolCallId
+            ? this.openTools.get(key(event.sessionId, call.parentToolCallId))
+            : undefined
+        }
+        const turn = this.openTurns.get(key(event.sessionId, event.turnId))
+        if (turn) turn.waitMs += wait
+        break
+      }
       case 'tool.end': {
         const id = key(event.sessionId, event.toolCallId)
         const open = this.openTools.get(id)
@@ -104,12 +133,13 @@ export class PerfCollector {
           backend: open?.backend ?? 'local',
           ...(open?.parentToolCallId ? { parentToolCallId: open.parentToolCallId } : {}),
           ok: event.status === 'completed',
-          durationMs: event.durationMs,
+          // A tool's latency is its own: the time a person took to answer it is left out.
+          durationMs: Math.max(0, event.durationMs - (open?.waitMs ?? 0)),
           at: event.at,
         })
         const turn = this.openTurns.get(key(event.sessionId, event.turnId))
         if (turn && !open?.parentToolCallId) {
-          turn.toolMs += event.durationMs
+          turn.toolMs += Math.max(0, event.durationMs - (open?.waitMs ?? 0))
           turn.toolCalls++
         }
         break
@@ -156,7 +186,8 @@ export class PerfCollector {
           totalMs: event.durationMs,
           modelMs: turn.modelMs,
           toolMs: turn.toolMs,
-          overheadMs: Math.max(0, event.durationMs - turn.modelMs - turn.toolMs),
+          waitMs: turn.waitMs,
+          overheadMs: Math.max(0, event.durationMs - turn.modelMs - turn.toolMs - turn.waitMs),
           stopReason: event.stopReason,
           modelRequests: turn.modelRequests,
           toolCalls: turn.toolCalls,

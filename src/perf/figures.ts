@@ -32,6 +32,8 @@ export interface PerfFigures {
   overheadP50: number
   modelShare: number
   toolShare: number
+  /** Share of turn time spent waiting for the user's permission answers. */
+  waitShare: number
   overheadShare: number
   modelRequests: number
   firstTokenP50?: number
@@ -74,6 +76,7 @@ export function computeFigures(collector: PerfCollector, recent = 30): PerfFigur
       ) ?? 0,
     modelShare: share(sum(turns.map((t) => t.modelMs))),
     toolShare: share(sum(turns.map((t) => t.toolMs))),
+    waitShare: share(sum(turns.map((t) => t.waitMs))),
     overheadShare: share(sum(turns.map((t) => t.overheadMs))),
     modelRequests: models.length,
     ...optional('firstTokenP50', quantile(ttft, 0.5)),
@@ -141,6 +144,9 @@ export function headlineRows(f: PerfFigures): [string, string][] {
     ['sessions / turns', `${f.sessions} / ${f.turns}`],
     ['turn time p50 / p95', `${format(f.turnP50)} / ${format(f.turnP95)} ms`],
     ['time in model / tools / Punie', `${pct(f.modelShare)} / ${pct(f.toolShare)} / ${pct(f.overheadShare)}`],
+    ...(f.waitShare > 0
+      ? [['time waiting for permission answers', pct(f.waitShare)] as [string, string]]
+      : []),
     ['Punie overhead per turn, p50', ms(f.overheadP50)],
     ['model requests', `${f.modelRequests}`],
     ['time to first token, p50', ms(f.firstTokenP50)],

@@ -9,13 +9,15 @@ import type { AgentCore } from '../core/core.js'
 import type { Logger } from '../log/logger.js'
 import type { ResumeTokenStore } from '../store/sqlite-store.js'
 import { ConnectionAccess } from './access.js'
-import { originAllowed, presentedToken, sameSecret } from './auth.js'
+import { hostAllowed, originAllowed, presentedToken, sameSecret } from './auth.js'
 
 export interface AcpSocketOptions {
   version: string
   core: AgentCore
   resumeTokens: ResumeTokenStore
   token: string | undefined
+  /** The address the server is bound to, for the Host check. */
+  host: string
   port(): number
   allowedOrigins: readonly string[]
   logger: Logger
@@ -97,6 +99,12 @@ export class AcpSocketServer {
     if (url.pathname !== '/acp') {
       return { status: 404, message: `no WebSocket endpoint at ${url.pathname}; use /acp` }
     }
+    if (!hostAllowed(request.headers.host, this.options.host)) {
+      return {
+        status: 421,
+        message: `this server answers only at a loopback address, not ${request.headers.host}`,
+      }
+    }
     if (!originAllowed(request.headers.origin, this.options.port(), this.options.allowedOrigins)) {
       return { status: 403, message: `origin ${request.headers.origin} is not allowed` }
     }
@@ -104,7 +112,8 @@ export class AcpSocketServer {
     if (this.options.token !== undefined && !sameSecret(token, this.options.token)) {
       return {
         status: 401,
-        message: 'unauthorized: send "Authorization: Bearer <token>" from ~/.punie/server.json',
+        message:
+          'unauthorized: send "Authorization: Bearer <token>" with the token from server.json in $PUNIE_HOME (~/.punie by default)',
       }
     }
     if (this.peers.size >= this.options.limits.maxConnections) {
@@ -155,7 +164,13 @@ export class AcpSocketServer {
 
 function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: message })
-  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }
+  const reason = {
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    421: 'Misdirected Request',
+    503: 'Service Unavailable',
+  }
   socket.end(
     `HTTP/1.1 ${status} ${reason[status as keyof typeof reason] ?? 'Error'}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

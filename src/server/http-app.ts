@@ -13,8 +13,9 @@ import { InvalidCursorError } from '../store/sqlite-store.js'
 import { hostAllowed, originAllowed, presentedToken, sameSecret } from './auth.js'
 import { signInPage } from './dashboard/pages.js'
 import { mountReports } from './dashboard/report-routes.js'
-import { type DashboardDeps, dashboardError, mountDashboard } from './dashboard/routes.js'
+import { type DashboardDeps, dashboardError, mountDashboard, streamAccess } from './dashboard/routes.js'
 import { cookieName } from './dashboard/sign-in.js'
+import { runLiveStream } from './live-stream.js'
 
 export interface HttpAppOptions {
   version: string
@@ -31,7 +32,7 @@ export interface HttpAppOptions {
   /** The dashboard: its page, sign-ins, live activity and steering. */
   dashboard: Pick<
     DashboardDeps,
-    'activity' | 'signIns' | 'assets' | 'baseUrl' | 'browserSurface' | 'knownModels'
+    'activity' | 'signIns' | 'assets' | 'baseUrl' | 'browserSurface' | 'knownModels' | 'env'
   >
   /** Aborted at shutdown, ending open event streams. */
   shutdown: AbortSignal
@@ -39,7 +40,8 @@ export interface HttpAppOptions {
 }
 
 const UNAUTHORIZED = {
-  error: 'unauthorized: send "Authorization: Bearer <token>" with the token from ~/.punie/server.json',
+  error:
+    'unauthorized: send "Authorization: Bearer <token>" with the token from server.json in $PUNIE_HOME (~/.punie by default)',
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -74,7 +76,10 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       return c.json({ error: `origin ${origin} is not allowed` }, 403)
     }
     // A browser says where a request comes from; one from another site never gets through, cookie or not.
-    if (c.req.header('sec-fetch-site') === 'cross-site') {
+    if (
+      c.req.header('sec-fetch-site') === 'cross-site' &&
+      !(origin && options.allowedOrigins.includes(origin))
+    ) {
       return c.json({ error: 'cross-site requests are not allowed' }, 403)
     }
     if (c.req.path === '/health' || c.req.path === '/login') return next()
@@ -131,7 +136,31 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     const id = c.req.param('id')
     if (!manager.record(id)) throw new SessionNotFoundError(id)
     const after = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0) || 0
-    return streamSSE(c, (stream) => streamEvents(stream, { id, after, manager, shutdown: options.shutdown }))
+    const allowed = streamAccess(c, options.dashboard.signIns, options.token, options.port())
+    let last = after
+    // The session's stored events after `after`, then its live events, without a gap or a repeat.
+    return streamSSE(c, (stream) =>
+      runLiveStream<AgentEvent>(stream, {
+        comment: 'punie session events',
+        shutdown: options.shutdown,
+        subscribe: (push, recheck) => {
+          const stops = [
+            manager.observe((event) => event.sessionId === id && push(event)),
+            options.dashboard.signIns.watchSignOuts(recheck),
+          ]
+          return () => {
+            for (const stop of stops) stop()
+          }
+        },
+        initial: () => manager.transcript(id),
+        allowed,
+        send: async (event) => {
+          if (event.seq <= last) return
+          last = event.seq
+          await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(event) })
+        },
+      }),
+    )
   })
 
   mountDashboard(app, {
@@ -156,49 +185,4 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     return c.json({ error: 'internal error; see the server log' }, 500)
   })
   return app
-}
-
-interface EventStreamOptions {
-  id: string
-  after: number
-  manager: SessionManager
-  shutdown: AbortSignal
-}
-
-/** The session's stored events after `after`, then its live events, without a gap or a repeat. */
-async function streamEvents(
-  stream: Parameters<Parameters<typeof streamSSE>[1]>[0],
-  { id, after, manager, shutdown }: EventStreamOptions,
-): Promise<void> {
-  let last = after
-  const pending: AgentEvent[] = []
-  let wake: (() => void) | undefined
-  const unsubscribe = manager.observe((event) => {
-    if (event.sessionId !== id) return
-    pending.push(event)
-    wake?.()
-  })
-  const ended = new Promise<void>((resolve) => {
-    stream.onAbort(resolve)
-    shutdown.addEventListener('abort', () => resolve(), { once: true })
-  })
-  const send = async (event: AgentEvent) => {
-    if (event.seq <= last) return
-    last = event.seq
-    await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(event) })
-  }
-  // A comment first, so the client has the response (and its headers) before there is an event to send.
-  await stream.write(': punie session events\n\n')
-  const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => undefined), 15_000)
-  try {
-    for (const event of manager.transcript(id)) await send(event)
-    while (!stream.aborted && !shutdown.aborted) {
-      for (const event of pending.splice(0)) await send(event)
-      if (pending.length) continue
-      await Promise.race([ended, new Promise<void>((resolve) => (wake = resolve))])
-    }
-  } finally {
-    clearInterval(keepAlive)
-    unsubscribe()
-  }
 }

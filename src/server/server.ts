@@ -26,6 +26,8 @@ export interface ServerOptions {
   auth: boolean
   allowedOrigins: readonly string[]
   limits?: Partial<SocketLimits>
+  /** What model specs are read against; the process's own by default. */
+  env?: Readonly<Record<string, string | undefined>>
   /** Where the dashboard's review page reads the flywheel's examples. */
   review?: ReviewPaths
   /** The dashboard's build (default dist/dashboard in the package). */
@@ -82,10 +84,12 @@ export async function startServer(options: ServerOptions): Promise<RunningPunieS
       baseUrl,
       browserSurface: (record) => options.core.browserSurface(record),
       knownModels: options.core.knownModels,
+      env: options.env ?? process.env,
     },
   })
   const sockets = new AcpSocketServer({
     version: options.version,
+    host: options.host,
     core: options.core,
     resumeTokens: options.core.resumeTokens,
     token,
@@ -96,7 +100,18 @@ export async function startServer(options: ServerOptions): Promise<RunningPunieS
   })
   const http = createServer({ maxHeaderSize: 16 * 1024 }, getRequestListener(app.fetch))
   http.on('upgrade', (request, socket, head) => sockets.handleUpgrade(request, socket, head))
-  http.on('clientError', (_error, socket) => socket.destroy())
+  // A request too large to parse (headers or URL over the limit) is told why before the socket closes.
+  http.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (socket.writable && !socket.writableEnded) {
+      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
+      socket.end(
+        tooLarge
+          ? 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'
+          : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+      )
+    }
+    socket.destroy()
+  })
   port = await listen(http, options.host, options.port)
 
   const url = baseUrl()

@@ -1,9 +1,10 @@
 // The dashboard's routes on a real `punie serve`, next to a real ACP client over WebSocket and the scripted
 // model: sign-in, live activity, and steering (permission answers, cancel, prompts, mode) from the browser side.
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { get } from 'node:http'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import type { AcpHarness } from '../helpers/acp-harness.js'
 import { type BrowserLike, readSse, signIn, signInLink } from '../helpers/dashboard.js'
 import { ScriptedIde } from '../helpers/ide.js'
@@ -197,7 +198,8 @@ describe('dashboard steering', () => {
     )
     expect(again.status).toBe(409)
     const idle = JSON.parse((await stream.next((m) => JSON.parse(m.data).activity.state === 'idle')).data)
-    expect(idle).toMatchObject({ id: sessionId, turns: 1 })
+    // The summary made at the turn's end already says it no longer runs.
+    expect(idle).toMatchObject({ id: sessionId, turns: 1, running: false })
   })
 
   it('honours a rejection from the browser: the model reads it and nothing is written', async () => {
@@ -308,6 +310,50 @@ describe('dashboard steering', () => {
       (await browser.json(`/api/sessions/${id}`)).session.turns === 1 ? true : undefined,
     )
     expect(readFileSync(join(cwd, 'made.txt'), 'utf8')).toBe('from the model\n')
+  })
+
+  it('leaves nothing behind for a refused new session, names a directory one way, and says why a turn failed', async () => {
+    const cwd = tempDir('punie-dash-ws-')
+    const refused = await browser.post('/api/sessions', { cwd, model: 'not a model spec!!' })
+    expect(refused.status).toBe(400)
+    expect((await browser.json('/api/overview')).sessions).toEqual([])
+
+    const roundabout = join(cwd, '..', basename(cwd))
+    const unreachable = 'http://127.0.0.1:9/v1/nothing-here'
+    const created = await browser.post('/api/sessions', {
+      cwd: roundabout,
+      model: unreachable,
+      prompt: 'hello?',
+    })
+    expect(created.body).toMatchObject({ cwd: realpathSync(cwd), project: realpathSync(cwd) })
+    const failed = await until(
+      async () => (await browser.json(`/api/sessions/${created.body.id}`)).session.failure,
+    )
+    expect(failed).toContain('127.0.0.1:9')
+  })
+
+  it('ends a signed-out browser’s event streams, and answers a request too large to read', async () => {
+    const stream = await activity()
+    expect((await browser.post('/api/sign-out', {})).status).toBe(200)
+    await expect(stream.next(() => false, 5000)).rejects.toThrow('the event stream ended')
+    expect((await browser.fetch('/api/overview')).status).toBe(401)
+    const huge = await fetch(`${served.url}/api/overview`, {
+      headers: { Authorization: `Bearer ${served.token}`, 'X-Padding': 'x'.repeat(20_000) },
+    })
+    expect(huge.status).toBe(431)
+    // The WebSocket answers only at loopback names too.
+    const rebound = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`${served.url.replace(/^http/, 'ws')}/acp`, {
+        headers: { Authorization: `Bearer ${served.token}`, Host: 'evil.example' },
+      })
+      socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0))
+      socket.on('open', () => {
+        socket.close()
+        resolve(101)
+      })
+      socket.on('error', () => undefined)
+    })
+    expect(rebound).toBe(421)
   })
 
   it('reports performance for a session, and the standalone report, and the review page without opt-in', async () => {

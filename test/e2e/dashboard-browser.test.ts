@@ -175,6 +175,25 @@ chromium.describe('the dashboard in a browser', () => {
     },
   )
 
+  chromium.it('marks a turn whose model failed, in the session and the overview, and signs out', async () => {
+    const page = await signedInPage()
+    await page.fill('[data-testid=new-session-cwd]', workspace())
+    await page.fill('[data-testid=new-session-prompt]', 'is anyone there?')
+    await page.click('[data-testid=new-session-start]')
+    const view = page.locator('[data-testid=session-view][data-session-id]')
+    await view.waitFor()
+    const id = (await view.getAttribute('data-session-id')) as string
+    // The scripted model has nothing queued for this turn: it answers 500, and the turn fails.
+    await page.waitForSelector('[data-testid=turn] .stop-failed')
+    await page.goto(`${served.url}/#/`)
+    await page.waitForSelector(`[data-session-id="${id}"] .badge.failed`)
+
+    await page.click('[data-testid=sign-out]')
+    await page.waitForSelector('[data-testid=signed-out]')
+    expect((await page.reload())?.status()).toBe(401)
+    await page.close()
+  })
+
   chromium.it('honours a rejection from the browser', async () => {
     const cwd = workspace()
     const { sessionId } = await acp.newSession(cwd)

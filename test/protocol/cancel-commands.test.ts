@@ -20,7 +20,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function until(check: () => boolean, timeoutMs = 5000) {
+async function until(check: () => boolean, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs
   while (!check()) {
     if (Date.now() > deadline) throw new Error('timed out')

@@ -96,6 +96,28 @@ describe('session facts', () => {
     expect(busyMs(facts, 1500)).toBe(500)
   })
 
+  it('keeps why the last turn failed until the next turn starts', () => {
+    const facts = emptyFacts()
+    for (const event of events(
+      { type: 'turn.start', turnId: 't1', prompt: [] },
+      { type: 'model.start', turnId: 't1', request: 1, model: 'm', baseURL: 'u' },
+      {
+        type: 'model.end',
+        turnId: 't1',
+        request: 1,
+        ok: false,
+        durationMs: 3,
+        error: 'no model server at :9',
+      },
+      { type: 'turn.end', turnId: 't1', stopReason: 'end_turn', durationMs: 5 },
+    ))
+      applyEvent(facts, event)
+    expect(facts.failure).toBe('no model server at :9')
+    expect(facts.activity.state).toBe('idle')
+    applyEvent(facts, { type: 'turn.start', turnId: 't2', prompt: [], sessionId: 's', seq: 9, at: 2000 })
+    expect(facts.failure).toBeUndefined()
+  })
+
   it('ignores an event it has already folded, so a replay over a live stream counts nothing twice', () => {
     const facts = emptyFacts()
     const [start, end] = events(

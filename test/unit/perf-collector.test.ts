@@ -113,6 +113,26 @@ describe('PerfCollector', () => {
     expect(c.tools.map((t) => t.name)).toEqual(['read_file', 'execute_code'])
   })
 
+  it('leaves the time a person took to answer a permission request out of tool time, in its own share', () => {
+    const c = PerfCollector.from([
+      ev('s', 0, { type: 'turn.start', turnId: 't', prompt: [] }),
+      toolStart('s', 1, 't', 'code', 'execute_code', { backend: 'sandbox' }),
+      toolStart('s', 2, 't', 'w', 'write_file', { parentToolCallId: 'code' }),
+      ev('s', 3, { type: 'permission.request', turnId: 't', toolCallId: 'w', title: 'Write a', scope: 'a' }),
+      ev('s', 5003, { type: 'permission.response', turnId: 't', toolCallId: 'w', outcome: 'allow_once' }),
+      toolEnd('s', 5010, 't', 'w', 'write_file', 5008),
+      toolEnd('s', 5020, 't', 'code', 'execute_code', 5019),
+      ev('s', 5030, { type: 'turn.end', turnId: 't', stopReason: 'end_turn', durationMs: 5030 }),
+    ])
+    expect(c.tools.map((t) => [t.name, t.durationMs])).toEqual([
+      ['write_file', 8],
+      ['execute_code', 19],
+    ])
+    expect(c.turns[0]).toMatchObject({ toolMs: 19, waitMs: 5000, overheadMs: 11 })
+    const figures = computeFigures(c)
+    expect(figures.waitShare).toBeCloseTo(5000 / 5030)
+  })
+
   it('computes report figures: shares, percentiles per tool and per backend', () => {
     const events: AgentEvent[] = []
     for (let i = 0; i < 4; i++) {

@@ -1,6 +1,6 @@
 // The page's frame: navigation, the error bar, the sign-in note, and the view the hash names.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks'
-import { HttpError } from './api.js'
+import { HttpError, postJson } from './api.js'
 import { App } from './context.js'
 import { parseRoute, type Route } from './router.js'
 import { OverviewView } from './views/overview.js'
@@ -58,6 +58,18 @@ export function Shell() {
             Review
           </a>
         </nav>
+        <button
+          type="button"
+          class="sign-out"
+          data-testid="sign-out"
+          onClick={() =>
+            postJson('/api/sign-out', {})
+              .then(() => setSignedOut(true))
+              .catch(report)
+          }
+        >
+          Sign out
+        </button>
       </header>
       {errors.length > 0 && (
         <div class="errors" data-testid="error" role="alert">

@@ -256,12 +256,17 @@ export function applyEvent(view: SessionView, event: AgentEvent): SessionView {
       const prompt = event.usage?.promptTokens ?? 0
       const completion = event.usage?.completionTokens ?? 0
       next.tokens = { prompt: view.tokens.prompt + prompt, completion: view.tokens.completion + completion }
-      return withTurn(next, event.turnId, event.at, (turn) => ({
-        ...turn,
-        requests: turn.requests + (event.purpose ? 0 : 1),
-        tokens: { prompt: turn.tokens.prompt + prompt, completion: turn.tokens.completion + completion },
-        ...(!event.ok && event.error && event.error !== 'cancelled' ? { error: event.error } : {}),
-      }))
+      return withTurn(next, event.turnId, event.at, (turn) => {
+        const updated: Turn = {
+          ...turn,
+          requests: turn.requests + (event.purpose ? 0 : 1),
+          tokens: { prompt: turn.tokens.prompt + prompt, completion: turn.tokens.completion + completion },
+        }
+        if (!event.ok && event.error && event.error !== 'cancelled') updated.error = event.error
+        // A request that succeeded after a failed one (a retry) means the turn went on.
+        else if (event.ok && !event.purpose) delete updated.error
+        return updated
+      })
     }
     case 'usage':
       next.context = { tokens: event.usage.promptTokens, window: event.contextWindow }

@@ -37,7 +37,8 @@ export class ActivityTracker {
   summary(record: SessionRecord, now = Date.now()): SessionSummary {
     const facts = this.factsOf(record.id)
     const live = this.manager.find(record.id)
-    const running = live?.isRunning ?? false
+    // From the events, not the session: the summary made at turn.end must already say the turn is over.
+    const running = live !== undefined && facts.turnStartedAt !== undefined
     const view = live ? (live.info as SessionRecord) : record
     return {
       id: view.id,
@@ -57,7 +58,8 @@ export class ActivityTracker {
       turns: facts.turns,
       promptTokens: facts.promptTokens,
       completionTokens: facts.completionTokens,
-      busyMs: busyMs(facts, now),
+      busyMs: Math.round(busyMs(facts, now)),
+      ...(facts.failure ? { failure: facts.failure } : {}),
     }
   }
 

@@ -50,6 +50,8 @@ export interface SessionSummary {
   completionTokens: number
   /** Time spent in turns so far, the running one included. */
   busyMs: number
+  /** Why the last turn failed (the model was unreachable, say), until the next one starts. */
+  failure?: string
 }
 
 /** GET /api/overview */

@@ -45,6 +45,8 @@ export function mountReports(app: Hono, deps: ReportDeps): void {
       // The report is self-contained: styles inline, no script at all.
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
       'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
     })
   })
 

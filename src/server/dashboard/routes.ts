@@ -1,17 +1,20 @@
 // The dashboard's routes: its page and sign-in, the overview and its live stream, and steering a session
 // (prompt, cancel, answer a permission request, switch mode or model). Sessions are the one session core's.
-import type { Hono } from 'hono'
+import { realpathSync } from 'node:fs'
+import { isAbsolute } from 'node:path'
+import type { Context, Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { streamSSE } from 'hono/streaming'
 import { z } from 'zod'
 import type { Logger } from '../../log/logger.js'
 import { modelChoices } from '../../model/choose.js'
-import { ModelSpecError } from '../../model/spec.js'
+import { ModelSpecError, parseModelSpec } from '../../model/spec.js'
 import { type SessionManager, SessionNotFoundError } from '../../session/manager.js'
 import type { SessionRecord, SessionSurface } from '../../session/ports.js'
 import { InvalidModeError, type Session, SessionBusyError } from '../../session/session.js'
 import { PERMISSION_MODES } from '../../tools/permission.js'
 import { presentedToken, sameSecret } from '../auth.js'
+import { runLiveStream } from '../live-stream.js'
 import type { ActivityTracker } from './activity.js'
 import type {
   ApiError,
@@ -44,6 +47,8 @@ export interface DashboardDeps {
   /** Model specs offered besides the session's own. */
   knownModels: readonly string[]
   shutdown: AbortSignal
+  /** The environment model specs are read against (`${VAR}` and provider keys). */
+  env: Readonly<Record<string, string | undefined>>
   logger: Logger
 }
 
@@ -186,39 +191,25 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
   })
 
   app.get('/api/activity', (c) =>
-    streamSSE(c, async (stream) => {
-      const queue: SessionSummary[] = []
-      let wake: (() => void) | undefined
-      const stop = activity.watch((s) => {
-        queue.push(s)
-        wake?.()
-      })
-      // Then every session the overview shows as it is now: a page that opens this stream after fetching the
-      // overview misses nothing that changed in between, and a reconnecting one catches up.
-      queue.push(...overviewSessions(OVERVIEW_LIMIT).sessions)
-      const ended = new Promise<void>((resolve) => {
-        stream.onAbort(resolve)
-        deps.shutdown.addEventListener('abort', () => resolve(), { once: true })
-      })
-      await stream.write(': punie activity\n\n')
-      const keepAlive = setInterval(
-        () => void stream.write(': keep-alive\n\n').catch(() => undefined),
-        15_000,
-      )
-      try {
-        while (!stream.aborted && !deps.shutdown.aborted) {
-          // A burst of changes to one session sends its latest summary once.
-          const latest = new Map(queue.splice(0).map((s) => [s.id, s]))
-          for (const s of latest.values())
-            await stream.writeSSE({ event: 'session', data: JSON.stringify(s) })
-          if (queue.length) continue
-          await Promise.race([ended, new Promise<void>((resolve) => (wake = resolve))])
-        }
-      } finally {
-        clearInterval(keepAlive)
-        stop()
-      }
-    }),
+    streamSSE(c, (stream) =>
+      runLiveStream<SessionSummary>(stream, {
+        comment: 'punie activity',
+        shutdown: deps.shutdown,
+        subscribe: (push, recheck) => {
+          const stops = [activity.watch(push), deps.signIns.watchSignOuts(recheck)]
+          return () => {
+            for (const stop of stops) stop()
+          }
+        },
+        // Every session the overview shows, as it is now: a page that opens this stream after fetching the
+        // overview misses nothing that changed in between, and a reconnecting one catches up.
+        initial: () => overviewSessions(OVERVIEW_LIMIT).sessions,
+        allowed: streamAccess(c, deps.signIns, deps.token, deps.port()),
+        // A burst of changes to one session sends its latest summary once.
+        coalesce: (items) => [...new Map(items.map((s) => [s.id, s])).values()],
+        send: (s) => stream.writeSSE({ event: 'session', data: JSON.stringify(s) }),
+      }),
+    ),
   )
 
   app.get('/api/sessions/:id', (c) => {
@@ -236,14 +227,11 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
 
   app.post('/api/sessions', async (c) => {
     const body = await parse(c.req.raw, newSessionBody)
-    const session = manager.create({ cwd: body.cwd, surface: deps.browserSurface })
-    try {
-      if (body.model) session.setModel(body.model)
-      if (body.mode) session.setMode(body.mode)
-    } catch (error) {
-      await manager.close(session.id)
-      throw error
-    }
+    // Everything is checked before the session exists, so a refused request leaves nothing behind.
+    if (body.model) parseModelSpec(body.model, deps.env)
+    const session = manager.create({ cwd: canonicalDirectory(body.cwd), surface: deps.browserSurface })
+    if (body.model) session.setModel(body.model)
+    if (body.mode) session.setMode(body.mode)
     if (body.prompt?.trim()) startTurn(session, body.prompt)
     return c.json(summary(session.id), 201)
   })
@@ -289,6 +277,25 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
   })
 }
 
+/**
+ * For a stream: whether its reader may still read. A program with the token always may; a browser as long as its
+ * cookie signs it in, so a sign-out (or the cookie's end) ends its streams too.
+ */
+export function streamAccess(
+  c: Context,
+  signIns: SignIns,
+  token: string | undefined,
+  port: number,
+): () => boolean {
+  if (
+    token === undefined ||
+    sameSecret(presentedToken(c.req.header('authorization'), new URL(c.req.url), 'http'), token)
+  )
+    return () => true
+  const cookie = getCookie(c, cookieName(port))
+  return () => signIns.signedIn(cookie)
+}
+
 /** The error replies of the dashboard's routes; undefined for errors that are not theirs. */
 export function dashboardError(error: unknown): { body: ApiError; status: 400 | 409 } | undefined {
   if (error instanceof BadRequest) return { body: { error: error.message }, status: error.status }
@@ -298,6 +305,16 @@ export function dashboardError(error: unknown): { body: ApiError; status: 400 | 
   if (error instanceof Error && error.name === 'InvalidSessionRequestError')
     return { body: { error: error.message }, status: 400 }
   return undefined
+}
+
+/** The directory with `..`, `.` and symlinks resolved: one project has one name. */
+function canonicalDirectory(cwd: string): string {
+  if (!isAbsolute(cwd)) throw new BadRequest(`cwd must be an absolute path, got ${JSON.stringify(cwd)}`)
+  try {
+    return realpathSync(cwd)
+  } catch {
+    throw new BadRequest(`${JSON.stringify(cwd)} is not an existing directory`)
+  }
 }
 
 async function parse<T>(request: Request, schema: z.ZodType<T>): Promise<T> {

@@ -15,6 +15,8 @@ export interface SessionFacts {
   /** Tools running now, by call id, in the order they started. */
   running: Map<string, string>
   permission?: PendingPermission
+  /** Why the last turn failed (its model request did), until the next turn starts. */
+  failure?: string
   /** The event the facts are up to, so that a stream replayed over a fold repeats nothing. */
   seq: number
 }
@@ -40,7 +42,8 @@ export function applyEvent(facts: SessionFacts, event: AgentEvent): boolean {
       facts.turnStartedAt = event.at
       facts.running.clear()
       facts.permission = undefined
-      return settle(facts, event.at)
+      facts.failure = undefined
+      return settle(facts, event.at) || true
     case 'model.start':
     case 'permission.response':
       if (event.type === 'permission.response') facts.permission = undefined
@@ -62,10 +65,13 @@ export function applyEvent(facts: SessionFacts, event: AgentEvent): boolean {
       }
       return settle(facts, event.at)
     case 'model.end':
-      if (!event.usage) return false
-      facts.promptTokens += event.usage.promptTokens
-      facts.completionTokens += event.usage.completionTokens
-      return true
+      if (!event.ok && event.purpose === undefined) facts.failure = event.error ?? 'the model request failed'
+      else if (event.ok && event.purpose === undefined) facts.failure = undefined
+      if (event.usage) {
+        facts.promptTokens += event.usage.promptTokens
+        facts.completionTokens += event.usage.completionTokens
+      }
+      return event.usage !== undefined || !event.ok
     case 'turn.end':
       facts.turns++
       facts.finishedMs += event.durationMs

@@ -20,6 +20,7 @@ export class SignIns {
   // Only digests are kept: a heap dump or a log line of these maps gives nobody a way in.
   private readonly codes = new Map<string, number>()
   private readonly cookies = new Map<string, number>()
+  private readonly signOuts = new Set<() => void>()
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -54,7 +55,14 @@ export class SignIns {
   }
 
   signOut(cookie: string | undefined): void {
-    if (cookie) this.cookies.delete(digest(cookie))
+    if (!cookie || !this.cookies.delete(digest(cookie))) return
+    for (const listener of this.signOuts) listener()
+  }
+
+  /** Told at each sign-out, so that open streams can check whether their reader is still signed in. */
+  watchSignOuts(listener: () => void): () => void {
+    this.signOuts.add(listener)
+    return () => this.signOuts.delete(listener)
   }
 
   private sweep(): void {

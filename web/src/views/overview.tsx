@@ -135,6 +135,11 @@ function SessionRow({ s, now }: { s: SessionSummary; now: number }) {
       </td>
       <td>
         <StateBadge activity={s.activity} />
+        {s.failure && (
+          <span class="badge failed" title={s.failure}>
+            last turn failed
+          </span>
+        )}
       </td>
       <td>{s.client}</td>
       <td title={s.model}>{shortModel(s.model)}</td>

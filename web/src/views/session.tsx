@@ -223,7 +223,6 @@ function SessionHeader({
   )
 }
 
-/** Requests still waiting: from the events, and the summary's (which may come first). */
 const TurnView = pure(function TurnView({ turn }: { turn: Turn }) {
   const done = turn.stopReason !== undefined
   return (
@@ -233,17 +232,17 @@ const TurnView = pure(function TurnView({ turn }: { turn: Turn }) {
       data-turn-id={turn.id}
       data-stop-reason={turn.stopReason}
     >
-      {turn.prompt && (
-        <div class="message user" data-testid="message" data-role="user">
-          <div class="text">{turn.prompt}</div>
-        </div>
-      )}
+      {turn.prompt && <Prompt text={turn.prompt} />}
       {turn.items.map((item) => (
         <ItemView key={`${item.kind}:${item.id}`} item={item} turn={turn} />
       ))}
-      {turn.error && <div class="turn-error">Model request failed: {turn.error}</div>}
       <div class="turn-foot">
-        {done ? (
+        {done && turn.error ? (
+          // The reason is in the turn's own message (⚠ …); the foot says the turn did not do its work.
+          <span class="stop stop-failed" title={turn.error}>
+            failed
+          </span>
+        ) : done ? (
           <span class={`stop stop-${turn.stopReason}`}>{turn.stopReason}</span>
         ) : (
           <span class="stop running">running…</span>
@@ -383,3 +382,20 @@ function PromptBox({
     </div>
   )
 }
+
+/** Past this, a prompt (a pasted log, a file) shows its start, and the rest on demand. */
+const PROMPT_FOLD = 4000
+
+const Prompt = pure(function Prompt({ text }: { text: string }) {
+  const long = text.length > PROMPT_FOLD
+  return (
+    <div class="message user" data-testid="message" data-role="user">
+      <div class="text">{long ? `${text.slice(0, PROMPT_FOLD)}…` : text}</div>
+      {long && (
+        <Disclosure class="more-prompt" summary={`all of it (${compactNumber(text.length)} characters)`}>
+          {() => <div class="text">{text}</div>}
+        </Disclosure>
+      )}
+    </div>
+  )
+})
