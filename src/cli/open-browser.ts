@@ -30,7 +30,9 @@ export function openBrowser(url: string, env = process.env): Promise<{ opened: b
     })
     child.once('exit', (code, signal) => {
       clearTimeout(settled)
-      resolve(code === 0 ? { opened: true } : { opened: false, why: `${command} exited with ${code ?? signal}` })
+      resolve(
+        code === 0 ? { opened: true } : { opened: false, why: `${command} exited with ${code ?? signal}` },
+      )
     })
   })
 }
