@@ -1,7 +1,7 @@
 // The performance charts, from figures: one definition for the HTML report and the dashboard. Pure, no Node.
 
 import { timeFormatFor } from './axis.js'
-import type { PerfFigures } from './figures.js'
+import type { LatencyRow, PerfFigures } from './figures.js'
 import { barChart, categoryMargin, timeChart } from './svg.js'
 
 export const COLORS = {
@@ -41,30 +41,22 @@ export function perfCharts(figures: PerfFigures): string[] {
       margin,
       empty: 'no turns in this range',
     }),
-    barChart({
-      id: 'tool-latency',
-      title: 'Tool latency by tool (p50 and p95)',
-      categories: toolLabels,
-      series: [
-        { name: 'p50', color: COLORS.tools, values: figures.tools.map((t) => t.p50) },
-        { name: 'p95', color: COLORS.p95, values: figures.tools.map((t) => t.p95) },
-      ],
-      unit: 'ms',
+    latencyChart(
+      'tool-latency',
+      'Tool latency by tool (p50 and p95)',
+      toolLabels,
+      figures.tools,
+      COLORS.tools,
       margin,
-      empty: 'no tool calls in this range',
-    }),
-    barChart({
-      id: 'backend-latency',
-      title: 'Tool latency by where it ran: IDE, local, sandbox (p50 and p95)',
-      categories: backendLabels,
-      series: [
-        { name: 'p50', color: COLORS.model, values: figures.backends.map((b) => b.p50) },
-        { name: 'p95', color: COLORS.p95, values: figures.backends.map((b) => b.p95) },
-      ],
-      unit: 'ms',
+    ),
+    latencyChart(
+      'backend-latency',
+      'Tool latency by where it ran: IDE, local, sandbox (p50 and p95)',
+      backendLabels,
+      figures.backends,
+      COLORS.model,
       margin,
-      empty: 'no tool calls in this range',
-    }),
+    ),
     barChart({
       id: 'tokens-per-turn',
       title: 'Tokens per turn',
@@ -91,4 +83,27 @@ export function perfCharts(figures: PerfFigures): string[] {
       empty: 'no sessions in this range',
     }),
   ]
+}
+
+/** p50 and p95 side by side for each row (a tool, a backend). */
+function latencyChart(
+  id: string,
+  title: string,
+  categories: string[],
+  rows: readonly LatencyRow[],
+  color: string,
+  margin: number,
+): string {
+  return barChart({
+    id,
+    title,
+    categories,
+    series: [
+      { name: 'p50', color, values: rows.map((r) => r.p50) },
+      { name: 'p95', color: COLORS.p95, values: rows.map((r) => r.p95) },
+    ],
+    unit: 'ms',
+    margin,
+    empty: 'no tool calls in this range',
+  })
 }

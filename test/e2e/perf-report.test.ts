@@ -87,7 +87,7 @@ describe('punie perf', () => {
     // Only answers that streamed for 50 ms or more are timed: the slow one is, instant ones are not (they read as
     // thousands of tokens/s before). None has more than 20 completion tokens, so no timed one reaches 400/s.
     expect(figures.tokensPerSecondRequests).toBeGreaterThanOrEqual(1)
-    expect(figures.tokensPerSecondRequests).toBeLessThan(figures.modelRequests)
+    expect(figures.tokensPerSecondRequests).toBeLessThanOrEqual(figures.modelRequests - 1)
     expect(figures.tokensPerSecondP95).toBeLessThanOrEqual(400)
     const table = (await punie(['perf', 'summary', '--session', sessionId])).stdout
     expect(table).toMatch(/sessions \/ turns\s+1 \/ 3/)
