@@ -89,7 +89,10 @@ function perfOf(
     if (recent.length < page.sessions.length || !page.nextCursor || read >= PERF_MAX_SESSIONS) break
     cursor = page.nextCursor
   }
-  return { figures: computeFigures(collector), scope: `${read} session${read === 1 ? '' : 's'} active in the last 7 days` }
+  return {
+    figures: computeFigures(collector),
+    scope: `${read} session${read === 1 ? '' : 's'} active in the last 7 days`,
+  }
 }
 
 function reviewItem(entry: ReviewEntry): ReviewItem {
