@@ -24,8 +24,9 @@ const run = promisify(execFile)
 const chromium = needs('chromium')
 
 chromium.describe('the dashboard in a browser', () => {
-  const home = makeTempDir('punie-dash-browser-home-')
-  const shots = makeTempDir('punie-dash-shots-')
+  // Made in beforeAll: where Chromium is missing the suite is skipped and nothing is left behind.
+  let home: ReturnType<typeof makeTempDir>
+  let shots: ReturnType<typeof makeTempDir>
   const workspaces: ReturnType<typeof makeTempDir>[] = []
   let model: ScriptedModelServer
   let served: ServedPunie
@@ -65,6 +66,8 @@ chromium.describe('the dashboard in a browser', () => {
     })
 
   beforeAll(async () => {
+    home = makeTempDir('punie-dash-browser-home-')
+    shots = makeTempDir('punie-dash-shots-')
     model = await ScriptedModelServer.start()
     served = await startServe({ home: home.path, args: ['--model', model.spec] })
     browser = await launchChromium()
@@ -83,8 +86,8 @@ chromium.describe('the dashboard in a browser', () => {
     if (served?.child.exitCode === null) await served.stop()
     await model?.close()
     for (const dir of workspaces) dir.remove()
-    home.remove()
-    console.log(`dashboard screenshots: ${shots.path}`)
+    home?.remove()
+    if (shots) console.log(`dashboard screenshots: ${shots.path}`)
   })
 
   chromium.it('shows nothing before the one-time link, and signs in with an HttpOnly cookie', async () => {
