@@ -234,6 +234,7 @@ chromium.describe('the dashboard in a browser', () => {
       await page.fill('[data-testid=new-session-cwd]', cwd)
       model.enqueue({ text: 'Hello! I can see your project.', chunkSize: 3, delayMs: 15 })
       await page.fill('[data-testid=new-session-prompt]', 'say hello')
+      await page.selectOption('[data-testid=new-session-model]', model.spec)
       await page.click('[data-testid=new-session-start]')
       const view = page.locator('[data-testid=session-view][data-session-id]')
       await view.waitFor()
@@ -261,7 +262,10 @@ chromium.describe('the dashboard in a browser', () => {
         (r) => r.body.messages.filter((m) => m.role === 'user').pop()?.content,
       )
       expect(prompts).toContain('and again')
-      expect(sessionId).toMatch(/[0-9a-f-]{36}/)
+      const detail = await fetch(`${served.url}/api/sessions/${sessionId}`, {
+        headers: { Authorization: `Bearer ${served.token}` },
+      }).then((r) => r.json() as Promise<{ session: { model: string; client: string } }>)
+      expect(detail.session).toMatchObject({ model: model.spec, client: 'browser' })
       await page.close()
     },
   )

@@ -10,6 +10,7 @@ import {
   relativeTime,
   shortModel,
   splitFences,
+  splitInline,
 } from '../../web/src/format.js'
 import {
   applyEvent,
@@ -336,6 +337,18 @@ describe('dashboard formatting', () => {
       { kind: 'text', text: '<b>not html</b>' },
       { kind: 'code', lang: '', text: 'still' },
     ])
+  })
+
+  it('marks `code` and **bold** inline, and leaves unclosed marks and markup as text', () => {
+    expect(splitInline('Run `npm test`, then **check** <b>it</b>')).toEqual([
+      { kind: 'text', text: 'Run ' },
+      { kind: 'code', text: 'npm test' },
+      { kind: 'text', text: ', then ' },
+      { kind: 'strong', text: 'check' },
+      { kind: 'text', text: ' <b>it</b>' },
+    ])
+    expect(splitInline('a `b and **c')).toEqual([{ kind: 'text', text: 'a `b and **c' }])
+    expect(splitInline('')).toEqual([])
   })
 
   it('shows terminal fields of a tool output when present, else JSON, capped with the rest counted', () => {

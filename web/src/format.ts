@@ -78,6 +78,28 @@ export function splitFences(text: string): TextBlock[] {
   return blocks
 }
 
+export interface InlinePart {
+  kind: 'text' | 'code' | 'strong'
+  text: string
+}
+
+/**
+ * The inline marks models use most, `code` and **bold**, as parts to render as elements (never as markup).
+ * Anything else, unclosed marks included, stays text.
+ */
+export function splitInline(text: string): InlinePart[] {
+  const parts: InlinePart[] = []
+  const mark = /`([^`\n]+)`|\*\*([^*\n]+)\*\*/g
+  let at = 0
+  for (let m = mark.exec(text); m; m = mark.exec(text)) {
+    if (m.index > at) parts.push({ kind: 'text', text: text.slice(at, m.index) })
+    parts.push(m[1] !== undefined ? { kind: 'code', text: m[1] } : { kind: 'strong', text: m[2] as string })
+    at = m.index + m[0].length
+  }
+  if (at < text.length) parts.push({ kind: 'text', text: text.slice(at) })
+  return parts
+}
+
 /** The most of a tool's output the page shows; the rest is counted. */
 export const OUTPUT_CAP = 20_000
 

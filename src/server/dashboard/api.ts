@@ -57,6 +57,8 @@ export interface SessionSummary {
 /** GET /api/overview */
 export interface Overview {
   version: string
+  /** Models a new session may start with (besides the project's default). */
+  models: readonly string[]
   sessions: SessionSummary[]
   /** Sessions beyond the `limit` most recent ones that were left out. */
   more: boolean

@@ -187,7 +187,11 @@ export function mountDashboard(app: Hono, deps: DashboardDeps): void {
 
   app.get('/api/overview', (c) => {
     const limit = Math.min(OVERVIEW_LIMIT, Math.max(1, Number(c.req.query('limit')) || OVERVIEW_LIMIT))
-    return c.json({ version: deps.version, ...overviewSessions(limit) } satisfies Overview)
+    return c.json({
+      version: deps.version,
+      models: deps.knownModels,
+      ...overviewSessions(limit),
+    } satisfies Overview)
   })
 
   app.get('/api/activity', (c) =>

@@ -70,7 +70,7 @@ export function OverviewView() {
         </span>
         <StreamNote state={stream} />
       </div>
-      <NewSession defaultCwd={latest?.project ?? ''} />
+      <NewSession defaultCwd={latest?.project ?? ''} models={overview?.models ?? []} />
       {overview === null ? (
         <p class="empty">Loading…</p>
       ) : groups.length === 0 ? (
@@ -157,17 +157,24 @@ function SessionRow({ s, now }: { s: SessionSummary; now: number }) {
   )
 }
 
-function NewSession({ defaultCwd }: { defaultCwd: string }) {
+function NewSession({ defaultCwd, models }: { defaultCwd: string; models: readonly string[] }) {
   const { report } = useApp()
   const [cwd, setCwd] = useState<string | null>(null)
   const [prompt, setPrompt] = useState('')
   const [mode, setMode] = useState<PermissionMode>('ask')
+  // Empty: the model the project's settings choose.
+  const [model, setModel] = useState('')
   const [busy, setBusy] = useState(false)
   const dir = cwd ?? defaultCwd
   const start = (e: Event) => {
     e.preventDefault()
     if (!dir.trim() || busy) return
-    const body: NewSessionRequest = { cwd: dir.trim(), mode, ...(prompt.trim() ? { prompt } : {}) }
+    const body: NewSessionRequest = {
+      cwd: dir.trim(),
+      mode,
+      ...(model ? { model } : {}),
+      ...(prompt.trim() ? { prompt } : {}),
+    }
     setBusy(true)
     postJson<SessionSummary>('/api/sessions', body)
       .then((s) => {
@@ -205,6 +212,21 @@ function NewSession({ defaultCwd }: { defaultCwd: string }) {
           {PERMISSION_MODES.map((m) => (
             <option key={m} value={m} title={MODE_DESCRIPTIONS[m].description}>
               {MODE_DESCRIPTIONS[m].name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span>Model</span>
+        <select
+          data-testid="new-session-model"
+          value={model}
+          onChange={(e) => setModel(e.currentTarget.value)}
+        >
+          <option value="">project default</option>
+          {models.map((m) => (
+            <option key={m} value={m} title={m}>
+              {shortModel(m)}
             </option>
           ))}
         </select>

@@ -1,5 +1,6 @@
-// Model text as readable blocks: paragraphs keep their newlines, fenced code goes in <pre>. Never as HTML.
-import { splitFences } from '../format.js'
+// Model text as readable blocks: paragraphs keep their newlines, fenced code goes in <pre>, `code` and **bold**
+// become elements. Never as HTML.
+import { splitFences, splitInline } from '../format.js'
 
 export function ModelText({ text }: { text: string }) {
   return (
@@ -11,7 +12,15 @@ export function ModelText({ text }: { text: string }) {
           </pre>
         ) : (
           <div key={i} class="text">
-            {b.text}
+            {splitInline(b.text).map((part, j) =>
+              part.kind === 'code' ? (
+                <code key={j}>{part.text}</code>
+              ) : part.kind === 'strong' ? (
+                <strong key={j}>{part.text}</strong>
+              ) : (
+                part.text
+              ),
+            )}
           </div>
         ),
       )}
