@@ -6,7 +6,7 @@ import { basename, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { AcpHarness } from '../helpers/acp-harness.js'
-import { type BrowserLike, readSse, signIn, signInLink } from '../helpers/dashboard.js'
+import { type BrowserLike, readSse, signIn, signInLink, until } from '../helpers/dashboard.js'
 import { ScriptedIde } from '../helpers/ide.js'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
 import { connectOverWebSocket, type ServedPunie, startServe } from '../helpers/server.js'
@@ -372,14 +372,3 @@ describe('dashboard steering', () => {
     expect((await browser.post('/api/review/nope', { decision: 'accepted' })).status).toBe(404)
   })
 })
-
-/** Polls `probe` until it gives a value (a deadline, not a timing assertion). */
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error('timed out waiting')
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}

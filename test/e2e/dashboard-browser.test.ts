@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect } from 'vitest'
 import { type AcpHarness, BIN } from '../helpers/acp-harness.js'
 import { launchChromium } from '../helpers/browser.js'
-import { signInLink } from '../helpers/dashboard.js'
+import { signInLink, until } from '../helpers/dashboard.js'
 import { ScriptedIde } from '../helpers/ide.js'
 import { needs } from '../helpers/needs.js'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
@@ -371,14 +371,3 @@ chromium.describe('the dashboard in a browser', () => {
     },
   )
 })
-
-/** Polls `probe` until it gives a value (a deadline, not a timing assertion). */
-async function until<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error('timed out waiting')
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}

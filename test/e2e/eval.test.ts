@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parse as parseYaml, stringify as toYaml } from 'yaml'
 import { loadSuite, parseSuite, SuiteError } from '../../src/eval/suite.js'
 import { BIN, REPO_ROOT } from '../helpers/acp-harness.js'
-import { chromiumPath, needs } from '../helpers/needs.js'
+import { launchChromium } from '../helpers/browser.js'
+import { needs } from '../helpers/needs.js'
 import { runPunie } from '../helpers/run-punie.js'
 import { type RecordedRequest, ScriptedModelServer, type StaticReply } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
@@ -250,8 +251,7 @@ describe('punie eval', () => {
 
     // The rest renders the report in Chromium.
     if (!needs('chromium').check()) return
-    const { chromium: browserType } = await import('playwright-core')
-    const browser = await browserType.launch({ executablePath: chromiumPath() })
+    const browser = await launchChromium()
     try {
       const page = await browser.newPage()
       await page.goto(`file://${out}`)

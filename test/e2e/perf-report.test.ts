@@ -6,12 +6,12 @@ import { promisify } from 'node:util'
 import { methods } from '@agentclientprotocol/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, spawnAgent } from '../helpers/acp-harness.js'
-import { chromiumPath, needs } from '../helpers/needs.js'
+import { launchChromium } from '../helpers/browser.js'
+import { needs } from '../helpers/needs.js'
 import { ScriptedModelServer } from '../helpers/scripted-model.js'
 import { makeTempDir } from '../helpers/temp.js'
 
 const run = promisify(execFile)
-const CHROMIUM = chromiumPath()
 // CI installs Chromium and requires it (PUNIE_REQUIRE_TOOLS), so the browser check can never be skipped there.
 const browser = needs('chromium')
 
@@ -104,17 +104,7 @@ describe('punie perf', () => {
     const html = readFileSync(out, 'utf8')
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/)
 
-    const { chromium } = await import('playwright-core')
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    const browser = await launchChromium()
     try {
       // A wide window: the charts should use the page, not a third of it.
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })

@@ -112,3 +112,17 @@ export function readSse(response: Response) {
     close: () => reader.cancel().catch(() => undefined),
   }
 }
+
+/** Polls `probe` until it gives a value other than undefined or false: a deadline, not a timing assertion. */
+export async function until<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined && value !== false) return value
+    if (Date.now() > deadline) throw new Error('timed out waiting')
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
